@@ -32,7 +32,7 @@ def _exact_fraction(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
-        raise ValueError("expected a fraction or decimal string such as \"1/5\" or \"0.2\"")
+        raise ValueError('expected a fraction or decimal string such as "1/5" or "0.2"')
     text = str(value).strip()
     scale = Fraction(1)
     if text.endswith("%"):
@@ -41,7 +41,7 @@ def _exact_fraction(value: Any) -> Fraction:
         return Fraction(text) * scale
     except (ValueError, ZeroDivisionError):
         raise ValueError(
-            f"expected a fraction or decimal string such as \"1/5\" or \"0.2\", got {value!r}"
+            f'expected a fraction or decimal string such as "1/5" or "0.2", got {value!r}'
         ) from None
 
 
@@ -76,7 +76,7 @@ class MetricsSettings(_Section):
     )
     trend: Literal["endpoints", "ols"] = Field(
         "endpoints",
-        description='Trend of density: "endpoints" (mean yearly change) or "ols" (least-squares slope).',
+        description='Trend of density: "endpoints" (mean yearly change) or "ols" (slope).',
     )
     trend_years: int = Field(4, ge=2, le=50, description="End years in the trend window.")
 
@@ -102,13 +102,6 @@ class EngineSettings(_Section):
     spark_master: str = Field("local[*]", description="Spark master for a local/classic session.")
 
 
-class SiteSettings(_Section):
-    """The review website and content store."""
-
-    title: str = Field("ScaleUp Annual Review", description="Name of the review.")
-    review_year: int | None = Field(None, description="Edition year shown on the site (e.g. 2021).")
-
-
 class Settings(BaseSettings):
     """Every setting of the project, in sections as in scaleup.toml."""
 
@@ -123,7 +116,6 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     publication: PublicationSettings = PublicationSettings()
     engine: EngineSettings = EngineSettings()
-    site: SiteSettings = SiteSettings()
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the content store (default: SQLite in the workspace)."
     )
@@ -219,8 +211,8 @@ def load_settings(
         if candidate.is_file():
             data = read_toml(candidate)
             source = str(candidate)
-    # Workspace tables ([inputs], [review], ...) are read by their own modules; the
-    # settings model sees only its own sections.
+    # A workspace's own tables ([review], [inputs], [impact], ...) are read by the
+    # workspace module; the settings model sees only its own sections.
     data = {k: v for k, v in data.items() if k not in WORKSPACE_SECTIONS}
     merged = _deep_merge(data, _env_overrides(environ))
     merged = _deep_merge(merged, _drop_none(overrides or {}))

@@ -26,7 +26,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
