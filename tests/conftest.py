@@ -25,3 +25,6 @@ def test_output() -> Path:
     """A folder for artefacts a person may want to look at (screenshots, built sites)."""
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT
+
+
+pytest_plugins = ["support.postgres"]

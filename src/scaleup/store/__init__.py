@@ -1,0 +1,1 @@
+"""The content store: SQLAlchemy models, Alembic migrations and the query functions."""

@@ -1,0 +1,1 @@
+"""The web application: review pages, JSON API, support finder and admin."""

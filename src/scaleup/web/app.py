@@ -1,0 +1,75 @@
+"""The application factory: ``create_app(settings)``; no import-time globals.
+
+Each part of the site contributes an ``APIRouter`` from its own module; the factory wires
+them together with the store, so every test builds its own app with its own store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from scaleup.config import Settings
+from scaleup.store import db
+
+
+@dataclass
+class AppState:
+    """What every request handler may reach through ``request.app.state.scaleup``."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    workspace: Path | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    workspace: Path | None = None,
+    engine: Engine | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """Build the app for ``settings``; the store is ``settings.database_url`` or the
+    workspace's SQLite file (``engine`` overrides both, for tests)."""
+    if engine is None:
+        url = settings.database_url or (db.default_url(workspace) if workspace else None)
+        if url is None:
+            raise ValueError("create_app needs settings.database_url or a workspace")
+        engine = db.make_engine(url)
+    if migrate:
+        db.migrate(engine)
+
+    app = FastAPI(
+        title="ScaleUp Annual Review API",
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.scaleup = AppState(
+        settings=settings, engine=engine, sessions=db.sessions(engine), workspace=workspace
+    )
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> JSONResponse:
+        """200 when the store is reachable, 503 otherwise."""
+        if db.is_reachable(engine):
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    for part in _parts():
+        part.install(app)
+    return app
+
+
+def _parts() -> tuple:
+    """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
+    adds its routers, middleware or exception handlers. One line per part."""
+    return ()
