@@ -63,8 +63,12 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the store's schema to ``revision`` (all migrations, in one transaction each)."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the store's schema to ``revision`` (default: the head of every branch).
+
+    Each part of the store (review, finder, accounts) keeps its own branch of revisions
+    (``branch_labels``), so parts can evolve without a shared chain.
+    """
     command.upgrade(alembic_config(engine), revision)
 
 
