@@ -54,16 +54,22 @@ class ScaleupError(Exception):
 class InputError(ScaleupError):
     """Bad input: one or more problems, all found before anything is written."""
 
-    def __init__(self, problems: Problem | Iterable[Problem]):
+    def __init__(self, problems: Problem | Iterable[Problem], unreported: int = 0):
         if isinstance(problems, Problem):
             problems = [problems]
         self._problems = list(problems)
         if not self._problems:
             raise ValueError("InputError needs at least one problem")
+        # Problems found and counted but not listed one by one (e.g. the 2 millionth
+        # negative value of a large panel): they count in "... and N more".
+        self.unreported = unreported
         super().__init__(self._problems[0].render())
 
     def problems(self) -> list[Problem]:
         return list(self._problems)
+
+    def render(self, limit: int = MAX_REPORTED) -> list[str]:
+        return render_problems(self._problems, limit, unreported=self.unreported)
 
 
 class ConfigError(ScaleupError):
@@ -77,11 +83,14 @@ class ConfigError(ScaleupError):
         return [Problem(file=self.source, message=str(self))]
 
 
-def render_problems(problems: Sequence[Problem], limit: int = MAX_REPORTED) -> list[str]:
-    """At most ``limit`` lines, then ``... and N more``."""
+def render_problems(
+    problems: Sequence[Problem], limit: int = MAX_REPORTED, unreported: int = 0
+) -> list[str]:
+    """At most ``limit`` lines, then ``... and N more`` (``unreported`` counts in N)."""
     lines = [p.render() for p in problems[:limit]]
-    if len(problems) > limit:
-        lines.append(f"... and {len(problems) - limit} more")
+    more = max(len(problems) - limit, 0) + unreported
+    if more:
+        lines.append(f"... and {more} more")
     return lines
 
 
