@@ -1,0 +1,1 @@
+"""Read and validate input files: one module per input kind, every problem at once."""
