@@ -1,0 +1,28 @@
+"""Real public data shipped with the package (Open Government Licence; see SOURCES.md).
+
+Each shipped file is named once here; code reads them through these paths only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+
+HIGH_GROWTH_EXTRACT = DATA_DIR / "business" / "ons_high_growth_enterprises_lad_2017_2024.csv"
+"""ONS Business Demography, editions 2022-2024: high-growth enterprises (Table 7.1x), tidy."""
+
+POPULATION_LAD21 = DATA_DIR / "population" / "ons_mye_lad21_2001_2020.csv"
+"""ONS mid-year population estimates 2001-2020 on April 2021 LAD geography."""
+
+POPULATION_LAD21_VINTAGE = 2021
+"""The LAD vintage of :data:`POPULATION_LAD21`."""
+
+LAD_CODE_CHANGES = DATA_DIR / "geography" / "lad_code_changes_2018_2025.csv"
+"""ONS LAD, county and combined-authority code changes 2018-2025 (ONSvisual)."""
+
+LAD_LEP21_LOOKUP = DATA_DIR / "geography" / "lad_to_lep21_lookup_spatial.csv"
+"""English LAD -> LEP (May 2021), with the two-LEP overlaps and each code's years of use."""
+
+LTLA_HIERARCHY = DATA_DIR / "geography" / "ltla14_hierarchy_lookup.csv"
+"""UK LTLA (pre-2019 codes) -> county, combined authority, region, country (ONSvisual)."""

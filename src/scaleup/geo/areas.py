@@ -1,0 +1,225 @@
+"""Area sets on a LAD vintage: the shipped definitions and the user's own geography file.
+
+An area is a named set of LADs. The geography contract file written here lists every LAD
+of the vintage across the UK: one row per area a LAD belongs to (two rows for a LAD in
+two LEPs), and one row with an empty area for a LAD in no area of the set (Welsh,
+Scottish and Northern Irish LADs for the English area sets, English LADs outside every
+combined authority). Those LADs are still in the UK comparison set (methodology s. 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from scaleup import data
+from scaleup.errors import InputError, Problem
+from scaleup.geo.codes import GSS_CODE, CodeChanges, is_lad
+from scaleup.geo.csvfile import read_lookup
+
+GEOGRAPHY_COLUMNS = ("lad_code", "lad_name", "area_code", "area_name", "area_type", "vintage")
+
+
+@dataclass(frozen=True)
+class AreaSet:
+    name: str
+    area_type: str
+    description: str
+
+
+AREA_SETS = {
+    s.name: s
+    for s in (
+        AreaSet(
+            "lep2021",
+            "lep",
+            "Local Enterprise Partnerships (May 2021): 38 LEPs; 7 LADs are in two LEPs",
+        ),
+        AreaSet("region", "region", "English regions (9)"),
+        AreaSet(
+            "combined_authority",
+            "combined_authority",
+            "Combined authorities as constituted on the vintage",
+        ),
+    )
+}
+"""The shipped area sets, by the name given to ``--areas``."""
+
+
+def check_area_set(name: str) -> AreaSet:
+    if name not in AREA_SETS:
+        raise InputError(
+            Problem(
+                None,
+                f"--areas: expected one of {sorted(AREA_SETS)} or a geography CSV file, "
+                f"got {name!r}",
+            )
+        )
+    return AREA_SETS[name]
+
+
+@dataclass(frozen=True)
+class LadPlace:
+    """Where a LAD of the vintage sits: its region, county and combined authority."""
+
+    code: str
+    region: tuple[str, str] | None
+    county: str
+    authority: tuple[str, str] | None
+
+
+def lads_on_vintage(changes: CodeChanges, vintage: int) -> dict[str, LadPlace]:
+    """Every UK LAD on ``vintage``: the shipped hierarchy with its codes mapped forward."""
+    table = read_lookup(
+        data.LTLA_HIERARCHY,
+        {
+            "code": ("ltlacd",),
+            "county": ("ctycd",),
+            "cauth": ("cauthcd",),
+            "cauth_name": ("cauthnm",),
+            "region": ("rgncd",),
+            "region_name": ("rgnnm",),
+        },
+    )
+    groups: dict[str, list] = {}
+    for row in table.itertuples(index=False):
+        groups.setdefault(changes.forward(row.code, vintage), []).append(row)
+    places: dict[str, LadPlace] = {}
+    for code, rows in groups.items():
+        regions = {(r.region, r.region_name) for r in rows if r.region.startswith("E12")}
+        counties = {r.county for r in rows}
+        authorities = {(r.cauth, r.cauth_name) for r in rows if r.cauth}
+        if len(regions) > 1 or len(authorities) > 1:  # never so in the shipped files
+            raise ValueError(f"{code} on vintage {vintage} straddles {regions | authorities}")
+        county = counties.pop() if len(counties) == 1 and code.startswith("E07") else ""
+        places[code] = LadPlace(
+            code,
+            next(iter(regions), None),
+            county,
+            next(iter(authorities), None),
+        )
+    _apply_authority_changes(places, vintage)
+    return places
+
+
+def _apply_authority_changes(places: dict[str, LadPlace], vintage: int) -> None:
+    """Combined authorities formed, joined or merged up to ``vintage`` (the changes file's
+    rows whose new code is a combined authority, E47)."""
+    table = read_lookup(
+        data.LAD_CODE_CHANGES,
+        {"old": ("oldcd",), "new": ("newcd",), "new_name": ("newnm",), "year": ("start",)},
+    )
+    rows = table[table["new"].str.startswith("E47") & table["year"].str.isdigit()]
+    rows = rows.assign(year=rows["year"].astype(int)).sort_values("year", kind="stable")
+    for row in rows[rows["year"] <= vintage].itertuples(index=False):
+        authority = (row.new, row.new_name)
+        for code, place in list(places.items()):
+            member = (
+                code == row.old
+                or place.county == row.old
+                or (place.authority is not None and place.authority[0] == row.old)
+            )
+            if member:
+                places[code] = LadPlace(code, place.region, place.county, authority)
+
+
+def shipped_geography(
+    area_set: AreaSet, places: dict[str, LadPlace], names: dict[str, str], vintage: int
+) -> pd.DataFrame:
+    """The geography contract rows of a shipped area set on ``vintage``."""
+    members = _members(area_set, places, vintage)
+    rows = []
+    for code in sorted(places):
+        areas = members.get(code) or [("", "")]
+        for area_code, area_name in areas:
+            area_type = area_set.area_type if area_code else ""
+            rows.append((code, names.get(code, ""), area_code, area_name, area_type, vintage))
+    return pd.DataFrame(rows, columns=list(GEOGRAPHY_COLUMNS))
+
+
+def _members(
+    area_set: AreaSet, places: dict[str, LadPlace], vintage: int
+) -> dict[str, list[tuple[str, str]]]:
+    if area_set.name == "region":
+        return {c: [p.region] for c, p in places.items() if p.region}
+    if area_set.name == "combined_authority":
+        return {c: [p.authority] for c, p in places.items() if p.authority}
+    table = read_lookup(
+        data.LAD_LEP21_LOOKUP,
+        {
+            "code": ("ladcd",),
+            "first": ("lad_first_year",),
+            "last": ("lad_last_year",),
+            "lep1": ("lep21cd1",),
+            "lep1_name": ("lep21nm1",),
+            "lep2": ("lep21cd2",),
+            "lep2_name": ("lep21nm2",),
+        },
+    )
+    members: dict[str, list[tuple[str, str]]] = {}
+    for row in table.itertuples(index=False):
+        if int(row.first) <= vintage <= int(row.last or 9999):
+            leps = [(row.lep1, row.lep1_name), (row.lep2, row.lep2_name)]
+            members[row.code] = [lep for lep in leps if lep[0]]
+    return members
+
+
+def user_geography(
+    path: Path, places: dict[str, LadPlace], names: dict[str, str], vintage: int,
+    changes: CodeChanges,
+) -> pd.DataFrame:  # fmt: skip
+    """A geography file of the user's own, checked against ``vintage``; LADs of the vintage
+    it does not list are added with an empty area (they stay in the comparison set)."""
+    source = str(path)
+    table = read_lookup(
+        path,
+        {
+            "lad_code": ("lad_code",),
+            "area_code": ("area_code",),
+            "area_name": ("area_name",),
+        },
+        optional={"lad_name": ("lad_name",), "area_type": ("area_type",), "vintage": ("vintage",)},
+    )
+    problems: list[Problem] = []
+    for row in table.itertuples(index=False):
+        where = {"file": source, "lines": (row.line,)}
+        if not GSS_CODE.match(row.lad_code) or not is_lad(row.lad_code):
+            problems.append(
+                Problem(**where, column="lad_code", message=f"{row.lad_code!r} is not a LAD code")
+            )
+        elif row.lad_code not in places:
+            now = changes.forward(row.lad_code, vintage)
+            hint = f" (on vintage {vintage} it is {now})" if now != row.lad_code else ""
+            problems.append(
+                Problem(
+                    **where,
+                    column="lad_code",
+                    message=f"{row.lad_code} is not a LAD on vintage {vintage}{hint}",
+                )
+            )
+        if row.area_code and not row.area_name:
+            problems.append(
+                Problem(**where, column="area_name", message=f"no name for area {row.area_code}")
+            )
+        if row.vintage and row.vintage != str(vintage):
+            problems.append(
+                Problem(
+                    **where,
+                    column="vintage",
+                    message=f"file is on vintage {row.vintage!r}, the review on {vintage}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    listed = set(table["lad_code"])
+    extra = pd.DataFrame(
+        [(c, "", "", "", "", "") for c in sorted(set(places) - listed)],
+        columns=["lad_code", "lad_name", "area_code", "area_name", "area_type", "vintage"],
+    )
+    out = pd.concat([table.drop(columns="line"), extra], ignore_index=True)
+    pairs = zip(out["lad_code"], out["lad_name"], strict=True)
+    out["lad_name"] = [n or names.get(c, "") for c, n in pairs]
+    out["vintage"] = vintage
+    return out[list(GEOGRAPHY_COLUMNS)].sort_values(["lad_code", "area_code"], ignore_index=True)
