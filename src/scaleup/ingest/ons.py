@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import openpyxl
@@ -48,6 +48,10 @@ class HighGrowthRead:
 
     source: str
     figures: pd.DataFrame  # FIGURE_COLUMNS; value is an int or "[c]"
+
+    def renamed(self, source: str) -> HighGrowthRead:
+        """The same figures under another name for the file (e.g. without a machine's path)."""
+        return replace(self, source=source)
 
     def summary(self) -> str:
         f = self.figures
