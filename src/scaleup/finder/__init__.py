@@ -1,0 +1,1 @@
+"""The scaleup support finder: its records, the directory as data, the starter directory."""
