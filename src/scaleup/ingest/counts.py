@@ -1,0 +1,109 @@
+"""Aggregate counts: scaleups per LAD and year, for users who receive tables, not firm data.
+
+``turnover`` and ``both`` are optional: absent or empty throughout, the measure is not
+available (as in the ONS high-growth enterprise tables). ``controlled`` true means the
+supplier already rounded and suppressed the counts: ``[c]`` is then allowed and values
+pass through unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+from scaleup.tables import SUPPRESSED
+
+COUNTED = ("employment", "turnover", "both")
+
+COLUMNS = (
+    Column("lad_code", "gss"),
+    Column("year", "int"),
+    Column("employment", "count"),
+    Column("turnover", "count", required=False, nullable=True),
+    Column("both", "count", required=False, nullable=True),
+    Column("controlled", "flag", required=False, nullable=True),
+)
+
+
+@dataclass
+class Counts:
+    """Counts per (lad_code, year): ``<measure>`` (Int64, null = not available or [c])
+    and ``<measure>_c`` (true = suppressed by the supplier)."""
+
+    label: str
+    table: pd.DataFrame
+    measures: tuple[str, ...]
+    controlled: bool
+    lad_first_row: dict[str, int]
+    parquet: bool
+
+
+def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
+    raw = read_raw(path, COLUMNS, findings)
+    if raw is None:
+        return None
+    checked = typed(raw, COLUMNS)
+    run_checks(backend, raw, checked, findings)
+    duplicates(
+        backend,
+        raw,
+        checked.table,
+        ("lad_code", "year"),
+        lambda r: f"duplicate counts for {r['lad_code']} in {r['year']}",
+        findings,
+    )
+    frame = backend.execute(checked.table.order_by(ROW))
+    controlled = False
+    if "controlled" in frame:
+        flags = set(frame["controlled"].dropna().astype(bool))
+        if len(flags) > 1:
+            findings.add(
+                raw.problem(
+                    "mixes true and false: a file is controlled by its supplier or not",
+                    column="controlled",
+                )
+            )
+        controlled = flags == {True}
+    measures = ["employment"]
+    for m in COUNTED:
+        if m not in frame:
+            frame[m] = pd.array([None] * len(frame), dtype="Int64")
+            frame[f"{m}_c"] = False
+            continue
+        frame[m] = frame[m].astype("Int64")
+        frame[f"{m}_c"] = frame[f"{m}_c"].fillna(False).astype(bool)
+        given = frame[m].notna() | frame[f"{m}_c"]
+        if m != "employment" and given.any():
+            measures.append(m)
+            for row in frame.loc[~given, ROW].head(20):
+                findings.add(
+                    raw.problem(
+                        f"missing value (other rows give {m}; leave the column empty "
+                        "throughout when it is not available)",
+                        lines=[row],
+                        column=m,
+                    )
+                )
+        if not controlled:
+            for row in frame.loc[frame[f"{m}_c"], ROW].head(20):
+                findings.add(
+                    raw.problem(
+                        f"'{SUPPRESSED}' is only allowed when the file is controlled "
+                        "(a 'controlled' column saying true)",
+                        lines=[row],
+                        column=m,
+                    )
+                )
+    firsts = frame.dropna(subset=["lad_code"]).groupby("lad_code")[ROW].min()
+    return Counts(
+        label=raw.label,
+        table=frame.drop(columns=[ROW, "controlled"], errors="ignore"),
+        measures=tuple(measures),
+        controlled=controlled,
+        lad_first_row={k: int(v) for k, v in firsts.items()},
+        parquet=raw.parquet,
+    )

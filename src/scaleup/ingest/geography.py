@@ -1,0 +1,100 @@
+"""Geography: which LADs make up which areas (a LAD may belong to two areas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scaleup.errors import Problem
+from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+
+COLUMNS = (
+    Column("lad_code", "gss"),
+    Column("lad_name", "text"),
+    Column("area_code", "text"),
+    Column("area_name", "text"),
+    Column("area_type", "text", required=False, nullable=True),
+    Column("vintage", "text", required=False, nullable=True),
+)
+
+
+@dataclass
+class Geography:
+    """LADs (code, name), area membership (area_code, area_name, lad_code) and vintage."""
+
+    label: str
+    lads: pd.DataFrame
+    members: pd.DataFrame
+    vintage: str | None
+
+    @property
+    def lad_codes(self) -> list[str]:
+        return list(self.lads["lad_code"])
+
+
+def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | None:
+    raw = read_raw(path, COLUMNS, findings)
+    if raw is None:
+        return None
+    checked = typed(raw, COLUMNS)
+    run_checks(backend, raw, checked, findings)
+    duplicates(
+        backend,
+        raw,
+        checked.table,
+        ("lad_code", "area_code"),
+        lambda r: f"LAD {r['lad_code']} is listed twice in area {r['area_code']}",
+        findings,
+    )
+    frame = backend.execute(checked.table.order_by(ROW))
+    vintages = sorted({v for v in frame.get("vintage", pd.Series(dtype=str)).dropna()})
+    if len(vintages) > 1:
+        findings.add(
+            Problem(
+                file=raw.label,
+                column="vintage",
+                message="more than one vintage ("
+                + ", ".join(vintages)
+                + "): a review is built on one geography vintage",
+            )
+        )
+    frame = frame.dropna(subset=["lad_code", "area_code"])
+    lads = (
+        frame.drop_duplicates("lad_code")[["lad_code", "lad_name"]]
+        .sort_values("lad_code")
+        .reset_index(drop=True)
+    )
+    areas = frame.drop_duplicates("area_code")[["area_code", "area_name"]]
+    members = frame[["area_code", "lad_code"]].merge(areas, on="area_code")
+    members = members.sort_values(["area_code", "lad_code"]).reset_index(drop=True)
+    return Geography(
+        label=raw.label,
+        lads=lads,
+        members=members[["area_code", "area_name", "lad_code"]],
+        vintage=vintages[0] if len(vintages) == 1 else None,
+    )
+
+
+def check_known(
+    geography: Geography,
+    file_label: str,
+    lad_first_row: dict[str, int],
+    rows: bool,
+    findings: Findings,
+) -> None:
+    """Every LAD an input names must be in the geography file."""
+    known = set(geography.lad_codes)
+    for lad, first in sorted(lad_first_row.items(), key=lambda kv: kv[1]):
+        if lad not in known:
+            findings.add(
+                Problem(
+                    file=file_label,
+                    lines=(first,),
+                    rows=rows,
+                    column="lad_code",
+                    message=f"'{lad}' is not in the geography file ({geography.label})",
+                )
+            )

@@ -1,0 +1,76 @@
+"""The firm panel: one row per enterprise per year (CSV or Parquet, any order)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+
+COLUMNS = (
+    Column("enterprise_id", "id"),
+    Column("year", "int"),
+    Column("lad_code", "gss"),
+    Column("employees", "int"),
+    Column("turnover", "int"),
+)
+"""Required columns; the optional ``sic2007`` and ``birth_year`` are not used by compute."""
+
+
+@dataclass
+class Panel:
+    """A checked panel: typed columns of COLUMNS, plus what later checks need."""
+
+    label: str
+    table: pa.Table
+    first_year: int
+    last_year: int
+    max_employees: int
+    max_turnover: int
+    lad_first_row: dict[str, int]
+    parquet: bool
+
+
+def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
+    """Read and check a panel; problems go to ``findings`` (None when unusable)."""
+    raw = read_raw(path, COLUMNS, findings)
+    if raw is None:
+        return None
+    checked = typed(raw, COLUMNS)
+    run_checks(backend, raw, checked, findings)
+    t = checked.table
+    duplicates(
+        backend,
+        raw,
+        t,
+        ("enterprise_id", "year"),
+        lambda r: f"duplicate row for enterprise '{r['enterprise_id']}' in {r['year']}",
+        findings,
+    )
+    stats = backend.execute(
+        t.aggregate(
+            first_year=t.year.min(),
+            last_year=t.year.max(),
+            max_employees=t.employees.max(),
+            max_turnover=t.turnover.max(),
+        )
+    ).iloc[0]
+    lads = backend.execute(
+        t.filter(t.lad_code.notnull()).group_by("lad_code").aggregate(first=t[ROW].min())
+    )
+    if findings:
+        return None
+    table = backend.to_pyarrow(t.drop(ROW))
+    return Panel(
+        label=raw.label,
+        table=table,
+        first_year=int(stats["first_year"]),
+        last_year=int(stats["last_year"]),
+        max_employees=int(stats["max_employees"]),
+        max_turnover=int(stats["max_turnover"]),
+        lad_first_row=dict(zip(lads["lad_code"], (int(x) for x in lads["first"]), strict=True)),
+        parquet=raw.parquet,
+    )

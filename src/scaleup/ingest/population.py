@@ -1,0 +1,55 @@
+"""ONS mid-year population estimates: one row per LAD per year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scaleup.errors import Problem
+from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+
+COLUMNS = (
+    Column("lad_code", "gss"),
+    Column("year", "int"),
+    Column("population", "int", minimum=1),
+)
+
+
+def read_population(path: Path, backend: Any, findings: Findings) -> pd.DataFrame | None:
+    """``lad_code, year, population`` as a DataFrame, or None when the file has problems."""
+    raw = read_raw(path, COLUMNS, findings)
+    if raw is None:
+        return None
+    checked = typed(raw, COLUMNS)
+    run_checks(backend, raw, checked, findings)
+    duplicates(
+        backend,
+        raw,
+        checked.table,
+        ("lad_code", "year"),
+        lambda r: f"duplicate population for {r['lad_code']} in {r['year']}",
+        findings,
+    )
+    frame = backend.execute(checked.table.drop(ROW))
+    frame.attrs["label"] = raw.label
+    return frame
+
+
+def check_covers(
+    population: pd.DataFrame, lads: Iterable[str], years: Iterable[int], findings: Findings
+) -> None:
+    """Every LAD needs a population in every end year (densities divide by it)."""
+    label = population.attrs.get("label", "population")
+    have = set(zip(population["lad_code"], population["year"].astype(int), strict=True))
+    for lad in sorted(set(lads)):
+        for year in sorted(set(years)):
+            if (lad, year) not in have:
+                findings.add(
+                    Problem(
+                        file=label,
+                        message=f"no population for {lad} in {year} (needed for density)",
+                    )
+                )

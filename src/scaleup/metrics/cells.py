@@ -1,0 +1,39 @@
+"""Count cells: a value per measure plus a suppressed flag, for LADs and for areas.
+
+A count table has key columns (``lad_code`` or ``area_code``, and ``year``), then for
+each measure of COUNT_COLUMNS the value (nullable Int64) and ``<measure>_c`` (bool):
+
+- value present: the count (exact, rounded, or as the supplier gave it);
+- value null and ``_c`` true: suppressed, written ``[c]``;
+- value null and ``_c`` false: not available (an empty cell).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scaleup.tables import COUNT_COLUMNS
+
+
+def flag(measure: str) -> str:
+    return f"{measure}_c"
+
+
+def with_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add all-false ``_c`` columns and nullable dtypes to a table of plain counts."""
+    out = frame.copy()
+    for m in COUNT_COLUMNS:
+        out[m] = out[m].astype("Int64")
+        if flag(m) not in out:
+            out[flag(m)] = False
+        out[flag(m)] = out[flag(m)].fillna(False).astype(bool)
+    return out
+
+
+def derive_any(frame: pd.DataFrame) -> pd.DataFrame:
+    """``any = employment + turnover - both``; suppressed if a part is, else not available."""
+    out = frame.copy()
+    parts = ("employment", "turnover", "both")
+    out["any"] = out["employment"] + out["turnover"] - out["both"]
+    out[flag("any")] = out[[flag(p) for p in parts]].any(axis=1)
+    return out
