@@ -42,25 +42,25 @@ class ChangeReport:
     def summary(self) -> list[str]:
         """A few lines for the terminal."""
         lines = [f"read {s}" for s in self.sources]
-        if self.years:
+        if self.edition_of_year:
             editions = ", ".join(f"{y}: {e}" for y, e in sorted(self.edition_of_year.items()))
             lines.append(f"years {_span(self.years)} (edition used per year: {editions})")
-        if self.vintage is not None:
+        if self.sources:
+            if self.vintage is not None:
+                old = len({m["old_code"] for m in self.codes_mapped})
+                lines.append(f"LAD codes mapped forward to vintage {self.vintage}: {old} old codes")
+            else:
+                lines.append("LAD codes kept as published (each year on its own geography)")
             lines.append(
-                f"LAD codes mapped forward to vintage {self.vintage}: "
-                f"{len({m['old_code'] for m in self.codes_mapped})} old codes"
+                f"LAD codes new / retired between years: {len(self.new_lads)} / "
+                f"{len(self.retired_lads)}"
             )
-        else:
-            lines.append("LAD codes kept as published (each year on its own geography)")
-        lines.append(
-            f"LAD codes new / retired between years: {len(self.new_lads)} / "
-            f"{len(self.retired_lads)}"
-        )
-        lines.append(f"figures revised by a later edition: {len(self.revisions)}")
+            lines.append(f"figures revised by a later edition: {len(self.revisions)}")
         if self.areas:
             lines.append(
-                f"areas: {self.areas}; LADs in two areas: {len(self.overlaps)}; "
-                f"LADs in no area (still in the UK comparison): {self.lads_in_no_area}"
+                f"areas: {self.areas} on vintage {self.vintage}; LADs in two areas: "
+                f"{len(self.overlaps)}; LADs in no area (still in the UK comparison): "
+                f"{self.lads_in_no_area}"
             )
         return lines
 
