@@ -14,14 +14,23 @@ from typing import Any
 
 import pandas as pd
 
-from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+from scaleup.ingest.reading import (
+    ROW,
+    YEAR_RANGE,
+    Column,
+    Findings,
+    duplicates,
+    read_raw,
+    run_checks,
+    typed,
+)
 from scaleup.tables import SUPPRESSED
 
 COUNTED = ("employment", "turnover", "both")
 
 COLUMNS = (
     Column("lad_code", "gss"),
-    Column("year", "int"),
+    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
     Column("employment", "count"),
     Column("turnover", "count", required=False, nullable=True),
     Column("both", "count", required=False, nullable=True),

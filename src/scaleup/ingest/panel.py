@@ -6,13 +6,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 
-from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+from scaleup.ingest.reading import (
+    ROW,
+    YEAR_RANGE,
+    Column,
+    Findings,
+    duplicates,
+    read_raw,
+    run_checks,
+    typed,
+)
 
 COLUMNS = (
     Column("enterprise_id", "id"),
-    Column("year", "int"),
+    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
     Column("lad_code", "gss"),
     Column("employees", "int"),
     Column("turnover", "int"),
@@ -25,7 +35,7 @@ class Panel:
     """A checked panel: typed columns of COLUMNS, plus what later checks need."""
 
     label: str
-    table: pa.Table
+    table: pa.Table | None
     first_year: int
     last_year: int
     max_employees: int
@@ -61,16 +71,20 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     lads = backend.execute(
         t.filter(t.lad_code.notnull()).group_by("lad_code").aggregate(first=t[ROW].min())
     )
-    if findings:
-        return None
-    table = backend.to_pyarrow(t.drop(ROW))
+    # With problems already found, the typed table is not needed: only what later
+    # checks (LADs against the geography, years against the population) use.
+    table = None if findings else backend.to_pyarrow(t.drop(ROW))
     return Panel(
         label=raw.label,
         table=table,
-        first_year=int(stats["first_year"]),
-        last_year=int(stats["last_year"]),
-        max_employees=int(stats["max_employees"]),
-        max_turnover=int(stats["max_turnover"]),
+        first_year=_int(stats["first_year"]),
+        last_year=_int(stats["last_year"]),
+        max_employees=_int(stats["max_employees"]),
+        max_turnover=_int(stats["max_turnover"]),
         lad_first_row=dict(zip(lads["lad_code"], (int(x) for x in lads["first"]), strict=True)),
         parquet=raw.parquet,
     )
+
+
+def _int(value: Any) -> int:
+    return 0 if pd.isna(value) else int(value)

@@ -9,11 +9,20 @@ from typing import Any
 import pandas as pd
 
 from scaleup.errors import Problem
-from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+from scaleup.ingest.reading import (
+    ROW,
+    YEAR_RANGE,
+    Column,
+    Findings,
+    duplicates,
+    read_raw,
+    run_checks,
+    typed,
+)
 
 COLUMNS = (
     Column("lad_code", "gss"),
-    Column("year", "int"),
+    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
     Column("population", "int", minimum=1),
 )
 

@@ -33,6 +33,7 @@ ROW = "_row"
 EXAMPLES = 20
 INT_PATTERN = r"^[+-]?[0-9]+$"
 GSS_PATTERN = r"^[EWSN][0-9]{8}$"
+YEAR_RANGE = (1900, 2100)
 TRUE_WORDS = ("true", "yes", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "0", "f", "n")
 
@@ -53,6 +54,7 @@ class Column:
     required: bool = True
     nullable: bool = False
     minimum: int = 0
+    maximum: int | None = None
 
 
 @dataclass
@@ -344,7 +346,13 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
             if col.minimum == 1:
                 word = "is not positive"
             checks.append(Check(col.name, low.fill_null(False), shown, _says(word)))
-            out[col.name] = ibis.ifelse(low.fill_null(False), ibis.null("int64"), value)
+            bad = low.fill_null(False)
+            if col.maximum is not None:
+                high = (value > col.maximum).fill_null(False)
+                span = f"is outside {col.minimum}-{col.maximum}"
+                checks[-1] = Check(col.name, bad | high, shown, _says(span))
+                bad = bad | high
+            out[col.name] = ibis.ifelse(bad, ibis.null("int64"), value)
             if col.kind == "count":
                 out[f"{col.name}_c"] = suppressed if suppressed is not None else ibis.literal(False)
         elif col.kind == "flag":
