@@ -1,4 +1,9 @@
-"""Geography: which LADs make up which areas (a LAD may belong to two areas)."""
+"""Geography: which LADs make up which areas (a LAD may belong to two areas).
+
+A row with an empty area (``area_code`` and ``area_name`` empty) lists a LAD that is in
+no area of the set, e.g. a Welsh LAD in a file of LEPs: it is still in the comparison
+set of the UK medians, but in no area's totals.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,8 @@ from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, 
 COLUMNS = (
     Column("lad_code", "gss"),
     Column("lad_name", "text"),
-    Column("area_code", "text"),
-    Column("area_name", "text"),
+    Column("area_code", "text", nullable=True),
+    Column("area_name", "text", nullable=True),
     Column("area_type", "text", required=False, nullable=True),
     Column("vintage", "text", required=False, nullable=True),
 )
@@ -61,12 +66,22 @@ def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | 
                 + "): a review is built on one geography vintage",
             )
         )
-    frame = frame.dropna(subset=["lad_code", "area_code"])
+    frame = frame.dropna(subset=["lad_code"])
+    for row in frame[frame["area_code"].isna() != frame["area_name"].isna()].itertuples():
+        findings.add(
+            Problem(
+                file=raw.label,
+                column="area_name" if pd.isna(row.area_name) else "area_code",
+                message="area_code and area_name must both be given, or both be empty "
+                "(a LAD in no area)",
+            )
+        )
     lads = (
         frame.drop_duplicates("lad_code")[["lad_code", "lad_name"]]
         .sort_values("lad_code")
         .reset_index(drop=True)
     )
+    frame = frame.dropna(subset=["area_code"])
     areas = frame.drop_duplicates("area_code")[["area_code", "area_name"]]
     members = frame[["area_code", "lad_code"]].merge(areas, on="area_code")
     members = members.sort_values(["area_code", "lad_code"]).reset_index(drop=True)
