@@ -150,7 +150,7 @@ class Cohort:
 
 # --- values -------------------------------------------------------------------------------
 
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?\d+(\.0*)?")  # "12.0" from a spreadsheet is whole
 _SIC = re.compile(r"\d{5}")
 _FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
@@ -183,7 +183,7 @@ def _number(raw: str) -> Any:
 def _integer(raw: str) -> Any:
     if not _INTEGER.fullmatch(raw):
         raise ValueError(f"{raw!r} is not a whole number")
-    return int(raw)
+    return int(raw.split(".")[0])
 
 
 def _sic(raw: str) -> Any:
