@@ -1,9 +1,94 @@
-"""`scaleup users`: not built yet (see the open issues)."""
+"""`scaleup users`: editors' and admins' accounts and their API tokens."""
 
 from __future__ import annotations
 
+import getpass
+import sys
+from pathlib import Path
+
 import typer
+
+from scaleup.cli.console import reports_errors, say
+from scaleup.cli.finder import CONFIG, WORKSPACE, open_store
+
+users_app = typer.Typer(
+    name="users",
+    help="Accounts of the people who edit the review and the finder.",
+    no_args_is_help=True,
+)
+
+
+def _read_password() -> str:
+    """From the terminal (asked twice) or the first line of standard input; never an argument."""
+    from scaleup.errors import InputError, Problem
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise InputError(Problem(None, "the two passwords differ", column="password"))
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_app.command("add")
+@reports_errors
+def add(
+    email: str = typer.Argument(..., help="The person's email address (their sign-in name)."),
+    role: str = typer.Option(
+        "editor", "--role", help="editor (edits) or admin (also manages users)."
+    ),
+    config: Path | None = CONFIG,
+    workspace: Path = WORKSPACE,
+) -> None:
+    """Add an account; the password is read from standard input (at least 12 characters).
+
+    Example: printf '%s\\n' "$PASSWORD" | scaleup users add ana@example.org --role admin
+    """
+    from scaleup.store import accounts, db
+
+    password = _read_password()
+    sessions = open_store(config, workspace)
+    with db.transaction(sessions) as session:
+        user = accounts.add_user(session, email, role, password, actor="command line")
+    say(f"added {user.email} ({user.role})")
+
+
+@users_app.command("token")
+@reports_errors
+def token(
+    email: str = typer.Argument(..., help="Whose token (an existing, active account)."),
+    config: Path | None = CONFIG,
+    workspace: Path = WORKSPACE,
+) -> None:
+    """Print a new API token for EMAIL, alone on the last line (only its hash is kept).
+
+    Use it as `Authorization: Bearer TOKEN` for the programme API's writes.
+    """
+    from scaleup.errors import InputError, Problem
+    from scaleup.store import accounts, db
+
+    sessions = open_store(config, workspace)
+    with db.transaction(sessions) as session:
+        user = accounts.get_user(session, email)
+        if user is None or not user.active:
+            raise InputError(Problem(None, f"no active account for {email!r}", column="email"))
+        new = accounts.issue_token(session, user, actor="command line")
+    print(f"new API token for {user.email} (shown once, keep it secret):", file=sys.stderr)
+    print(new)
+
+
+@users_app.command("list")
+@reports_errors
+def list_(config: Path | None = CONFIG, workspace: Path = WORKSPACE) -> None:
+    """List the accounts: email, role, active or not."""
+    from scaleup.store import accounts
+
+    sessions = open_store(config, workspace)
+    with sessions() as session:
+        for user in accounts.list_users(session):
+            say(f"{user.email}\t{user.role}\t{'active' if user.active else 'disabled'}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.add_typer(users_app)

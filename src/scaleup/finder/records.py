@@ -91,6 +91,17 @@ def _check_url(value: str) -> str:
     return value
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters (a NUL cannot even be stored by PostgreSQL)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"control character {found.group()!r} is not allowed")
+    return value
+
+
 def _clean_items(values: list[str]) -> list[str]:
     seen: list[str] = []
     for raw in values:
@@ -129,13 +140,24 @@ def _check_areas(values: list[str]) -> list[str]:
 
 
 Slug = Annotated[str, StringConstraints(max_length=80), AfterValidator(_check_slug)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
-Url = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_printable)
 ]
-Item = Annotated[str, StringConstraints(max_length=100)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=4000), AfterValidator(_printable)
+]
+Url = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    AfterValidator(_printable),
+    AfterValidator(_check_url),
+]
+Item = Annotated[str, StringConstraints(max_length=100), AfterValidator(_printable)]
 SupportTypes = Annotated[
     list[Item], Field(min_length=1, max_length=20), AfterValidator(_check_support)
 ]
