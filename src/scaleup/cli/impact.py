@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from scaleup.cli.console import reports_errors, say, steps
+from scaleup.cli.console import reports_errors, say
 from scaleup.impact import compute_kpis, write_impact
 from scaleup.impact.output import cell
 
@@ -33,11 +33,8 @@ def impact(
     out: Path = typer.Option(..., "--out", help="Folder for kpis.csv and sectors.csv."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
 ) -> None:
-    with steps(2, quiet) as progress:
-        progress.step("reading and checking the cohort")
-        result = compute_kpis(participants, followups, survey, sectors, min_hours=min_hours)
-        progress.step("writing kpis.csv and sectors.csv")
-        written = write_impact(result, out)
+    result = compute_kpis(participants, followups, survey, sectors, min_hours=min_hours)
+    written = write_impact(result, out)
     for programme in result.programmes:
         say(f"{programme}:", quiet)
         for row in result.kpis_for(programme).values():
