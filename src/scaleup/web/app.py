@@ -72,4 +72,6 @@ def create_app(
 def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
-    return ()
+    from scaleup.web import api, errors, pages  # the review (H3)
+
+    return (errors, api, pages)
