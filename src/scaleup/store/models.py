@@ -5,8 +5,11 @@ Each part of the project keeps its tables in its own module; this module only ga
 
 from __future__ import annotations
 
-from scaleup.store import accounts  # noqa: F401 - users, tokens, history
-from scaleup.store import programmes  # noqa: F401 - the support finder
+from scaleup.store import (
+    accounts,  # noqa: F401 - users, tokens, history
+    programmes,  # noqa: F401 - the support finder
+    review,  # noqa: F401 - the review's statistics and area content
+)
 from scaleup.store.db import Base
 
 __all__ = ["Base"]
