@@ -1,0 +1,171 @@
+"""``scaleup build``: gather everything, then write (mkdocs' order).
+
+1. read the workspace (settings, content files, impact cohort) and compute the tables;
+2. plan every page (order, prev/next, figures, links) and render every chart;
+3. with ``strict``, stop here when anything is wrong: nothing has been written;
+4. store the edition and the content in one transaction;
+5. render every page from the store into a staging folder, then move it into place.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from scaleup.atomic import staged_dir
+from scaleup.config import Settings
+from scaleup.errors import InputError, Problem
+from scaleup.publish import STATIC, charts, make_templates
+from scaleup.publish.downloads import csv_text, xlsx_bytes
+from scaleup.publish.figures import impact_meta
+from scaleup.publish.pages import render_area, render_front
+from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
+from scaleup.store import db, repo
+from scaleup.workspace import Workspace
+
+STEPS = ("Computing the statistics", "Planning the pages and charts", "Storing", "Writing the site")
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def compute_tables(ws: Workspace, settings: Settings) -> tuple[Any, list[tuple[str, str]]]:
+    """The pipeline's published tables and the geography's (area, LAD) memberships."""
+    from scaleup import engine as engines
+    from scaleup.ingest.geography import read_geography
+    from scaleup.ingest.reading import Findings
+    from scaleup.pipeline import InputFiles, compute_review
+
+    inputs = InputFiles(
+        population=ws.inputs["population"],
+        geography=ws.inputs["geography"],
+        panel=ws.inputs.get("panel"),
+        counts=ws.inputs.get("counts"),
+    )
+    tables = compute_review(inputs, settings, raw=False)
+    findings = Findings()
+    geo = read_geography(inputs.geography, engines.connect_duckdb(settings.engine), findings)
+    findings.raise_if_any()
+    assert geo is not None
+    members = [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
+    return tables, members
+
+
+def read_impact(ws: Workspace) -> dict[str, Any]:
+    if not ws.impact:
+        return {}
+    from scaleup.impact import impact_from_workspace
+
+    return impact_meta(impact_from_workspace(ws.root, ws.impact))
+
+
+def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
+    """Every chart of one area page, rendered to SVG."""
+    lads = [
+        {"lad_code": c, "lad_name": plan.lads[c]["name"], "measures": plan.lads[c]["compare"]}
+        for c in area.lad_codes
+    ]
+    lads.sort(key=lambda lad: lad["lad_name"])
+    measures = list(plan.meta.get("measures", []))
+    shared: dict[str, list[dict[str, str]]] = {}
+    for other in plan.areas:
+        if other is not area:
+            for c in set(other.lad_codes) & set(area.lad_codes):
+                shared.setdefault(c, []).append(other.ref())
+    out: list[charts.Chart | None] = [
+        charts.matrix_chart(area.name, lads, m)
+        for m in plan.meta.get("rated_measures", measures)
+        if m in ("employment", "turnover")
+    ]
+    comparison = plan.meta["comparison"]
+    out.append(
+        charts.density_chart(
+            area.name,
+            area.years,
+            comparison["years"],
+            headline_measure(measures),
+            comparison["label"],
+        )  # fmt: skip
+    )
+    out.append(charts.map_chart(area.name, lads, shared))
+    return {c.name: c.as_dict() for c in out if c is not None}
+
+
+def build_site(
+    ws: Workspace,
+    settings: Settings,
+    engine: Engine,
+    out: Path,
+    *,
+    strict: bool = False,
+    tables: Any = None,
+    members: list[tuple[str, str]] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build ``ws`` into ``out``; ``tables``/``members`` skip the computation (tests)."""
+    step = on_step or (lambda _s: None)
+    step(STEPS[0])
+    contents = ws.read_contents()
+    impact = read_impact(ws)
+    if tables is None:
+        tables, members = compute_tables(ws, settings)
+    plan = plan_site(tables, contents, members or [], title=ws.title, year=ws.year, impact=impact)
+    if strict and plan.problems:
+        raise InputError(plan.problems)
+    step(STEPS[1])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
+        rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
+
+    step(STEPS[2])
+    db.migrate(engine)
+    factory = db.sessions(engine)
+    with db.transaction(factory) as session:
+        repo.replace_review(
+            session,
+            title=plan.title,
+            year=plan.year,
+            meta=plan.meta,
+            areas=plan.area_rows(rendered),
+            area_years=plan.area_year_rows(),
+            lads=list(plan.lads.values()),
+            memberships=plan.memberships(),
+        )
+        repo.replace_area_contents(session, contents.values())
+
+    step(STEPS[3])
+    write_site(engine, out)
+    return BuildResult(out=out, pages=len(plan.areas) + 1, warnings=list(plan.problems))
+
+
+def write_site(engine: Engine, out: Path) -> None:
+    """Render every page and download from the store into ``out`` (staged, then moved)."""
+    env = make_templates(root="./")
+    area_env = make_templates(root="../../")
+    factory = db.sessions(engine)
+    with factory() as session, staged_dir(out) as stage:
+        (stage / "index.html").write_text(
+            render_front(env, session, root="./", index="index.html"), encoding="utf-8"
+        )
+        shutil.copytree(STATIC, stage / "static")
+        for ref in repo.area_refs(session):
+            folder = stage / "areas" / ref["slug"]
+            folder.mkdir(parents=True)
+            html = render_area(area_env, session, ref["code"], root="../../", index="index.html")
+            assert html is not None
+            (folder / "index.html").write_text(html, encoding="utf-8")
+            tables = repo.area_tables(session, ref["code"])
+            assert tables is not None
+            for name, rows in tables.items():
+                (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
+            (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref["name"]))

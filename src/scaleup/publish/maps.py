@@ -1,0 +1,84 @@
+"""LAD boundaries for the area maps, from the shipped ONS TopoJSON (OGL; contains OS data).
+
+A TopoJSON topology stores shared, quantised, delta-encoded arcs; :func:`lad_features`
+decodes the ``ltla`` layer into GeoJSON features for the LAD codes asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+TOPOJSON = (
+    Path(__file__).resolve().parents[1] / "data" / "geography" / "uk_admin_topo_2014_2025.json"
+)
+LAYER = "ltla"
+ATTRIBUTION = (
+    "Boundaries: ONS Open Geography Portal (super generalised LAD boundaries, via "
+    "ONSvisual/uk-topojson), Open Government Licence v3.0; contains OS data "
+    "\u00a9 Crown copyright and database right."
+)
+
+
+@lru_cache(maxsize=2)
+def _topology(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        topo = json.load(fh)
+    scale = topo.get("transform", {}).get("scale", [1, 1])
+    translate = topo.get("transform", {}).get("translate", [0, 0])
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            if "transform" in topo:
+                x, y = x + dx, y + dy
+            else:
+                x, y = dx, dy
+            points.append(
+                (round(x * scale[0] + translate[0], 5), round(y * scale[1] + translate[1], 5))
+            )
+        arcs.append(points)
+    geometries = {g["properties"]["areacd"]: g for g in topo["objects"][LAYER]["geometries"]}
+    return {"arcs": arcs, "geometries": geometries}
+
+
+def _ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list[list[float]]:
+    ring: list[list[float]] = []
+    for index in indices:
+        points = arcs[index] if index >= 0 else arcs[~index][::-1]
+        start = 1 if ring else 0
+        ring.extend([list(p) for p in points[start:]])
+    return ring
+
+
+def lad_features(codes: list[str], path: Path = TOPOJSON) -> tuple[list[dict[str, Any]], list[str]]:
+    """GeoJSON features for ``codes`` (properties lad_code, lad_name) and the codes not found."""
+    topo = _topology(str(path))
+    arcs = topo["arcs"]
+    features, missing = [], []
+    for code in codes:
+        geometry = topo["geometries"].get(code)
+        if geometry is None:
+            missing.append(code)
+            continue
+        if geometry["type"] == "Polygon":
+            coordinates: Any = [_ring(arcs, r) for r in geometry["arcs"]]
+        elif geometry["type"] == "MultiPolygon":
+            coordinates = [[_ring(arcs, r) for r in polygon] for polygon in geometry["arcs"]]
+        else:
+            missing.append(code)
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": geometry["type"], "coordinates": coordinates},
+                "properties": {
+                    "lad_code": code,
+                    "lad_name": geometry["properties"].get("areanm", code),
+                },
+            }
+        )
+    return features, missing

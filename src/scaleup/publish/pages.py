@@ -1,0 +1,128 @@
+"""Page contexts and rendering: the same functions write the static site and serve pages.
+
+Every figure is read through :mod:`scaleup.store.repo`, so the page, the API and the
+downloads agree. ``root`` is the URL prefix of site links ("/" when served; relative
+when built, so a built site also works from files).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from jinja2 import Environment
+from sqlalchemy.orm import Session
+
+from scaleup.publish.figures import programme_figures, programme_sectors
+from scaleup.publish.sentences import density_sentences, rating_class, trend_sentences
+from scaleup.publish.site import DOWNLOADS, headline_measure, latest
+from scaleup.store import repo
+from scaleup.tables import MEASURES, RATED_MEASURES
+
+DOWNLOAD_LABELS = {
+    "area_summary": "Summary and ratings (CSV)",
+    "area_year": "The area by year (CSV)",
+    "lad_year": "Local authorities by year (CSV)",
+    "lad_compare": "Local authority comparison with the UK medians (CSV)",
+}
+
+
+def _links(root: str, index: str) -> dict[str, Any]:
+    return {"root": root, "static": root + "static/", "index": index}
+
+
+def front_context(session: Session) -> dict[str, Any] | None:
+    review = repo.get_review(session)
+    if review is None:
+        return None
+    measures = list(review["meta"].get("measures", MEASURES))
+    areas = []
+    for area in repo.list_areas(session):
+        summary = area["summary"]
+        areas.append({
+            **area,
+            "density_class": rating_class(summary.get("density_rating")),
+            "trend_class": rating_class(summary.get("trend_rating")),
+        })  # fmt: skip
+    return {
+        "review": review,
+        "areas": areas,
+        "measures": measures,
+        "headline": headline_measure(measures),
+        "site_title": f"{review['title']} {review['year']}",
+        "section": "review",
+    }
+
+
+def area_context(session: Session, code: str) -> dict[str, Any] | None:
+    area = repo.get_area(session, code)
+    if area is None:
+        return None
+    review = repo.get_review(session)
+    assert review is not None
+    meta = area["meta"]
+    measures = area["measures"]
+    headline = headline_measure(measures)
+    impact = meta.get("impact", {})
+    content = area["content"]
+    summary = area["summary"]
+    charts = area["charts"]
+    shared = [
+        {"lad": lad["lad_name"], "others": area["shared_lads"][lad["lad_code"]]}
+        for lad in area["lads"] if lad["lad_code"] in area["shared_lads"]
+    ]  # fmt: skip
+    return {
+        "review": review,
+        "area": area,
+        "meta": meta,
+        "settings": meta.get("settings", {}),
+        "measures": measures,
+        "rated_measures": [m for m in RATED_MEASURES if m in measures],
+        "headline": headline,
+        "latest": latest(area["years"]),
+        "summary": summary,
+        "content": content,
+        "figures": programme_figures(content, impact),
+        "sectors": programme_sectors(content, impact),
+        "density": {
+            "rating": summary.get("density_rating"),
+            "class": rating_class(summary.get("density_rating")),
+            "sentences": density_sentences(summary),
+        },
+        "trend": {
+            "rating": summary.get("trend_rating"),
+            "class": rating_class(summary.get("trend_rating")),
+            "sentences": trend_sentences(summary),
+        },
+        "charts": [charts[k] for k in sorted(charts) if k.startswith("matrix_")],
+        "density_chart": charts.get("density"),
+        "map_chart": charts.get("map"),
+        "shared": shared,
+        "downloads": [(f"{t}.csv", DOWNLOAD_LABELS[t]) for t in DOWNLOADS],
+        "growth_percent": _percent(meta.get("settings", {}).get("metrics", {}).get("growth_rate")),
+        "site_title": f"{review['title']} {review['year']}",
+        "section": "review",
+    }
+
+
+def _percent(rate: Any) -> str:
+    try:
+        return f"{float(Fraction(str(rate or '1/5'))):.0%}"
+    except (ValueError, ZeroDivisionError):
+        return str(rate)
+
+
+def render_front(env: Environment, session: Session, root: str = "/", index: str = "") -> str:
+    context = front_context(session)
+    if context is None:
+        return env.get_template("empty.html").render(**_links(root, index))
+    return env.get_template("front.html").render(**context, **_links(root, index))
+
+
+def render_area(
+    env: Environment, session: Session, code: str, root: str = "/", index: str = ""
+) -> str | None:
+    context = area_context(session, code)
+    if context is None:
+        return None
+    return env.get_template("area.html").render(**context, **_links(root, index))

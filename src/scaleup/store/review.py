@@ -1,0 +1,89 @@
+"""The review's tables in the content store: the published statistics and each area's content.
+
+Statistics are loaded by ``scaleup build`` (one transaction replaces the whole edition); the
+content of an area (narrative sections, headline programme figures, links) is loaded from the
+workspace's Markdown files and may then be edited through the admin. Values of the published
+tables are kept as JSON so that suppressed cells stay ``"[c]"`` and not-available cells
+stay ``null``. All queries live in :mod:`scaleup.store.repo`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from scaleup.store.db import Base
+
+
+class ReviewEdition(Base):
+    """The one edition of the review held by a store (key ``"current"``)."""
+
+    __tablename__ = "review_edition"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewArea(Base):
+    """An area of the review (a LEP, combined authority, region...), in review order."""
+
+    __tablename__ = "review_area"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    charts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReviewAreaYear(Base):
+    """One row of ``area_year.csv`` (values by column name)."""
+
+    __tablename__ = "review_area_year"
+
+    area_code: Mapped[str] = mapped_column(
+        ForeignKey("review_area.code", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReviewLad(Base):
+    """A local authority district of the review, with its ``lad_year`` and ``lad_compare`` rows."""
+
+    __tablename__ = "review_lad"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    years: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    compare: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReviewAreaLad(Base):
+    """Membership: a LAD in an area (a LAD may be in two areas)."""
+
+    __tablename__ = "review_area_lad"
+
+    area_code: Mapped[str] = mapped_column(
+        ForeignKey("review_area.code", ondelete="CASCADE"), primary_key=True
+    )
+    lad_code: Mapped[str] = mapped_column(
+        ForeignKey("review_lad.code", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class AreaContentRow(Base):
+    """An area's editorial content (see :class:`scaleup.workspace.AreaContent`), as JSON."""
+
+    __tablename__ = "review_area_content"
+
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

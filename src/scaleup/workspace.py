@@ -1,0 +1,257 @@
+"""A review workspace: ``scaleup.toml``, ``data/`` (inputs) and ``content/`` (one file per area).
+
+The workspace is what a review team keeps in git. ``scaleup.toml`` holds the review's own
+tables (``[review]``, ``[inputs]``, ``[impact]``) beside the statistical settings that
+:func:`scaleup.config.load_settings` reads. Each area's content is a Markdown file with YAML
+front matter::
+
+    ---
+    code: E37000045
+    slug: d2n2            # optional; default from the area's name
+    order: 8              # optional; review order (then by name)
+    programmes: [UpScaler]
+    sectors: [Life Sciences & Biotech]
+    figures:
+      - {value: "230", label: companies supported by UpScaler, programme: UpScaler,
+         kpi: companies_supported}
+    links:
+      - {title: D2N2 Growth Hub, url: "https://..."}
+    ---
+    Introduction paragraph.
+
+    ## A section heading
+    Its text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scaleup.config import CONFIG_FILENAME
+from scaleup.errors import InputError, Problem
+
+CONTENT_DIR = "content"
+DATA_DIR = "data"
+INPUT_KINDS = ("panel", "counts", "population", "geography")
+GSS = re.compile(r"^[EWSNK]\d{8}$")
+_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Figure(_Model):
+    """A headline programme figure: a value and what it counts, with its base when known."""
+
+    label: str = Field(min_length=1)
+    value: str | None = None
+    programme: str | None = None
+    kpi: str | None = None
+    base: str | None = None
+    synthetic: bool = False
+
+
+class Link(_Model):
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+
+
+class Section(_Model):
+    heading: str = Field(min_length=1)
+    body: str = ""
+
+
+class AreaContent(_Model):
+    """An area's editorial content: narrative sections, programme figures, links."""
+
+    code: str
+    slug: str | None = None
+    order: int | None = None
+    introduction: str = ""
+    sections: list[Section] = Field(default_factory=list)
+    programmes: list[str] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+    @field_validator("code")
+    @classmethod
+    def _gss(cls, value: str) -> str:
+        if not GSS.match(value):
+            raise ValueError(f"expected a GSS area code such as 'E37000045', got {value!r}")
+        return value
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
+            raise ValueError(f"expected lower-case letters, digits and hyphens, got {value!r}")
+        return value
+
+
+def slugify(name: str) -> str:
+    """``"Derby, Derbyshire, Nottingham & Nottinghamshire"`` -> ``"derby-derbyshire-..."``."""
+    text = name.lower().replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "area"
+
+
+def parse_content(text: str, source: str) -> AreaContent:
+    """One content file -> AreaContent; every problem at once as an InputError."""
+    text = text.lstrip("\ufeff")
+    match = re.match(r"^---\s*\n(.*?)\n---\s*(?:\n|$)", text, re.DOTALL)
+    if not match:
+        raise InputError(Problem(source, "expected YAML front matter between '---' lines"))
+    try:
+        front = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        lines = (mark.line + 2,) if mark is not None else ()
+        raise InputError(Problem(source, "front matter is not valid YAML", lines)) from None
+    if not isinstance(front, dict):
+        raise InputError(Problem(source, "front matter must be a mapping of keys to values"))
+    body = text[match.end() :]
+    parts = _HEADING.split(body)
+    front["introduction"] = parts[0].strip()
+    front["sections"] = [
+        {"heading": parts[i].strip(), "body": parts[i + 1].strip()}
+        for i in range(1, len(parts) - 1, 2)
+    ]
+    return content_from_dict(front, source)
+
+
+def content_from_dict(data: dict[str, Any], source: str | None = None) -> AreaContent:
+    try:
+        return AreaContent.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(source, e["msg"].removeprefix("Value error, "), column=_loc(e["loc"]))
+            for e in exc.errors()
+        ]
+        raise InputError(problems) from None
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) or "content"
+
+
+def render_content(content: AreaContent) -> str:
+    """AreaContent -> the Markdown file it is read from (round-trips with parse_content)."""
+    front = content.model_dump(exclude={"introduction", "sections"}, exclude_defaults=True)
+    lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---"]
+    if content.introduction:
+        lines += [content.introduction, ""]
+    for section in content.sections:
+        lines += [f"## {section.heading}", "", section.body, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace on disk, its ``[review]``, ``[inputs]`` and ``[impact]`` tables read."""
+
+    root: Path
+    title: str
+    year: int
+    inputs: dict[str, Path]
+    impact: dict[str, Any] = field(default_factory=dict)
+    """The raw ``[impact]`` table (read by :func:`scaleup.impact.impact_from_workspace`)."""
+    end_year: int | None = None
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_FILENAME
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_DIR
+
+    def content_files(self) -> list[Path]:
+        return sorted(self.content_dir.glob("*.md")) if self.content_dir.is_dir() else []
+
+    def read_contents(self) -> dict[str, AreaContent]:
+        """Every content file, keyed by area code; all problems reported at once."""
+        problems: list[Problem] = []
+        contents: dict[str, AreaContent] = {}
+        seen: dict[str, Path] = {}
+        for path in self.content_files():
+            rel = str(path.relative_to(self.root))
+            try:
+                content = parse_content(path.read_text(encoding="utf-8"), rel)
+            except InputError as exc:
+                problems += exc.problems()
+                continue
+            except UnicodeDecodeError:
+                problems.append(Problem(rel, "not UTF-8 text"))
+                continue
+            if content.code in seen:
+                problems.append(
+                    Problem(rel, f"area {content.code} also has content in {seen[content.code]}")
+                )
+                continue
+            seen[content.code] = path.relative_to(self.root)
+            contents[content.code] = content
+        if problems:
+            raise InputError(problems)
+        return contents
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read ``root/scaleup.toml``'s workspace tables; every problem at once."""
+    root = Path(root)
+    config = root / CONFIG_FILENAME
+    if not config.is_file():
+        raise InputError(
+            Problem(
+                str(config), "no such file: is this a workspace? (`scaleup init DIR` makes one)"
+            )
+        )
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(str(config), f"not valid TOML: {exc}")) from None
+    problems: list[Problem] = []
+    review = data.get("review", {})
+    title = review.get("title", "ScaleUp Annual Review")
+    year = review.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        problems.append(
+            Problem(str(config), f"review.year: expected the edition's year, got {year!r}")
+        )
+    end_year = review.get("end_year")
+    if end_year is not None and (not isinstance(end_year, int) or isinstance(end_year, bool)):
+        problems.append(Problem(str(config), f"review.end_year: expected a year, got {end_year!r}"))
+    inputs: dict[str, Path] = {}
+    for key, value in data.get("inputs", {}).items():
+        if key not in INPUT_KINDS:
+            problems.append(
+                Problem(str(config), f"inputs.{key}: unknown input (expected one of {INPUT_KINDS})")
+            )
+            continue
+        path = root / str(value)
+        if not path.exists():
+            problems.append(Problem(str(config), f"inputs.{key}: no such file {value!r}"))
+        inputs[key] = path
+    for needed in ("population", "geography"):
+        if needed not in inputs:
+            problems.append(Problem(str(config), f"inputs.{needed}: missing"))
+    if ("panel" in inputs) == ("counts" in inputs):
+        problems.append(Problem(str(config), "inputs: give exactly one of 'panel' or 'counts'"))
+    if problems:
+        raise InputError(problems)
+    impact = data.get("impact", {})
+    return Workspace(
+        root=root,
+        title=str(title),
+        year=int(year),
+        inputs=inputs,
+        impact=impact,
+        end_year=end_year,
+    )
