@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from scaleup.cli.console import reports_errors, say
-from scaleup.impact import compute_kpis, write_impact
+from scaleup.impact import MIN_BASE, KpiRow, compute_kpis, write_impact
 from scaleup.impact.output import cell
 
 HELP = """Compute programme-impact KPIs from cohort files (methodology section 6).
@@ -36,10 +36,30 @@ def impact(
     result = compute_kpis(participants, followups, survey, sectors, min_hours=min_hours)
     written = write_impact(result, out)
     for programme in result.programmes:
-        say(f"{programme}:", quiet)
-        for row in result.kpis_for(programme).values():
-            say(f"  {row.kpi:<24} {cell(row.value) or '-':>12}  ({row.note})", quiet)
-    say("wrote " + ", ".join(str(p) for p in written), quiet)
+        rows = result.kpis_for(programme)
+        label = " (synthetic cohort)" if any(r.synthetic for r in rows.values()) else ""
+        say(f"{programme}{label}", quiet)
+        for row in rows.values():
+            say(f"  {row.kpi:<24} {_shown(row)}", quiet)
+    say(
+        "wrote " + ", ".join(str(p) for p in written) + " (each figure's base is in its note)",
+        quiet,
+    )
+
+
+def _shown(row: KpiRow) -> str:
+    """A KPI for the terminal: shares as percentages with their base and interval."""
+    if row.denominator is None:
+        return cell(row.value)
+    base = f"{row.numerator} of {row.denominator}"
+    if row.numerator is None:
+        base = f"over {row.denominator}"
+    if row.value is None:
+        return f"not shown: base {row.denominator} is under {MIN_BASE}"
+    text = f"{row.value:+.1%}" if row.ci_low is None else f"{row.value:.1%}"
+    if row.ci_low is not None:
+        base += f", 95% CI {row.ci_low:.1%}-{row.ci_high:.1%}"
+    return f"{text}  ({base})"
 
 
 def register(app: typer.Typer) -> None:
