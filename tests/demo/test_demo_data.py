@@ -1,0 +1,104 @@
+"""The demo's numbers: the 2021 review (end year 2019, LEP 2021) from public ONS data,
+checked against the seed page, and reproducible from the shipped files by one command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import scaleup.demo as demo
+from scaleup.cli.main import app
+from scaleup.errors import InputError
+
+runner = CliRunner()
+D2N2 = "E37000045"
+PREPARED = ("counts.csv", "population.csv", "geography.csv", "changes.md", "changes.json")
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(app, ["demo", "--out", str(out), "--no-serve", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out / "data"
+
+
+def test_demo_writes_the_four_published_tables(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == [
+        "area_summary.csv", "area_year.csv", "lad_compare.csv", "lad_year.csv", "meta.json"
+    ]  # fmt: skip
+    meta = json.loads((built / "meta.json").read_text(encoding="utf-8"))
+    assert meta["vintage"] == "2021"
+    assert meta["end_years"] == [2017, 2018, 2019]
+    assert meta["measures"] == ["employment"]
+
+
+def test_d2n2_matches_the_seed_page(built: Path) -> None:
+    summary = {r["area_code"]: r for r in read(built / "area_summary.csv")}
+    assert len(summary) == 38
+    d2n2 = summary[D2N2]
+    assert d2n2["n_lads"] == "17"
+    assert d2n2["density_above_employment"] == "10"  # "10 of the 17 local authorities"
+    year = {r["year"]: r for r in read(built / "area_year.csv") if r["area_code"] == D2N2}
+    assert year["2019"]["employment"] == "365"  # "365 ... rapid growth in their employees"
+    assert year["2019"]["population"] == "2221120"
+
+
+def test_what_public_data_cannot_give_is_not_available(built: Path) -> None:
+    """No turnover-based counts exist at LAD level, and LAD figures start in 2017, so the
+    2016-2019 trend has no first end point: empty cells, never zeros."""
+    for row in read(built / "area_year.csv"):
+        assert row["turnover"] == row["both"] == row["any"] == row["density_turnover"] == ""
+    d2n2 = next(r for r in read(built / "area_summary.csv") if r["area_code"] == D2N2)
+    assert d2n2["density_above_turnover"] == d2n2["trend_any"] == d2n2["trend_share"] == ""
+    compare = read(built / "lad_compare.csv")
+    assert {r["trend"] for r in compare} == {""}
+    assert len({r["lad_code"] for r in compare}) == 374  # the whole UK is compared
+
+
+def test_the_documented_command_reproduces_the_shipped_inputs(tmp_path: Path) -> None:
+    args = shlex.split(demo.PREPARE_COMMAND)
+    assert args[:3] == ["scaleup", "import", "public-data"]
+    args[args.index("--out") + 1] = str(tmp_path / "again")
+    result = runner.invoke(app, args[1:])
+    assert result.exit_code == 0, result.output
+    shipped = demo.WORKSPACE / "data"
+    for name in PREPARED:
+        assert (tmp_path / "again" / name).read_bytes() == (shipped / name).read_bytes(), name
+    demo.prepare_demo_inputs(tmp_path / "python")
+    for name in PREPARED:
+        assert (tmp_path / "python" / name).read_bytes() == (shipped / name).read_bytes(), name
+
+
+def test_end_year_is_a_workspace_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = demo.WORKSPACE
+    assert demo.demo_workspace().end_year == 2019
+    assert f"-{demo.demo_workspace().end_year} " in demo.PREPARE_COMMAND
+    assert max(int(r["year"]) for r in read(shipped / "data" / "counts.csv")) == 2019
+    copy = tmp_path / "workspace"
+    shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("impact", "content"))
+    toml = copy / "scaleup.toml"
+    toml.write_text(toml.read_text().replace("end_year = 2019", "end_year = 2020"))
+    monkeypatch.setattr(demo, "WORKSPACE", copy)
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="review.end_year is 2020 but the prepared inputs end"):
+        demo.build_demo_data(out)
+    assert not out.exists()
+
+
+def test_demo_without_no_serve_says_there_is_no_site_yet(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "not built yet" in result.stdout
+    assert (tmp_path / "data" / "area_summary.csv").is_file()
