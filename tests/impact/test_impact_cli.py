@@ -160,3 +160,21 @@ def test_the_installed_command_reports_a_missing_file_without_a_traceback(tmp_pa
         "error: s.parquet: no such file (the survey file)",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_the_summary_shows_shares_with_their_base_and_interval(tmp_path):
+    from scaleup.impact.synthetic import DEMO_DIR
+
+    paths = {k: DEMO_DIR / f"{k}.csv" for k in ("participants", "followups", "survey", "sectors")}
+    result = run(paths, tmp_path / "out")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "UpScaler (synthetic cohort)"
+    assert "  turnover_increase_share  49.0%  (98 of 200, 95% CI 42.2%-55.9%)" in lines
+    assert "  confidence_mean_change   +63.3%  (over 150)" in lines
+
+
+def test_the_summary_says_when_a_share_is_not_shown(cohort, tmp_path):
+    cohort.participant("A").followup("A")
+    result = run(cohort.write(), tmp_path / "out")
+    assert "  turnover_increase_share  not shown: base 1 is under 10" in result.stdout.splitlines()
