@@ -1,0 +1,163 @@
+"""The admin's area pages: edit an area's narrative and headline programme figures, with a preview.
+
+The narrative is edited as the Markdown body of the area's content file (an introduction,
+then ``## Heading`` sections); the figures as rows of value, label and programme. "Preview"
+shows the result without saving; "Save" stores it through the review's repo (so the public
+area page shows it at once) and records the change, before and after, in the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from scaleup.errors import InputError
+from scaleup.store import accounts, db, repo
+from scaleup.web.auth import CsrfChecked, CurrentEditor, render
+from scaleup.workspace import AreaContent, Figure, parse_content
+
+MAX_FIGURES = 12
+MAX_NARRATIVE = 50_000
+
+
+def _sessions(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.scaleup.sessions
+
+
+def narrative_of(content: AreaContent) -> str:
+    parts = [content.introduction] if content.introduction else []
+    parts += [f"## {s.heading}\n\n{s.body}" for s in content.sections]
+    return "\n\n".join(parts)
+
+
+def _text(form: FormData, key: str, limit: int = 300) -> str:
+    value = form.get(key)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def content_from_form(current: AreaContent, form: FormData) -> tuple[AreaContent, list[str]]:
+    """The edited content (narrative and figures replaced), or the problems with the form."""
+    narrative = _text(form, "narrative", MAX_NARRATIVE).replace("\r\n", "\n")
+    problems: list[str] = []
+    figures: list[Figure] = []
+    for n in range(MAX_FIGURES):
+        value = _text(form, f"figure_value_{n}", 40)
+        label = _text(form, f"figure_label_{n}")
+        programme = _text(form, f"figure_programme_{n}", 200)
+        if not (value or label or programme):
+            continue
+        if not label:
+            problems.append(f"figure {n + 1}: a label is needed (what the value counts)")
+            continue
+        kept: dict[str, Any] = {}
+        if n < len(current.figures):
+            old = current.figures[n]
+            if old.value == (value or None) and old.label == label:
+                kept = {"kpi": old.kpi, "base": old.base, "synthetic": old.synthetic}
+        figures.append(
+            Figure(label=label, value=value or None, programme=programme or None, **kept)
+        )
+    try:
+        parsed = parse_content(f"---\ncode: {current.code}\n---\n{narrative}\n", "narrative")
+    except InputError as exc:
+        problems += [p.message for p in exc.problems()]
+        return current, problems
+    edited = current.model_copy(
+        update={
+            "introduction": parsed.introduction,
+            "sections": parsed.sections,
+            "figures": figures,
+        }
+    )
+    return edited, problems
+
+
+def _area(session: Any, code: str) -> dict[str, str]:
+    for ref in repo.area_refs(session):
+        if ref["code"] == code:
+            return ref
+    raise HTTPException(404, "There is no area with this code in the review.")
+
+
+def _figure_rows(content: AreaContent) -> list[dict[str, str]]:
+    rows = [
+        {"value": f.value or "", "label": f.label, "programme": f.programme or ""}
+        for f in content.figures
+    ]
+    while len(rows) < min(len(content.figures) + 2, MAX_FIGURES):
+        rows.append({"value": "", "label": "", "programme": ""})
+    return rows
+
+
+def _page(
+    request: Request,
+    area: dict[str, str],
+    content: AreaContent,
+    *,
+    narrative: str,
+    preview: bool = False,
+    saved: bool = False,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "admin/area_form.html",
+        status,
+        section="admin",
+        area=area,
+        content=content,
+        narrative=narrative,
+        figures=_figure_rows(content),
+        preview=preview,
+        saved=saved,
+        problems=problems or [],
+    )
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/admin/areas", include_in_schema=False)
+
+    @r.get("/")
+    def list_areas(request: Request, user: CurrentEditor) -> Response:
+        with _sessions(request)() as session:
+            areas = repo.area_refs(session)
+        return render(request, "admin/areas.html", section="admin", areas=areas)
+
+    @r.get("/{code}")
+    def edit(
+        request: Request, user: CurrentEditor, code: str, saved: str | None = None
+    ) -> Response:
+        with _sessions(request)() as session:
+            area = _area(session, code[:16])
+            content = repo.get_area_content(session, area["code"]) or AreaContent(code=area["code"])
+        return _page(request, area, content, narrative=narrative_of(content), saved=bool(saved))
+
+    @r.post("/{code}", dependencies=[CsrfChecked])
+    async def save(request: Request, user: CurrentEditor, code: str) -> Response:
+        form = await request.form()
+        action = _text(form, "action", 20)
+        with db.transaction(_sessions(request)) as session:
+            area = _area(session, code[:16])
+            current = repo.get_area_content(session, area["code"]) or AreaContent(code=area["code"])
+            edited, problems = content_from_form(current, form)
+            narrative = _text(form, "narrative", MAX_NARRATIVE)
+            if problems:
+                return _page(
+                    request, area, edited, narrative=narrative, problems=problems, status=422
+                )
+            if action != "save":
+                return _page(request, area, edited, narrative=narrative, preview=True)
+            before = current.model_dump(mode="json")
+            after = edited.model_dump(mode="json")
+            if before != after:
+                repo.save_area_content(session, area["code"], edited)
+                accounts.record_change(
+                    session, user.email, "update", "area", area["code"], before, after
+                )
+        return RedirectResponse(f"/admin/areas/{area['code']}?saved=1", status_code=303)
+
+    return r

@@ -1,0 +1,234 @@
+"""The scaleup support finder: ``/finder/`` for people, ``/api/v1/programmes`` for programs.
+
+The page and the API call the same :func:`scaleup.store.programmes.search`, so they can
+never disagree. The page is a plain GET form (no JavaScript needed); results are ranked and
+paginated, each with a details page. Writes go through the API with an editor's bearer
+token, or through the admin (:mod:`scaleup.web.admin`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from scaleup.errors import InputError
+from scaleup.finder.records import (
+    SIZE_BANDS,
+    STAGES,
+    SUPPORT_TYPES,
+    ProgrammeCreate,
+    ProgrammePage,
+    ProgrammePublic,
+    ProgrammeUpdate,
+)
+from scaleup.store import db, programmes
+from scaleup.web.auth import ApiEditor, render
+
+PAGE_SIZE = 10
+Text = Annotated[str | None, Query(max_length=200)]
+Word = Annotated[str | None, Query(max_length=100)]
+
+
+def _sessions(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.scaleup.sessions
+
+
+def _employees(value: str | None) -> int | None:
+    if value is None or not value.strip().isdigit():
+        return None
+    return min(int(value.strip()), 10_000_000)
+
+
+def _offset_of(page: str | None) -> int:
+    if page is None or not page.strip().isdigit():
+        return 0
+    return (min(int(page.strip()), 10_000) - 1) * PAGE_SIZE if int(page.strip()) > 0 else 0
+
+
+def pages_router() -> APIRouter:
+    r = APIRouter(include_in_schema=False)
+
+    @r.get("/finder/", response_class=HTMLResponse)
+    def finder_page(
+        request: Request,
+        q: Text = None,
+        area: Word = None,
+        sector: Word = None,
+        support: Word = None,
+        stage: Word = None,
+        provider: Word = None,
+        size: Word = None,
+        employees: Word = None,
+        page: Word = None,
+    ) -> Response:
+        """Search form and results; every filter is a plain GET parameter."""
+        query = programmes.SearchQuery(
+            q=q or "",
+            area=area or None,
+            sector=sector or None,
+            support=support or None,
+            stage=stage or None,
+            provider=provider or None,
+            size=size if size in SIZE_BANDS else None,
+            employees=_employees(employees),
+            limit=PAGE_SIZE,
+            offset=_offset_of(page),
+        )
+        with _sessions(request)() as session:
+            found = programmes.search(session, query)
+            places = programmes.places(session)
+            names = programmes.place_names(session)
+            sectors = programmes.facet_values(session, "sector")
+            providers = programmes.providers(session)
+        chosen = {
+            "q": q or "",
+            "area": area or "",
+            "sector": sector or "",
+            "support": support or "",
+            "stage": stage or "",
+            "provider": provider or "",
+            "size": size or "",
+            "employees": employees or "",
+        }
+        kept = {k: v for k, v in chosen.items() if v}
+        number = found.offset // PAGE_SIZE + 1
+        last = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+        def link(n: int) -> str:
+            return "/finder/?" + urlencode({**kept, "page": n})
+
+        return render(
+            request,
+            "finder/search.html",
+            section="finder",
+            found=found,
+            chosen=chosen,
+            searched=bool(kept),
+            places=places,
+            names=names,
+            sectors=sectors,
+            providers=providers,
+            support_types=SUPPORT_TYPES,
+            stages=STAGES,
+            sizes=list(SIZE_BANDS),
+            page=number,
+            last_page=last,
+            previous_url=link(number - 1) if number > 1 else None,
+            next_url=link(number + 1) if number < last else None,
+        )
+
+    @r.get("/finder/{programme_id}/", response_class=HTMLResponse)
+    def programme_page(request: Request, programme_id: str) -> Response:
+        with _sessions(request)() as session:
+            record = programmes.get(session, programme_id[:80])
+            names = programmes.place_names(session)
+        if record is None or record.retired:
+            raise HTTPException(404, "There is no programme at this address.")
+        return render(request, "finder/programme.html", section="finder", p=record, names=names)
+
+    return r
+
+
+def api_router() -> APIRouter:
+    r = APIRouter(prefix="/api/v1/programmes", tags=["finder"])
+
+    @r.get("", response_model=ProgrammePage)
+    def search_programmes(
+        request: Request,
+        q: Text = None,
+        area: Word = None,
+        sector: Word = None,
+        support: Word = None,
+        stage: Word = None,
+        provider: Word = None,
+        employees: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
+        size: Annotated[str | None, Query(max_length=10)] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> ProgrammePage:
+        """Search the finder: the same results, in the same order, as ``/finder/``."""
+        query = programmes.SearchQuery(
+            q=q or "",
+            area=area or None,
+            sector=sector or None,
+            support=support or None,
+            stage=stage or None,
+            provider=provider or None,
+            employees=employees,
+            size=size if size in SIZE_BANDS else None,
+            limit=limit,
+            offset=offset,
+        )
+        with _sessions(request)() as session:
+            return programmes.search(session, query)
+
+    @r.get("/{programme_id}", response_model=ProgrammePublic)
+    def get_programme(request: Request, programme_id: str) -> ProgrammePublic:
+        with _sessions(request)() as session:
+            record = programmes.get(session, programme_id[:80])
+        if record is None:
+            raise HTTPException(404, "no such programme")
+        return record
+
+    @r.post("", response_model=ProgrammePublic, status_code=201)
+    def create_programme(
+        request: Request, editor: ApiEditor, body: ProgrammeCreate
+    ) -> ProgrammePublic:
+        """Add a programme (its id is made from the name when not given); 409 if it exists."""
+        with db.transaction(_sessions(request)) as session:
+            if body.id and programmes.get(session, body.id) is not None:
+                raise HTTPException(409, f"programme {body.id!r} exists; use PUT to replace it")
+            record, _ = programmes.save(session, body, actor=editor.email)
+        return record
+
+    @r.put("/{programme_id}", response_model=ProgrammePublic)
+    def replace_programme(
+        request: Request,
+        response: Response,
+        editor: ApiEditor,
+        programme_id: str,
+        body: ProgrammeCreate,
+    ) -> ProgrammePublic:
+        """Create or replace the programme at this id (the body's id, if any, must agree)."""
+        if body.id is not None and body.id != programme_id:
+            raise HTTPException(422, "the id in the body differs from the id in the address")
+        try:
+            record_in = ProgrammeCreate.model_validate({**body.model_dump(), "id": programme_id})
+        except ValueError:
+            raise HTTPException(422, "the id in the address is not a valid slug") from None
+        with db.transaction(_sessions(request)) as session:
+            record, created = programmes.save(session, record_in, actor=editor.email)
+        response.status_code = 201 if created else 200
+        return record
+
+    @r.patch("/{programme_id}", response_model=ProgrammePublic)
+    def update_programme(
+        request: Request, editor: ApiEditor, programme_id: str, body: ProgrammeUpdate
+    ) -> ProgrammePublic:
+        """Change only the fields given."""
+        try:
+            with db.transaction(_sessions(request)) as session:
+                record = programmes.patch(session, programme_id[:80], body, actor=editor.email)
+                if record is None:
+                    raise HTTPException(404, "no such programme")
+        except (InputError, ValueError) as exc:
+            raise HTTPException(422, str(exc)) from None
+        return record
+
+    @r.delete("/{programme_id}", status_code=204)
+    def delete_programme(request: Request, editor: ApiEditor, programme_id: str) -> Response:
+        """Remove a programme for good (to keep it in the history but off the finder, retire it)."""
+        with db.transaction(_sessions(request)) as session:
+            if not programmes.remove(session, programme_id[:80], actor=editor.email):
+                raise HTTPException(404, "no such programme")
+        return Response(status_code=204)
+
+    return r
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(pages_router())
+    app.include_router(api_router())
