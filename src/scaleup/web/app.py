@@ -73,5 +73,6 @@ def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
     from scaleup.web import api, errors, pages  # the review (H3)
+    from scaleup.web import admin, auth, finder  # accounts, support finder, admin (H5)
 
-    return (errors, api, pages)
+    return (errors, api, pages, auth, finder, admin)
