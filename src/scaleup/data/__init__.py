@@ -26,3 +26,6 @@ LAD_LEP21_LOOKUP = DATA_DIR / "geography" / "lad_to_lep21_lookup_spatial.csv"
 
 LTLA_HIERARCHY = DATA_DIR / "geography" / "ltla14_hierarchy_lookup.csv"
 """UK LTLA (pre-2019 codes) -> county, combined authority, region, country (ONSvisual)."""
+
+UK_BOUNDARIES = DATA_DIR / "geography" / "uk_admin_topo_2014_2025.json"
+"""UK boundaries as TopoJSON, every LAD vintage 2014-2025 (for maps only)."""
