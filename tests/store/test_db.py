@@ -25,7 +25,8 @@ def test_unreachable_store_is_reported(tmp_path) -> None:
 def test_healthz(store_url: str) -> None:
     from fastapi.testclient import TestClient
 
-    app = create_app(load_settings(environ={}, overrides={"database_url": store_url}))
+    overrides = {"database_url": store_url, "environment": "development"}
+    app = create_app(load_settings(environ={}, overrides=overrides))
     with TestClient(app) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
