@@ -206,3 +206,23 @@ def test_geography_and_population_commands(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no population for E06000001 (Hartlepool) in 2021 on vintage 2021" in result.stderr
     assert not (tmp_path / "p2.csv").exists()
+
+
+def test_compute_refuses_an_area_code_without_a_name(tmp_path: Path) -> None:
+    (tmp_path / "counts.csv").write_text(
+        "lad_code,year,employment,controlled\nE06000015,2019,50,true\n", encoding="utf-8"
+    )
+    (tmp_path / "population.csv").write_text(
+        "lad_code,year,population\nE06000015,2019,100000\n", encoding="utf-8"
+    )
+    (tmp_path / "geography.csv").write_text(
+        "lad_code,lad_name,area_code,area_name\nE06000015,Derby,E37000045,\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["compute", "--out", str(out)]
+        + [f"--{k}={tmp_path / k}.csv" for k in ("counts", "population", "geography")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "area_code and area_name must both be given, or both be empty" in result.stderr
+    assert not out.exists()
