@@ -114,7 +114,7 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
     )
     return Chart(
         name=f"matrix_{measure}",
-        title=f"The local authority matrix: {growth}",
+        title=f"The local authority matrix, by {growth}",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
         columns=["Local authority", "Density", "Trend", "Quadrant"],
@@ -154,7 +154,7 @@ def density_chart(
         "color": alt.Color(
             "series:N",
             scale=alt.Scale(domain=[area_name, comparison], range=[ACCENT, MUTED]),
-            legend=alt.Legend(title=None, orient="bottom"),
+            legend=alt.Legend(title=None, orient="bottom", labelLimit=400, columns=1),
         ),
     }
     lines = _base(series).mark_line(strokeWidth=2.5).encode(**enc)
@@ -174,7 +174,7 @@ def density_chart(
         by_year.setdefault(s["year"], {})[s["series"]] = decimal(s["density"], 1)
     return Chart(
         name="density",
-        title="Density over time",
+        title=f"Density of scaleups ({measure} growth) over time, against {comparison.lower()}",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
         columns=["Year", area_name, comparison],
@@ -210,7 +210,7 @@ def map_chart(area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any]
             description="properties.label:N",
         )
         .project(type="mercator")
-        .properties(width=420, height=380, title=f"Local authorities in {area_name}")
+        .properties(width=420, height=380)
     )
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + ", ".join(names)
@@ -218,7 +218,7 @@ def map_chart(area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any]
         alt_text += f". Not on the map (no boundary in the shipped file): {', '.join(missing)}"
     return Chart(
         name="map",
-        title="Where the area is",
+        title=f"The {len(features)} local authorities of {area_name}",
         alt=alt_text + ".",
         svg=to_svg(chart, alt_text),
         columns=["Local authority", "Code"],

@@ -50,13 +50,13 @@ def kpi_text(kpi: str, value: Any) -> str | None:
 
 
 def _base(kpi: str, row: dict[str, Any]) -> str:
-    parts = []
-    if row.get("denominator") is not None:
-        parts.append(f"base n = {row['denominator']:,}")
+    """The base in a few words: n (and the 95% interval of a share)."""
+    n = row.get("denominator")
+    if n is None:
+        n = row.get("eligible")
+    parts = [] if n is None else [f"n = {n:,}"]
     if kpi.endswith("_share") and row.get("ci_low") is not None:
         parts.append(f"95% interval {row['ci_low']:.0%} to {row['ci_high']:.0%}")
-    if row.get("note"):
-        parts.append(str(row["note"]))
     return "; ".join(parts)
 
 
@@ -64,7 +64,7 @@ def resolve(figure: Figure, impact: dict[str, Any]) -> dict[str, Any]:
     """One figure as shown: value (None when missing), label, base, synthetic."""
     out = {
         "programme": figure.programme, "kpi": figure.kpi, "label": figure.label,
-        "value": figure.value, "base": figure.base, "synthetic": figure.synthetic,
+        "value": figure.value, "base": figure.base, "note": None, "synthetic": figure.synthetic,
     }  # fmt: skip
     if figure.kpi and figure.programme:
         programme = impact.get("programmes", {}).get(figure.programme)
@@ -73,6 +73,7 @@ def resolve(figure: Figure, impact: dict[str, Any]) -> dict[str, Any]:
             if out["value"] is None:
                 out["value"] = kpi_text(figure.kpi, row["value"])
             out["base"] = out["base"] or _base(figure.kpi, row)
+            out["note"] = row.get("note")
             out["synthetic"] = out["synthetic"] or programme["synthetic"]
     return out
 

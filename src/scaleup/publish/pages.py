@@ -80,6 +80,7 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "rated_measures": [m for m in RATED_MEASURES if m in measures],
         "headline": headline,
         "latest": latest(area["years"]),
+        "counts": _counts(latest(area["years"]), measures),
         "summary": summary,
         "content": content,
         "figures": programme_figures(content, impact),
@@ -87,12 +88,12 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "density": {
             "rating": summary.get("density_rating"),
             "class": rating_class(summary.get("density_rating")),
-            "sentences": density_sentences(summary),
+            "sentences": density_sentences(summary, area["lads"]),
         },
         "trend": {
             "rating": summary.get("trend_rating"),
             "class": rating_class(summary.get("trend_rating")),
-            "sentences": trend_sentences(summary),
+            "sentences": trend_sentences(summary, area["lads"]),
         },
         "charts": [charts[k] for k in sorted(charts) if k.startswith("matrix_")],
         "density_chart": charts.get("density"),
@@ -103,6 +104,26 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "site_title": f"{review['title']} {review['year']}",
         "section": "review",
     }
+
+
+COUNT_LABELS = {
+    "any": "scaleups (employment or turnover growth)",
+    "employment": "scaleups by employment growth",
+    "turnover": "scaleups by turnover growth",
+    "both": "scaleups by both employment and turnover growth",
+}
+
+
+def _counts(year: dict[str, Any], measures: list[str]) -> dict[str, list[Any]]:
+    """The headline counts: those the data give, and the names of those they do not."""
+    shown, missing = [], []
+    for key, label in COUNT_LABELS.items():
+        available = key in measures or (key == "both" and "turnover" in measures)
+        if available or year.get(key) is not None:
+            shown.append((key, year.get(key), label))
+        else:
+            missing.append(label.removeprefix("scaleups "))
+    return {"shown": shown, "missing": missing}
 
 
 def _percent(rate: Any) -> str:

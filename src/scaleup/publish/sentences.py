@@ -19,17 +19,24 @@ def _majority(above: int, n: int) -> tuple[int, str]:
 def _missing(value: Any, what: str) -> str:
     if value == SUPPRESSED:
         return f"The number of local authorities {what} is withheld (disclosure control)."
-    return f"The comparison {what} is not available: the data do not measure it."
+    return f"The comparison {what} is not available (the data do not give it)."
 
 
-def density_sentences(summary: dict[str, Any]) -> list[str]:
+def _flagged(lads: list[dict[str, Any]], measure: str, kind: str) -> bool:
+    """Whether any LAD of the area has a comparison flag for this measure and kind."""
+    return any(
+        (lad["measures"].get(measure) or {}).get(f"{kind}_above_median") is not None for lad in lads
+    )
+
+
+def density_sentences(summary: dict[str, Any], lads: list[dict[str, Any]]) -> list[str]:
     """E.g. "10 of the 17 local authorities have an above median density of scaleups
     measured by employment growth"."""
     n = summary.get("n_lads")
     out = []
     for measure in ("employment", "turnover"):
         value = summary.get(f"density_above_{measure}")
-        if not (is_number(value) and is_number(n)):
+        if not (is_number(value) and is_number(n) and _flagged(lads, measure, "density")):
             out.append(_missing(value, f"by density of scaleups measured by {GROWTH[measure]}"))
             continue
         count, side = _majority(int(value), int(n))
@@ -40,12 +47,12 @@ def density_sentences(summary: dict[str, Any]) -> list[str]:
     return out
 
 
-def trend_sentences(summary: dict[str, Any]) -> list[str]:
+def trend_sentences(summary: dict[str, Any], lads: list[dict[str, Any]]) -> list[str]:
     n = summary.get("n_lads")
     out = []
     for measure in ("employment", "turnover"):
         value = summary.get(f"trend_above_{measure}")
-        if not (is_number(value) and is_number(n)):
+        if not (is_number(value) and is_number(n) and _flagged(lads, measure, "trend")):
             out.append(_missing(value, f"by trend in density measured by {GROWTH[measure]}"))
             continue
         count, side = _majority(int(value), int(n))

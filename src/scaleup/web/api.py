@@ -47,6 +47,7 @@ class ProgrammeFigure(BaseModel):
     label: str
     value: str | None
     base: str | None = Field(description="What the figure is computed over (its n), if known")
+    note: str | None = Field(description="How the KPI was computed (from scaleup impact)")
     synthetic: bool
 
 
