@@ -68,11 +68,14 @@ SECTOR_COLUMNS = ("sic_from", "sic_to", "sector")
 D2N2_LADS = ("E06000015", "E06000018", "E07000032", "E07000036", "E07000170", "E07000176")
 
 
-def _allocate(rng: random.Random, n: int, total: int, minimum: int, sigma: float) -> list[int]:
-    """n whole numbers >= minimum, log-normally spread, summing exactly to total."""
-    weights = [rng.lognormvariate(0, sigma) for _ in range(n)]
+def _allocate(rng: random.Random, n: int, total: int, minimum: int, spread: int) -> list[int]:
+    """n whole numbers >= minimum, skewed (a few large), summing exactly to total.
+
+    Integer arithmetic only, so the files are the same on every platform.
+    """
+    weights = [rng.randint(1, spread) * rng.randint(1, spread) for _ in range(n)]
     spare = total - minimum * n
-    shares = [Fraction(spare) * Fraction(w) / Fraction(sum(weights)) for w in weights]
+    shares = [Fraction(spare * w, sum(weights)) for w in weights]
     values = [minimum + int(s) for s in shares]
     by_remainder = sorted(range(n), key=lambda i: shares[i] - int(shares[i]), reverse=True)
     for i in by_remainder[: total - sum(values)]:
@@ -91,8 +94,8 @@ def _spread(rng: random.Random, total: float, steps: list[float], n: int) -> lis
 def _participants(rng: random.Random) -> list[dict]:
     codes = [rng.choice(choices) for *_, choices, count in SECTORS for _ in range(count)]
     rng.shuffle(codes)
-    employees = _allocate(rng, SUPPORTED, EMPLOYEES, 3, 0.8)
-    turnover = _allocate(rng, SUPPORTED, TURNOVER, 250, 0.9)
+    employees = _allocate(rng, SUPPORTED, EMPLOYEES, 3, 12)
+    turnover = _allocate(rng, SUPPORTED, TURNOVER, 250, 15)
     rows = []
     for i in range(SUPPORTED + len(BELOW_HOURS)):
         below = i >= SUPPORTED
