@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import (
@@ -331,8 +331,27 @@ def _size_filter(low: int, high: int | None):  # type: ignore[no-untyped-def]
     return and_(*conditions)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean(value: str | None, limit: int = 100) -> str | None:
+    """A filter value as text that any backend can bind (no control characters)."""
+    if value is None:
+        return None
+    return _CONTROL.sub("", value).strip()[:limit] or None
+
+
 def search(session: Session, query: SearchQuery) -> ProgrammePage:
     """One page of the programmes matching ``query``, best first (by name without text)."""
+    query = replace(
+        query,
+        q=_clean(query.q, 500) or "",
+        area=_clean(query.area, 20),
+        sector=_clean(query.sector),
+        support=_clean(query.support),
+        stage=_clean(query.stage),
+        provider=_clean(query.provider, 200),
+    )
     limit = max(1, min(query.limit, MAX_LIMIT))
     offset = max(0, query.offset)
     conditions = []

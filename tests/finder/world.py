@@ -1,0 +1,135 @@
+"""Test worlds for the support finder, accounts and admin: stores, apps, users, records.
+
+Everything is made by code here: a small review geography (two areas, three LADs), directory
+records, accounts. Imported by the finder's and the web tests (``from finder.world import``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
+from scaleup.config import Settings, load_settings
+from scaleup.finder.records import ProgrammeCreate
+from scaleup.store import accounts, db, programmes
+from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewEdition, ReviewLad
+from scaleup.web.app import create_app
+
+SECRET = "k7Qz-9fVw2LmXr4Tn8YbJc3Hd6Gs1PaE5uRoIiWq0"
+PASSWORD = "a long enough passphrase"
+
+# Two areas of a review and their LADs (one LAD in both, as LEPs once overlapped).
+AREAS = [("E37000045", "D2N2", "d2n2"), ("E37000021", "Leicester and Leicestershire", "lls")]
+LADS = [("E07000170", "Ashfield"), ("E06000018", "Nottingham"), ("E07000129", "Blaby")]
+MEMBERS = [("E37000045", "E07000170"), ("E37000045", "E06000018"), ("E37000021", "E07000129")]
+
+
+def settings_for(url: str, **extra: Any) -> Settings:
+    return load_settings(environ={}, overrides={"database_url": url, "secret_key": SECRET, **extra})
+
+
+def record(**fields: Any) -> ProgrammeCreate:
+    data: dict[str, Any] = {
+        "id": "upscaler",
+        "name": "UpScaler",
+        "provider": "Nottingham Business School",
+        "summary": "Leadership training for the owners of fast-growing firms.",
+        "url": "https://example.org/upscaler",
+        "support_types": ["training"],
+        "areas": ["E37000045"],
+    }
+    data.update(fields)
+    return ProgrammeCreate.model_validate(data)
+
+
+def seed_geography(sessions: Any) -> None:
+    """A review edition with two areas and three LADs (what the finder's area filter uses)."""
+    with db.transaction(sessions) as session:
+        session.add(
+            ReviewEdition(
+                key="current", title="Test review", year=2021, meta={}, built_at=datetime.now(UTC)
+            )
+        )
+        session.execute(
+            insert(ReviewArea),
+            [
+                {"code": c, "name": n, "slug": s, "position": i, "summary": {}, "charts": {}}
+                for i, (c, n, s) in enumerate(AREAS)
+            ],
+        )
+        session.execute(
+            insert(ReviewLad), [{"code": c, "name": n, "years": [], "compare": {}} for c, n in LADS]
+        )
+        session.execute(
+            insert(ReviewAreaLad), [{"area_code": a, "lad_code": lad} for a, lad in MEMBERS]
+        )
+
+
+def add_user(sessions: Any, email: str, role: str = "editor", password: str = PASSWORD) -> None:
+    with db.transaction(sessions) as session:
+        accounts.add_user(session, email, role, password, actor="test")
+
+
+def token_for(sessions: Any, email: str) -> str:
+    with db.transaction(sessions) as session:
+        user = accounts.get_user(session, email)
+        assert user is not None
+        return accounts.issue_token(session, user, actor="test")
+
+
+def save(sessions: Any, *records: ProgrammeCreate) -> None:
+    with db.transaction(sessions) as session:
+        for r in records:
+            programmes.save(session, r, actor="test")
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
+    token = csrf_of(client.get("/admin/login").text)
+    return client.post(
+        "/admin/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+@pytest.fixture
+def app(sqlite_url: str) -> FastAPI:
+    """The whole site on a fresh SQLite store, with a geography, an editor and an admin."""
+    application = create_app(settings_for(sqlite_url))
+    sessions = application.state.scaleup.sessions
+    seed_geography(sessions)
+    add_user(sessions, "editor@example.org", "editor")
+    add_user(sessions, "admin@example.org", "admin")
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def editor(client: TestClient) -> TestClient:
+    """The client, signed in as an editor."""
+    response = sign_in(client, "editor@example.org")
+    assert response.status_code == 303
+    return client
