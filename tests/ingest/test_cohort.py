@@ -278,3 +278,11 @@ def test_every_declared_column_is_documented():
     for kind, columns in COLUMNS.items():
         for column in columns:
             assert f"`{column.name}`" in doc, (kind, column.name)
+
+
+def test_a_declared_column_twice_is_an_error_but_a_repeated_extra_column_is_ignored(tmp_path):
+    twice = "wave,Wave,enterprise_id,programme,question,score,scale_max\n"
+    assert problems(tmp_path, survey=twice) == ["error: survey.csv:1: column 'Wave' appears twice"]
+    extra = SURVEY.replace("scale_max\n", "scale_max,note,note\n", 1).replace(",5\n", ",5,a,b\n")
+    extra = extra.replace(",10\n", ",10,c,d\n")
+    assert len(read_cohort(**write(tmp_path, survey=extra)).survey) == 2

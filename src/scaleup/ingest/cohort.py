@@ -230,7 +230,6 @@ class _Table:
 
     name: str
     rows: list[tuple[Where, dict[str, str]]]
-    present: set[str]
 
 
 def _cell_text(value: Any, sic: bool) -> str:
@@ -253,10 +252,11 @@ def _match_header(
     name: str, header: Sequence[str], columns: Sequence[Column], problems: list[Problem]
 ) -> dict[str, int] | None:
     """Declared column -> position in the header (case-insensitive); None if unusable."""
+    declared = {c.name for c in columns}
     seen: dict[str, int] = {}
     for i, h in enumerate(header):
         key = h.strip().lower()
-        if key in seen and key:
+        if key in seen and key in declared:  # a repeated extra column is ignored
             problems.append(Problem(name, f"column {h.strip()!r} appears twice", (1,)))
             return None
         seen[key] = i
@@ -312,7 +312,7 @@ def _read_csv(path: Path, name: str, columns: Sequence[Column], problems: list[P
     except csv.Error as exc:
         problems.append(Problem(name, f"is not valid CSV: {exc}", (reader.line_num,)))
         return None
-    return _Table(name, rows, set(positions))
+    return _Table(name, rows)
 
 
 def _read_parquet(path: Path, name: str, columns: Sequence[Column], problems: list[Problem]):
@@ -337,7 +337,7 @@ def _read_parquet(path: Path, name: str, columns: Sequence[Column], problems: li
         )
         for n in range(table.num_rows)
     ]
-    return _Table(name, rows, set(positions))
+    return _Table(name, rows)
 
 
 def read_table(path: Path | str, kind: str, problems: list[Problem]) -> _Table | None:
