@@ -162,3 +162,33 @@ def test_a_lad_with_no_population_on_the_vintage(changes, tmp_path: Path) -> Non
     assert err.value.render() == [
         "error: pop.csv: no population for E06000018 in 2019 on vintage 2021 (needed for density)"
     ]
+
+
+def test_unknown_area_codes_in_a_user_geography_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "lad_code,area_code,area_name\n"
+        "E06000015,E37000008,D2N2 (old code)\n"
+        "E06000018,E47000014,North East\n"
+        "E07000032,E12000099,Nowhere\n"
+        "E07000033,E37000045,D2N2\n"
+        "E07000034,MY-AREA,Our own grouping\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        prepare_geography(str(path), 2021)
+    assert [p.message for p in err.value.problems()] == [
+        "E37000008 (Derby, Derbyshire, Nottingham and Nottinghamshire) is a terminated LEP "
+        "code; its LEP 2021 code is E37000045",
+        "E47000014 is not a combined authority on vintage 2021 (`scaleup import geography "
+        "--areas combined_authority --vintage 2021` lists the 10 there are)",
+        "E12000099 is not a region on vintage 2021 (`scaleup import geography --areas region "
+        "--vintage 2021` lists the 9 there are)",
+    ]
+    path.write_text(
+        "lad_code,area_code,area_name\nE06000015,E47000013,East Midlands\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="E47000013 is not a combined authority on vintage 2021"):
+        prepare_geography(str(path), 2021)
+    geography, _ = prepare_geography(str(path), 2024)
+    assert set(geography.loc[geography["area_code"] != "", "area_code"]) == {"E47000013"}

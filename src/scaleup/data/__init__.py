@@ -24,6 +24,9 @@ LAD_CODE_CHANGES = DATA_DIR / "geography" / "lad_code_changes_2018_2025.csv"
 LAD_LEP21_LOOKUP = DATA_DIR / "geography" / "lad_to_lep21_lookup_spatial.csv"
 """English LAD -> LEP (May 2021), with the two-LEP overlaps and each code's years of use."""
 
+LEP_CODES_HISTORY = DATA_DIR / "geography" / "lep_codes_history.csv"
+"""Every LEP code, live and terminated, with indicative dates (DfE reference list)."""
+
 LTLA_HIERARCHY = DATA_DIR / "geography" / "ltla14_hierarchy_lookup.csv"
 """UK LTLA (pre-2019 codes) -> county, combined authority, region, country (ONSvisual)."""
 

@@ -183,6 +183,7 @@ def user_geography(
         optional={"lad_name": ("lad_name",), "area_type": ("area_type",), "vintage": ("vintage",)},
     )
     problems: list[Problem] = []
+    known = known_area_codes(places, vintage)
     for row in table.itertuples(index=False):
         where = {"file": source, "lines": (row.line,)}
         if not GSS_CODE.match(row.lad_code) or not is_lad(row.lad_code):
@@ -199,6 +200,8 @@ def user_geography(
                     message=f"{row.lad_code} is not a LAD on vintage {vintage}{hint}",
                 )
             )
+        if row.area_code and (message := area_code_problem(row.area_code, known, vintage)):
+            problems.append(Problem(**where, column="area_code", message=message))
         if row.area_code and not row.area_name:
             problems.append(
                 Problem(**where, column="area_name", message=f"no name for area {row.area_code}")
@@ -223,3 +226,47 @@ def user_geography(
     out["lad_name"] = [n or names.get(c, "") for c, n in pairs]
     out["vintage"] = vintage
     return out[list(GEOGRAPHY_COLUMNS)].sort_values(["lad_code", "area_code"], ignore_index=True)
+
+
+AREA_PREFIXES = {"E37": "LEP", "E47": "combined authority", "E12": "region"}
+"""GSS area kinds whose codes are checked; other codes are the user's own areas."""
+
+
+def known_area_codes(places: dict[str, LadPlace], vintage: int) -> dict[str, dict[str, str]]:
+    """Codes in use on ``vintage`` by GSS prefix: LEPs (2021 set), regions, combined
+    authorities; with the terminated LEP codes under ``"E37-"``."""
+    known: dict[str, dict[str, str]] = {p: {} for p in AREA_PREFIXES}
+    for place in places.values():
+        for area in (place.region, place.authority):
+            if area:
+                known[area[0][:3]][area[0]] = area[1]
+    leps = read_lookup(data.LAD_LEP21_LOOKUP, {"c1": ("lep21cd1",), "n1": ("lep21nm1",)})
+    known["E37"].update(zip(leps["c1"], leps["n1"], strict=True))
+    history = read_lookup(
+        data.LEP_CODES_HISTORY,
+        {
+            "code": ("local_enterprise_partnership_code",),
+            "name": ("local_enterprise_partnership_name",),
+            "status": ("status",),
+        },
+    )
+    ended = history[(history["status"] == "terminated") & ~history["code"].isin(known["E37"])]
+    known["E37-"] = dict(zip(ended["code"], ended["name"], strict=True))
+    return known
+
+
+def area_code_problem(code: str, known: dict[str, dict[str, str]], vintage: int) -> str | None:
+    """Why ``code`` is not an area on ``vintage`` (None when it is, or is the user's own)."""
+    kind = AREA_PREFIXES.get(code[:3])
+    if kind is None or not GSS_CODE.match(code) or code in known[code[:3]]:
+        return None
+    if code in known.get("E37-", {}):
+        name = known["E37-"][code]
+        now = [c for c, n in known["E37"].items() if n.lower() == name.lower()]
+        hint = f"; its LEP 2021 code is {now[0]}" if now else ""
+        return f"{code} ({name}) is a terminated LEP code{hint}"
+    sets = {"E37": "lep2021", "E47": "combined_authority", "E12": "region"}
+    return (
+        f"{code} is not a {kind} on vintage {vintage} (`scaleup import geography --areas "
+        f"{sets[code[:3]]} --vintage {vintage}` lists the {len(known[code[:3]])} there are)"
+    )
