@@ -126,7 +126,9 @@ def test_the_real_workbooks_agree_with_the_tidy_extract() -> None:
 
     extract = read_high_growth(data.HIGH_GROWTH_EXTRACT).figures
     for edition in (2022, 2024):
-        book = read_high_growth(SHARED / f"ons_businessdemographyexceltables{edition}.xlsx")
+        path = SHARED / f"ons_businessdemographyexceltables{edition}.xlsx"
+        assert path.is_file(), f"the ONS workbooks of shared/data/business are needed: {path}"
+        book = read_high_growth(path)
         got = book.figures.set_index(["edition", "year", "lad_code"])["value"]
         want = extract[extract["edition"] == edition].set_index(["edition", "year", "lad_code"])
         assert got.sort_index().to_dict() == want["value"].sort_index().to_dict()
