@@ -8,11 +8,18 @@ backend through Ibis only.
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import ibis
 
 from scaleup.config import EngineSettings
+from scaleup.errors import ConfigError
 
 BACKENDS = ("duckdb", "spark")
 
@@ -38,23 +45,132 @@ def connect_duckdb(engine: EngineSettings) -> Any:
     return con
 
 
-def spark_session(engine: EngineSettings) -> Any:
-    """A SparkSession: Spark Connect when ``spark_remote`` is set, else a local session."""
-    from pyspark.sql import SparkSession  # imported lazily: Spark is optional
+SPARK_LOG_CONFIG = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = stderr
+appender.stderr.type = Console
+appender.stderr.name = stderr
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = spark: %p %c{1}: %m%n%ex{3}
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = error
+logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
+logger.gateway.level = error
+"""
+"""Spark's JVM logs only errors, in plain lines (not its default INFO/WARN JSON)."""
 
-    builder = SparkSession.builder.appName("scaleup")
+SPARK_DRIVER_MEMORY = "2g"
+
+
+def _local_cores(master: str) -> int:
+    """Cores of a ``local``/``local[N]``/``local[*]`` master (the machine's for ``*``)."""
+    if "[" not in master:
+        return 1  # "local": one core (or a cluster master: its own defaults apply)
+    inner = master.partition("[")[2].partition("]")[0].split(",")[0]
+    if inner.isdigit():
+        return max(int(inner), 1)
+    return os.cpu_count() or 1
+
+
+def _spark_memory(limit: str | None) -> str:
+    """``memory_limit`` ("4GB", "512MB") as Spark writes memory ("4g", "512m")."""
+    if not limit:
+        return SPARK_DRIVER_MEMORY
+    text = limit.strip().lower().replace("ib", "").replace("b", "")
+    return text.replace(" ", "")
+
+
+def _log_config() -> str:
+    path = Path(tempfile.gettempdir()) / "scaleup-spark-log4j2.properties"
+    if not path.is_file() or path.read_text() != SPARK_LOG_CONFIG:
+        path.write_text(SPARK_LOG_CONFIG)
+    return str(path)
+
+
+def _check_reachable(remote: str) -> None:
+    """Fail fast on a Spark Connect URL nobody answers (the client would retry for minutes)."""
+    url = urlsplit(remote)
+    if url.scheme != "sc":
+        if remote.startswith("local"):
+            return  # "local[N]": pyspark starts a Spark Connect server in-process
+        raise ConfigError(
+            f"engine.spark_remote: expected a Spark Connect URL such as 'sc://host:15002', "
+            f"got {remote!r}"
+        )
+    host, port = url.hostname or "localhost", url.port or 15002
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"engine.spark_remote: no Spark Connect server answers at {host}:{port} "
+            f"({exc.strerror or exc})"
+        ) from None
+
+
+def spark_session(engine: EngineSettings) -> Any:
+    """A SparkSession: Spark Connect when ``spark_remote`` is set, else a local session.
+
+    The local session (``spark_master``, default ``local[*]``) has no web UI, no console
+    progress bar, error-only logs, Arrow transfers, a small number of shuffle partitions
+    (adaptive execution merges them further) and ANSI SQL arithmetic, so an integer
+    overflow is an error, as on DuckDB, never a silently wrong count.
+    """
+    try:
+        from pyspark.errors import PySparkException
+        from pyspark.sql import SparkSession  # imported lazily: Spark is optional
+    except ImportError:
+        raise ConfigError(
+            'engine.backend = "spark" needs PySpark: pip install "scaleup[spark]"'
+        ) from None
+
     if engine.spark_remote:
-        return builder.remote(engine.spark_remote).getOrCreate()
-    os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)
-    return (
-        builder.master(engine.spark_master)
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "8")
+        _check_reachable(engine.spark_remote)
+        try:
+            return SparkSession.builder.remote(engine.spark_remote).getOrCreate()
+        except ImportError as exc:
+            raise ConfigError(
+                f"engine.spark_remote needs the Spark Connect client ({exc.name} is missing): "
+                'pip install "scaleup[spark]"'
+            ) from None
+        except (PySparkException, ValueError) as exc:
+            raise ConfigError(
+                f"engine.spark_remote: cannot use Spark Connect at {engine.spark_remote!r}: "
+                f"{str(exc).splitlines()[0]}"
+            ) from None
+
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise ConfigError(
+            'engine.backend = "spark" needs a Java runtime (17 or later): none on PATH and '
+            "JAVA_HOME is not set (Debian: apt-get install default-jre-headless)"
+        )
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    master = engine.spark_master
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.appName("scaleup")
+        .master(master)
+        .config("spark.driver.memory", _spark_memory(engine.memory_limit))
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile={_log_config()}")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.ansi.enabled", "false")
-        .getOrCreate()
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", str(4 * _local_cores(master)))
     )
+    try:
+        session = builder.getOrCreate()
+    except PySparkException as exc:
+        raise ConfigError(
+            f"engine: cannot start Spark ({engine.spark_master}): {str(exc).splitlines()[0]}"
+        ) from None
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def connect_spark(engine: EngineSettings) -> Any:
+    """The same Ibis metrics on PySpark (a local session or Spark Connect)."""
     return ibis.pyspark.connect(spark_session(engine))
