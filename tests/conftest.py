@@ -27,4 +27,4 @@ def test_output() -> Path:
     return TEST_OUTPUT
 
 
-pytest_plugins = ["support.postgres"]
+pytest_plugins = ["support.postgres", "support.spark"]
