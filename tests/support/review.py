@@ -188,3 +188,21 @@ def make_workspace(root: Path, content: dict[str, str] | None = None) -> Path:
     for code, text in (CONTENT if content is None else content).items():
         (root / "content" / f"{code}.md").write_text(text)
     return root
+
+
+def built_app(root: Path, url: str | None = None, employment_only: bool = False):  # type: ignore[no-untyped-def]
+    """Build the generated review into a store and return the app serving it."""
+    from scaleup.config import load_settings
+    from scaleup.publish.build import build_site
+    from scaleup.store import db
+    from scaleup.web.app import create_app
+    from scaleup.workspace import load_workspace
+
+    make_workspace(root)
+    settings = load_settings(
+        environ={}, overrides={"environment": "development", "database_url": url}
+    )
+    engine = db.make_engine(url or db.default_url(root))
+    build_site(load_workspace(root), settings, engine, root / "site",
+               tables=make_tables(employment_only), members=members())  # fmt: skip
+    return create_app(settings, workspace=root, engine=engine)

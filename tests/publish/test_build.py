@@ -1,0 +1,151 @@
+"""The site build: gather, check, store, write; --strict aborts before writing anything."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from scaleup.errors import InputError
+from scaleup.store import db, repo
+from scaleup.store.review import ReviewArea
+from support.review import AREAS, CONTENT, SHARED_LAD, make_workspace
+
+
+def test_build_writes_every_page_and_download(build, store_url: str) -> None:
+    result, engine = build(url=store_url, strict=True)
+    site = result.out
+    assert result.pages == 4 and result.warnings == []
+    front = (site / "index.html").read_text()
+    assert "Explore the Test Review 2021" in front
+    assert front.count('<details class="area"') == 3
+    for slug in ("northvale", "southmere", "eastwick"):
+        folder = site / "areas" / slug
+        assert (folder / "index.html").is_file()
+        for name in ("area_summary", "area_year", "lad_year", "lad_compare"):
+            assert (folder / f"{name}.csv").is_file()
+        book = load_workbook(folder / "tables.xlsx")
+        assert {n for ws in book.worksheets for n in ws.tables} == {
+            "t_area_summary", "t_area_year", "t_lad_year", "t_lad_compare"
+        }  # fmt: skip
+    with db.sessions(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3
+
+
+def test_page_order_previous_next_and_shared_lads(build) -> None:
+    result, engine = build()
+    page = (result.out / "areas" / "southmere" / "index.html").read_text()
+    assert re.search(
+        r'rel="prev" href="../../areas/northvale/index.html">Previous: Northvale', page
+    )
+    assert re.search(r'rel="next" href="../../areas/eastwick/index.html">Next: Eastwick', page)
+    first = (result.out / "areas" / "northvale" / "index.html").read_text()
+    assert 'rel="prev"' not in first
+    assert 'id="shared-lads"' in page and "Chesterfield (also in" in page
+    with db.sessions(engine)() as session:
+        area = repo.get_area(session, "E37000902")
+    assert area["shared_lads"][SHARED_LAD][0]["code"] == "E37000901"
+
+
+def test_downloaded_csv_is_what_the_repo_gives(build) -> None:
+    result, engine = build()
+    text = (result.out / "areas" / "eastwick" / "lad_year.csv").read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    with db.sessions(engine)() as session:
+        tables = repo.area_tables(session, "E37000903")
+    assert len(rows) == len(tables["lad_year"]) == 2 * 4
+    by_key = {(r["lad_code"], r["year"]): r for r in rows}
+    for expected in tables["lad_year"]:
+        got = by_key[(expected["lad_code"], str(expected["year"]))]
+        for column, value in expected.items():
+            want = "" if value is None else str(value)
+            assert got[column] == want, (column, got[column], want)
+    assert any(r["turnover"] == "[c]" for r in rows)  # suppressed stays suppressed
+
+
+def test_strict_aborts_before_writing_anything(build, tmp_path: Path) -> None:
+    content = {k: v for k, v in CONTENT.items() if k != "E37000903"}
+    broken = content["E37000901"].replace("/areas/southmere/", "/areas/nowhere/")
+    content["E37000901"] = broken.replace('value: "120", ', "kpi: missing_kpi, ")
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    with pytest.raises(InputError) as caught:
+        build(url=url, content=content, strict=True)
+    lines = "\n".join(caught.value.render())
+    assert "area E37000903 (Eastwick & Fen) has no content file" in lines
+    assert "broken link '/areas/nowhere/'" in lines
+    assert "figure 'companies supported by Growbig' is missing" in lines
+    assert not (tmp_path / "ws" / "site").exists()
+    assert not (tmp_path / "store.sqlite").exists()
+
+
+def test_without_strict_problems_are_warnings(build) -> None:
+    content = {k: v for k, v in CONTENT.items() if k != "E37000903"}
+    result, _ = build(content=content)
+    assert [p.message for p in result.warnings] == [
+        "area E37000903 (Eastwick & Fen) has no content file"
+    ]
+    assert (result.out / "areas" / "eastwick-and-fen" / "index.html").is_file()
+
+
+def test_bad_content_file_is_an_input_error(build, tmp_path: Path) -> None:
+    content = dict(CONTENT)
+    content["E37000902"] = "---\ncode: [unclosed\n---\ntext\n"
+    with pytest.raises(InputError) as caught:
+        build(content=content)
+    assert "content/E37000902.md:2: front matter is not valid YAML" in caught.value.render()[0]
+
+
+def test_a_failed_build_leaves_the_previous_site(build, tmp_path: Path) -> None:
+    result, _ = build()
+    before = (result.out / "index.html").read_text()
+    content = dict(CONTENT)
+    content["E37000902"] = CONTENT["E37000902"].replace("order: 2", "order: two")
+    with pytest.raises(InputError):
+        build(content=content)
+    assert (result.out / "index.html").read_text() == before
+
+
+def test_employment_only_review_says_not_available(build) -> None:
+    result, _ = build(employment_only=True)
+    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    assert 'id="not-available"' in page
+    assert (
+        "scaleups by turnover growth"
+        not in page.split('id="headline-figures"')[1].split("</ul>")[0]
+    )
+    assert "measured by turnover growth is not available" in page
+    assert "4 of the 4 local authorities" in page or "of the 4 local authorities" in page
+
+
+def test_workspace_areas_match_fixture() -> None:
+    assert set(AREAS) == set(CONTENT)
+
+
+def test_init_workspace_from_geography(tmp_path: Path) -> None:
+    from scaleup.publish.starter import init_workspace
+
+    geo = tmp_path / "geo.csv"
+    geo.write_text(
+        "lad_code,lad_name,area_code,area_name,area_type\n"
+        "E06000015,Derby,E37000045,D2N2,lep\nE07000034,Chesterfield,E37000045,D2N2,lep\n"
+        "E07000034,Chesterfield,E37000054,Sheffield City Region,lep\n"
+    )
+    made = init_workspace(tmp_path / "new", geography=geo, title="T", year=2024)
+    assert made == 2
+    text = (tmp_path / "new" / "content" / "E37000045.md").read_text()
+    assert "2 local authority districts: Chesterfield and Derby" in text
+    assert "Chesterfield (also in Sheffield City Region)" in text
+    with pytest.raises(InputError):
+        init_workspace(tmp_path / "new", geography=geo, title="T", year=2024)
+
+
+def test_make_workspace_is_loadable(tmp_path: Path) -> None:
+    from scaleup.workspace import load_workspace
+
+    ws = load_workspace(make_workspace(tmp_path / "w"))
+    assert ws.year == 2021 and set(ws.read_contents()) == set(AREAS)

@@ -1,0 +1,92 @@
+"""The review's pages served from the store: figures agree with the API; edits show at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from scaleup.publish.format import count, density
+from scaleup.store import repo
+from support.review import built_app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(built_app(tmp_path_factory.mktemp("pages") / "ws"))
+
+
+def _figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="([a-z_]+)">([^<]*)<', html))
+
+
+def test_front_page_has_a_section_per_area(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "<h1>Explore the Test Review 2021</h1>" in html
+    assert len(re.findall(r"<details class=\"area\"", html)) == 3
+    assert 'href="/areas/eastwick/"' in html
+
+
+def test_page_figures_match_the_api(client: TestClient) -> None:
+    for code, slug in (("E37000901", "northvale"), ("E37000903", "eastwick")):
+        api = client.get(f"/api/v1/areas/{code}").json()
+        shown = _figures(client.get(f"/areas/{slug}/").text)
+        latest = api["years"][-1]
+        for key in ("any", "employment", "turnover", "both"):
+            assert shown[key] == count(latest[key])
+        assert shown["density_any"] == density(latest["density_any"])
+
+
+def test_csv_download_matches_the_api(client: TestClient) -> None:
+    response = client.get("/areas/northvale/area_year.csv")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    api = client.get("/api/v1/areas/E37000901").json()
+    assert [int(r["employment"]) for r in rows] == [y["employment"] for y in api["years"]]
+
+
+def test_xlsx_download(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    response = client.get("/areas/northvale/tables.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert "t_lad_compare" in book["lad_compare"].tables
+
+
+def test_an_edit_of_the_content_shows_at_once(client: TestClient) -> None:
+    factory = client.app.state.scaleup.sessions
+    with factory() as session, session.begin():
+        content = repo.get_area_content(session, "E37000902")
+        edited = content.model_copy(update={"introduction": "Freshly *edited* text."})
+        repo.save_area_content(session, "E37000902", edited)
+    html = client.get("/areas/southmere/").text
+    assert "Freshly <em>edited</em> text." in html
+
+
+def test_markup_in_content_is_not_injected(client: TestClient) -> None:
+    factory = client.app.state.scaleup.sessions
+    with factory() as session, session.begin():
+        content = repo.get_area_content(session, "E37000903")
+        edited = content.model_copy(update={"introduction": "<script>alert(1)</script>"})
+        repo.save_area_content(session, "E37000903", edited)
+    html = client.get("/areas/eastwick/").text
+    assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/areas/nowhere/", 404), ("/areas/Not_A_Slug!/", 422), ("/areas/northvale/x.csv", 422),
+     ("/areas/nowhere/area_year.csv", 404), ("/areas/nowhere/tables.xlsx", 404),
+     ("/no/such/page", 404)],
+)  # fmt: skip
+def test_bad_page_requests_get_an_html_error_page(
+    client: TestClient, path: str, status: int
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Go to the review's front page" in response.text
