@@ -55,6 +55,7 @@ STEPS = (
     "Densities, trends, comparisons and ratings",
 )
 META_FILE = "meta.json"
+DENSITY_COLUMNS = tuple(f"density_{m}" for m in MEASURES)
 MEASURES_COLUMN = "measures"
 """Extra column of area_summary: the measures its shares and ratings rest on."""
 
@@ -83,13 +84,18 @@ def compute_review(
     raw: bool = False,
     on_step: Callable[[str], None] | None = None,
     force_float: bool = False,
+    backend: Any | None = None,
 ) -> ReviewTables:
-    """The review's tables from contract input files (see the module docstring)."""
+    """The review's tables from contract input files (see the module docstring).
+
+    ``backend`` is an Ibis backend to run on instead of ``engine.connect(settings.engine)``;
+    ``force_float`` takes the double-plus-exact-recheck growth path (for tests).
+    """
     step = on_step or (lambda _s: None)
     if (inputs.panel is None) == (inputs.counts is None):
         raise InputError(Problem(None, "give exactly one of a firm panel or a counts file"))
     step(STEPS[0])
-    backend = engine.connect(settings.engine)
+    backend = backend if backend is not None else engine.connect(settings.engine)
     checker = backend if backend.name == "duckdb" else engine.connect_duckdb(settings.engine)
     findings = Findings()
     geo = read_geography(inputs.geography, checker, findings)
@@ -228,34 +234,51 @@ def _derived(
     apop_t = ibis.memtable(
         apop, schema={"area_code": "string", "year": "int64", "population": "int64"}
     )
-    lad_dens = densities(_values(lad, "lad_code"), pop_t, "lad_code")
-    area_dens = densities(_values(area, "area_code"), apop_t, "area_code")
-    lad_trend = trends(lad_dens, "lad_code", last, settings.metrics)
-    area_trend = trends(area_dens, "area_code", last, settings.metrics)
-    latest = lad_dens.filter(lad_dens.year == last).join(lad_trend, "lad_code")
-    long = ibis.union(
-        *[
-            latest.select(
-                "lad_code",
-                measure=ibis.literal(m),
-                density=latest[f"density_{m}"],
-                trend=latest[f"trend_{m}"],
+    # Each stage runs on the engine and comes back as a small table: the next stage is
+    # then a small expression (quick to compile, and the same on every engine).
+    lad_d = backend.execute(densities(_values(lad, "lad_code"), pop_t, "lad_code"))
+    area_d = backend.execute(densities(_values(area, "area_code"), apop_t, "area_code"))
+    lad_dens = ibis.memtable(lad_d[["lad_code", "year", *DENSITY_COLUMNS]])
+    area_dens = ibis.memtable(area_d[["area_code", "year", *DENSITY_COLUMNS]])
+    lad_tr = backend.execute(trends(lad_dens, "lad_code", last, settings.metrics))
+    a_trend = backend.execute(trends(area_dens, "area_code", last, settings.metrics))
+    latest = lad_d[lad_d["year"] == last].merge(lad_tr, on="lad_code")
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "lad_code": latest["lad_code"],
+                    "measure": m,
+                    "density": latest[f"density_{m}"].astype("float64"),
+                    "trend": latest[f"trend_{m}"].astype("float64"),
+                }
             )
             for m in MEASURES
-        ]
+        ],
+        ignore_index=True,
     )
-    compared = compare(long)
+    long_schema = {
+        "lad_code": "string",
+        "measure": "string",
+        "density": "float64",
+        "trend": "float64",
+    }
+    comp = backend.execute(compare(ibis.memtable(long, schema=long_schema)))
     rated = tuple(m for m in RATED_MEASURES if m in measures)
     members_t = ibis.memtable(
         geo.members[["area_code", "lad_code"]], schema={"area_code": "string", "lad_code": "string"}
     )
-    rating = ratings(compared, members_t, rated)
-
-    lad_d = backend.execute(lad_dens)
-    area_d = backend.execute(area_dens)
-    comp = backend.execute(compared)
-    rate = backend.execute(rating)
-    a_trend = backend.execute(area_trend)
+    flags = comp[["lad_code", "measure", "density_above_median", "trend_above_median"]]
+    flags_t = ibis.memtable(
+        flags,
+        schema={
+            "lad_code": "string",
+            "measure": "string",
+            "density_above_median": "boolean",
+            "trend_above_median": "boolean",
+        },
+    )
+    rate = backend.execute(ratings(flags_t, members_t, rated))
 
     lad_names = dict(zip(geo.lads["lad_code"], geo.lads["lad_name"], strict=True))
     area_names = dict(zip(geo.members["area_code"], geo.members["area_name"], strict=True))
