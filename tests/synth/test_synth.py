@@ -95,7 +95,7 @@ def test_files_follow_the_contract(db: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM (SELECT lad_code FROM geography GROUP BY 1 HAVING count(*) > 1)"
     ).fetchone()[0]
     assert shared >= 1
-    assert all(re.fullmatch(r"E37\d{6}", c) for (c,) in db.execute(
+    assert all(re.fullmatch(r"SYN\d{3}", c) for (c,) in db.execute(
         "SELECT DISTINCT area_code FROM geography").fetchall())  # fmt: skip
 
 

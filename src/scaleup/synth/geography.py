@@ -1,10 +1,10 @@
 """Synthetic places: LADs with real-looking GSS codes, areas over them, and population.
 
-Nothing here is real: codes follow the GSS pattern (``E06``/``E07``/``E08``/``E09`` in
+Nothing here is real: LAD codes follow the GSS pattern (``E06``/``E07``/``E08``/``E09`` in
 England, ``W06`` Wales, ``S12`` Scotland, ``N09`` Northern Ireland) and names are made up
 from syllables, so a synthetic review cannot be mistaken for a published one. The areas
-behave like the LEPs of the 2021 review: contiguous groups of LADs, with a few LADs that
-belong to two areas (counted in full in each).
+(codes ``SYN001``, ``SYN002``, ...) behave like the LEPs of the 2021 review: contiguous
+groups of LADs, with a few LADs that belong to two areas (counted in full in each).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ LAD_KINDS: tuple[tuple[str, float], ...] = (
     ("S12", 0.09),
     ("N09", 0.04),
 )
-AREA_ENTITY = "E37"  # the GSS entity code of LEPs
+AREA_PREFIX = "SYN"  # not a GSS code, so no synthetic area passes for a real LEP (E37)
 AREA_TYPE = "lep"
 VINTAGE = "synthetic"
 
@@ -124,7 +124,7 @@ def make_places(rng: np.random.Generator, n_lads: int, years: range) -> Places:
     while start < n_lads:
         size = int(min(rng.integers(4, 17), n_lads - start))
         area_no += 1
-        area_code = f"{AREA_ENTITY}{area_no:06d}"
+        area_code = f"{AREA_PREFIX}{area_no:03d}"
         area_name = f"{area_names[area_no - 1]} {_AREA_WORDS[area_no % len(_AREA_WORDS)]}"
         members = list(range(start, start + size))
         if area_no % 5 == 1 and start + size < n_lads:
