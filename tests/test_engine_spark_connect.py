@@ -1,0 +1,109 @@
+"""Spark Connect, as on a real cluster: a Spark Connect server in its own JVM, and scaleup
+pointed at it with ``SCALEUP_ENGINE__SPARK_REMOTE=sc://host:port`` from another process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyspark
+import pytest
+
+from scaleup.synth import PANEL_FILE, SynthSpec, generate
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+CLIENT = """
+import json, sys
+from scaleup.config import load_settings
+from scaleup.engine import connect
+con = connect(load_settings().engine)
+p = con.read_parquet(sys.argv[1])
+expr = p.group_by("year").aggregate(n=p.count(), emp=p.employees.sum(), med=p.turnover.median())
+print(json.dumps(con.execute(expr.order_by("year")).to_dict("list")))
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Spark Connect server (local[1], 512 MB) on a free loopback port."""
+    spark_home = Path(pyspark.__file__).parent
+    port = _free_port()
+    log = tmp_path_factory.mktemp("spark-connect") / "server.log"
+    cmd = [
+        str(spark_home / "bin" / "spark-submit"),
+        "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
+        "--master", "local[1]",
+        "--conf", f"spark.connect.grpc.binding.port={port}",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.driver.memory=512m",
+        "--conf", "spark.sql.shuffle.partitions=2",
+        "spark-internal",
+    ]  # fmt: skip
+    env = {**os.environ, "SPARK_HOME": str(spark_home), "SPARK_LOCAL_IP": "127.0.0.1"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"Spark Connect server exited: {log.read_text()[-2000:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"Spark Connect server did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield f"sc://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_scaleup_runs_on_a_spark_connect_server(connect_server: str, tmp_path: Path) -> None:
+    generate(SynthSpec(enterprises=3_000, seed=9, years=5, lads=25), tmp_path)
+    panel = str(tmp_path / PANEL_FILE)
+    env = {
+        **os.environ,
+        "SCALEUP_ENGINE__BACKEND": "spark",
+        "SCALEUP_ENGINE__SPARK_REMOTE": connect_server,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CLIENT, panel],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    want = duckdb.sql(
+        f"SELECT year, count(*) AS n, sum(employees) AS emp, median(turnover) AS med "
+        f"FROM read_parquet('{panel}') GROUP BY year ORDER BY year"
+    ).df()
+    assert got["year"] == want["year"].tolist()
+    assert got["n"] == want["n"].tolist()
+    assert got["emp"] == [int(v) for v in want["emp"]]
+    assert got["med"] == want["med"].tolist()
