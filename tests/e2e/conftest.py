@@ -1,0 +1,94 @@
+"""A real browser (Debian's Chromium) and the demo review served by `scaleup serve`.
+
+Both are started once per test session. ``demo_site`` builds the demo as a new user would
+(`scaleup init`, then `scaleup build --strict`) and serves it on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+SCALEUP = str(Path(sys.executable).with_name("scaleup"))
+
+
+@dataclass
+class DemoSite:
+    url: str
+    workspace: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEUP_")}
+    env["SCALEUP_ENVIRONMENT"] = "development"
+    return env
+
+
+def _run(*args: str) -> None:
+    done = subprocess.run([SCALEUP, *args], env=_env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"scaleup {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
+    workspace = tmp_path_factory.mktemp("demo") / "review"
+    _run("init", str(workspace))
+    _run("build", "--workspace", str(workspace), "--strict", "--quiet")
+    port = _free_port()
+    server = subprocess.Popen(
+        [SCALEUP, "serve", "--workspace", str(workspace), "--port", str(port)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"scaleup serve exited: {server.stderr.read().decode()}")
+                time.sleep(0.1)
+        else:
+            pytest.fail("scaleup serve did not answer /healthz within 20 s")
+        yield DemoSite(url=url, workspace=workspace)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make system-deps` (Debian's chromium package)")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
