@@ -73,7 +73,7 @@ def token(
         if user is None or not user.active:
             raise InputError(Problem(None, f"no active account for {email!r}", column="email"))
         new = accounts.issue_token(session, user, actor="command line")
-    print(f"new API token for {user.email} (shown once, keep it secret):", file=sys.stderr)
+    print(f"new API token for {user.email} (shown once, keep it secret):")
     print(new)
 
 

@@ -83,14 +83,15 @@ def check_record(
 ) -> tuple[ProgrammeCreate | None, list[Problem]]:
     """Validate one record; every problem, each naming its field."""
     problems = []
-    if not data.get("id"):
+    missing_id = not data.get("id")
+    if missing_id:
         problems.append(Problem(name, "is required", (where,), "id", rows))
     try:
         record = ProgrammeCreate.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
             column, message = _describe(err)
-            if column == "id" and problems:
+            if column == "id" and missing_id:
                 continue
             problems.append(Problem(name, message, (where,), column, rows))
         return None, problems

@@ -1,0 +1,99 @@
+"""`scaleup finder` and `scaleup users` as a user runs them: exit codes, messages, the store."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from scaleup.cli.main import app
+from scaleup.store import accounts, db, programmes
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input)
+
+
+def sessions_of(workspace: Path):  # type: ignore[no-untyped-def]
+    engine = db.make_engine(db.default_url(workspace))
+    db.migrate(engine)
+    return db.sessions(engine)
+
+
+def test_import_starter_search_export_and_reimport(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    result = run("finder", "import", "--starter", "-w", ws)
+    assert result.exit_code == 0, result.output
+    assert "6 created" in result.output
+    result = run("finder", "search", "creative digital", "-w", ws)
+    assert result.exit_code == 0 and "big-house" in result.output
+    for fmt in ("csv", "json", "hsds"):
+        out = tmp_path / f"out.{fmt}"
+        result = run("finder", "export", "--format", fmt, "--out", str(out), "-w", ws)
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    result = run("finder", "import", str(tmp_path / "out.csv"), "--replace", "-w", ws)
+    assert result.exit_code == 0 and "6 unchanged" in result.output
+
+
+def test_bad_import_exits_2_lists_problems_and_changes_nothing(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    assert run("finder", "import", "--starter", "-w", ws).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "id,name,provider,summary,url,support_types,areas\n"
+        "upscaler,Renamed,P,S,https://x.org,training,UK\n"
+        "x y,N,P,S,https://x.org,hugs,UK\n",
+        encoding="utf-8",
+    )
+    result = run("finder", "import", str(bad), "--replace", "-w", ws)
+    assert result.exit_code == 2
+    assert "error: bad.csv:3: id:" in result.output
+    assert "error: bad.csv:3: support_types:" in result.output
+    assert "Traceback" not in result.output
+    with sessions_of(tmp_path)() as session:
+        assert programmes.get(session, "upscaler").name == "UpScaler"  # type: ignore[union-attr]
+        assert len(programmes.all_programmes(session)) == 6
+
+
+def test_export_refuses_an_unknown_format(tmp_path: Path) -> None:
+    result = run("finder", "export", "--format", "xml", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "expected one of ['csv', 'json', 'hsds']" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_users_add_reads_the_password_from_stdin_and_checks_it(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    result = run("users", "add", "ana@example.org", "--role", "admin", "-w", ws, input="short\n")
+    assert result.exit_code == 2 and "at least 12 characters" in result.output
+    result = run("users", "add", "ana@example.org", "--role", "boss", "-w", ws, input="x" * 20)
+    assert result.exit_code == 2 and "expected one of ['editor', 'admin']" in result.output
+    password = "a long enough passphrase"
+    result = run("users", "add", "Ana@Example.org", "--role", "admin", "-w", ws, input=password)
+    assert result.exit_code == 0, result.output
+    result = run("users", "add", "ana@example.org", "-w", ws, input=password)
+    assert result.exit_code == 2 and "already has an account" in result.output
+    with sessions_of(tmp_path)() as session:
+        user = accounts.get_user(session, "ana@example.org")
+        assert user is not None and user.role == "admin"
+        assert user.password_hash.startswith("$argon2id$")
+        assert password not in user.password_hash
+
+
+def test_users_token_prints_it_last_and_keeps_only_a_hash(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    run("users", "add", "ed@example.org", "-w", ws, input="a long enough passphrase\n")
+    result = run("users", "token", "ed@example.org", "-w", ws)
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert token.startswith("sut_") and len(token) > 40
+    with sessions_of(tmp_path)() as session:
+        assert accounts.user_for_token(session, token).email == "ed@example.org"  # type: ignore[union-attr]
+        stored = session.scalars(select(accounts.ApiToken.token_hash)).all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    result = run("users", "token", "nobody@example.org", "-w", ws)
+    assert result.exit_code == 2 and "no active account" in result.output
