@@ -153,6 +153,31 @@ def list_areas(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def area_version(
+    session: Session, *, slug: str | None = None, code: str | None = None
+) -> tuple[str, Any, Any] | None:
+    """(code, edition built_at, content updated_at) of an area, in one query: what a cached
+    page of the area depends on. None when there is no such area."""
+    query = (
+        select(ReviewArea.code, ReviewEdition.built_at, AreaContentRow.updated_at)
+        .select_from(ReviewArea)
+        .join(ReviewEdition, ReviewEdition.key == EDITION_KEY)
+        .outerjoin(AreaContentRow, AreaContentRow.area_code == ReviewArea.code)
+    )
+    query = (
+        query.where(ReviewArea.slug == slug)
+        if slug is not None
+        else query.where(ReviewArea.code == code)
+    )
+    row = session.execute(query).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def review_version(session: Session) -> Any:
+    """The stored edition's build time (None when nothing is built)."""
+    return session.scalar(select(ReviewEdition.built_at).where(ReviewEdition.key == EDITION_KEY))
+
+
 def area_code_for_slug(session: Session, slug: str) -> str | None:
     return session.scalar(select(ReviewArea.code).where(ReviewArea.slug == slug))
 

@@ -7,13 +7,16 @@ like the pages and the downloads.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Path, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup.publish.figures import programme_figures, programme_sectors
 from scaleup.store import repo
+from scaleup.web.pages import cache_of
 
 AreaCode = Annotated[
     str, Path(pattern=r"^[EWSNK]\d{8}$", description="GSS code of the area, e.g. E37000045")
@@ -83,42 +86,66 @@ def make_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["review"])
 
     @router.get("/areas", response_model=AreaList)
-    def list_areas(request: Request) -> dict[str, Any]:
+    async def list_areas(request: Request) -> Response:
         """Every area of the review, in review order."""
         with request.app.state.scaleup.sessions() as session:
-            review = repo.get_review(session)
-            areas = repo.list_areas(session) if review else []
-        if review is None:
+            version = repo.review_version(session)
+        if version is None:
             raise HTTPException(404, "no review has been built into this store yet")
-        return {
-            "review": repo.review_ref(review),
-            "areas": [
-                {"code": a["code"], "name": a["name"], "slug": a["slug"], "n_lads": a["n_lads"],
-                 "url": f"/areas/{a['slug']}/"}
-                for a in areas
-            ],
-        }  # fmt: skip
+        body = await cache_of(request).get(("api-areas",), version, lambda: _json(areas(request)))
+        return Response(body, media_type="application/json")
 
     @router.get(
         "/areas/{code}",
         response_model=AreaDetail,
         responses={404: {"model": Problem, "description": "No such area"}},
     )
-    def get_area(request: Request, code: AreaCode) -> dict[str, Any]:
+    async def get_area(request: Request, code: AreaCode) -> Response:
         """One area: summary, years, LADs with their comparison, programme figures, prev/next."""
         with request.app.state.scaleup.sessions() as session:
-            area = repo.get_area(session, code)
-        if area is None:
+            version = repo.area_version(session, code=code)
+        if version is None:
             raise HTTPException(404, f"no area {code}")
-        impact = area["meta"].get("impact", {})
-        out = {k: v for k, v in area.items() if k not in repo.API_EXTRAS}
-        out["url"] = f"/areas/{area['slug']}/"
-        out["shared_lads"] = area["shared_lads"]
-        out["programmes"] = programme_figures(area["content"], impact)
-        out["sectors"] = programme_sectors(area["content"], impact)
-        return out
+        body = await cache_of(request).get(
+            ("api-area", code), version, lambda: _json(area(request, code))
+        )
+        return Response(body, media_type="application/json")
 
     return router
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def areas(request: Request) -> dict[str, Any]:
+    with request.app.state.scaleup.sessions() as session:
+        review = repo.get_review(session)
+        areas = repo.list_areas(session) if review else []
+    assert review is not None
+    listed = [
+        {"code": a["code"], "name": a["name"], "slug": a["slug"], "n_lads": a["n_lads"],
+         "url": f"/areas/{a['slug']}/"}
+        for a in areas
+    ]  # fmt: skip
+    return AreaList.model_validate({"review": repo.review_ref(review), "areas": listed}).model_dump(
+        mode="json"
+    )
+
+
+def area(request: Request, code: str) -> dict[str, Any] | None:
+    """The API's object of one area (contracts.md), from the repo."""
+    with request.app.state.scaleup.sessions() as session:
+        area = repo.get_area(session, code)
+    if area is None:
+        return None
+    impact = area["meta"].get("impact", {})
+    out = {k: v for k, v in area.items() if k not in repo.API_EXTRAS}
+    out["url"] = f"/areas/{area['slug']}/"
+    out["shared_lads"] = area["shared_lads"]
+    out["programmes"] = programme_figures(area["content"], impact)
+    out["sectors"] = programme_sectors(area["content"], impact)
+    return AreaDetail.model_validate(out).model_dump(mode="json")
 
 
 def install(app: FastAPI) -> None:
