@@ -55,8 +55,9 @@ def compute(
         write_tables(tables, out)
     kind = "raw (exact counts)" if raw else "published (disclosure-controlled)"
     if tables.meta.get("supplier_controlled"):
-        kind = "as controlled by the supplier"
-    say(f"wrote {kind} tables for {len(tables.area_summary)} areas to {out}", quiet)
+        kind = "published (counts as controlled by their supplier)"
+    areas, lads = len(tables.area_summary), tables.lad_year["lad_code"].nunique()
+    say(f"wrote {kind} tables for {lads} LADs in {areas} areas to {out}", quiet)
 
 
 def register(app: typer.Typer) -> None:
