@@ -1,14 +1,17 @@
 """Test worlds for the support finder, accounts and admin: stores, apps, users, records.
 
 Everything is made by code here: a small review geography (two areas, three LADs), directory
-records, accounts. Imported by the finder's and the web tests (``from finder.world import``).
+records, accounts. A pytest plugin (registered in tests/conftest.py): its fixtures are
+``finder_sqlite_url``, ``finder_app``, ``finder_client`` and ``editor_client``.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,31 +108,44 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
     )
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Any) -> str:
-    return f"sqlite:///{tmp_path / 'store.sqlite'}"
-
-
-@pytest.fixture
-def app(sqlite_url: str) -> FastAPI:
-    """The whole site on a fresh SQLite store, with a geography, an editor and an admin."""
-    application = create_app(settings_for(sqlite_url))
-    sessions = application.state.scaleup.sessions
+@pytest.fixture(scope="session")
+def finder_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite store with the geography, an editor and an admin (made once)."""
+    path = tmp_path_factory.mktemp("finder-template") / "store.sqlite"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    sessions = db.sessions(engine)
     seed_geography(sessions)
     add_user(sessions, "editor@example.org", "editor")
     add_user(sessions, "admin@example.org", "admin")
-    return application
+    engine.dispose()
+    return path
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+def finder_sqlite_url(tmp_path: Path, finder_template: Path) -> str:
+    """A fresh copy of the template store, for one test."""
+    path = tmp_path / "store.sqlite"
+    shutil.copyfile(finder_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def finder_app(finder_sqlite_url: str) -> FastAPI:
+    """The whole site on its own SQLite store, with a geography, an editor and an admin."""
+    return create_app(settings_for(finder_sqlite_url))
+
+
+@pytest.fixture
+def finder_client(finder_app: FastAPI) -> Iterator[TestClient]:
+    """A browser-like client of ``finder_app`` (not signed in)."""
+    with TestClient(finder_app) as c:
         yield c
 
 
 @pytest.fixture
-def editor(client: TestClient) -> TestClient:
-    """The client, signed in as an editor."""
-    response = sign_in(client, "editor@example.org")
+def editor_client(finder_client: TestClient) -> TestClient:
+    """``finder_client``, signed in as an editor."""
+    response = sign_in(finder_client, "editor@example.org")
     assert response.status_code == 303
-    return client
+    return finder_client

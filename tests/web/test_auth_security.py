@@ -1,0 +1,234 @@
+"""Accounts and security of the site: secrets, cookies, CSRF, lock-out, who may do what."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from finder.world import PASSWORD, SECRET, csrf_of, settings_for, sign_in, token_for
+from scaleup.errors import ConfigError
+from scaleup.store import accounts, db
+from scaleup.web.app import create_app
+from scaleup.web.auth import check_secret
+
+DEMO_WORKSPACE = Path(__file__).resolve().parents[2] / "src/scaleup/demo/workspace"
+
+# --- the secret key ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "secret", [None, "", "   ", "changethis", "short-secret", "a" * 40, "changethis" * 4]
+)
+def test_unsafe_secret_is_refused_at_start_up_outside_development(
+    finder_sqlite_url: str, secret: str | None
+) -> None:
+    settings = settings_for(finder_sqlite_url, secret_key=secret)
+    with pytest.raises(ConfigError, match="secret_key"):
+        create_app(settings)
+
+
+def test_development_may_run_without_a_secret(finder_sqlite_url: str) -> None:
+    settings = settings_for(finder_sqlite_url, secret_key=None, environment="development")
+    assert len(check_secret(settings)) >= 32
+    create_app(settings)
+
+
+def test_a_good_secret_is_used(finder_sqlite_url: str) -> None:
+    assert check_secret(settings_for(finder_sqlite_url)) == SECRET
+
+
+def test_serve_refuses_a_default_secret(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from scaleup.cli.main import app as cli
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(DEMO_WORKSPACE, workspace)
+    monkeypatch.setenv("SCALEUP_SECRET_KEY", "changethis")
+    result = CliRunner().invoke(cli, ["serve", "-w", str(workspace), "--port", "1"])
+    assert result.exit_code == 2, result.output
+    assert "secret_key" in result.output and "Traceback" not in result.output
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+def test_sign_in_sets_an_httponly_samesite_cookie_and_signs_out(finder_client: TestClient) -> None:
+    response = sign_in(finder_client, "editor@example.org")
+    assert response.status_code == 303 and response.headers["location"] == "/admin/"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    page = finder_client.get("/admin/")
+    assert page.status_code == 200 and "editor@example.org" in page.text
+    out = finder_client.post("/admin/logout", data={"csrf_token": csrf_of(page.text)})
+    assert out.status_code == 200 and "signed out" in out.text
+    assert finder_client.get("/admin/").status_code == 401
+
+
+def test_cookie_is_secure_over_https(finder_app) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(finder_app, base_url="https://review.example.org") as secure:
+        response = sign_in(secure, "editor@example.org")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(finder_client: TestClient) -> None:
+    wrong = sign_in(finder_client, "editor@example.org", "not the password at all")
+    unknown = sign_in(finder_client, "nobody@example.org", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "do not match" in wrong.text and "do not match" in unknown.text
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(
+    finder_client: TestClient,
+) -> None:
+    for _ in range(accounts.ACCOUNT_FAILURES):
+        assert sign_in(finder_client, "editor@example.org", "wrong password!!").status_code == 401
+    locked = sign_in(finder_client, "editor@example.org")
+    assert locked.status_code == 429 and "Too many" in locked.text
+    # another account from another client is not locked
+    with TestClient(finder_client.app, client=("10.0.0.9", 5000)) as other:  # type: ignore[arg-type]
+        assert sign_in(other, "admin@example.org").status_code == 303
+
+
+def test_lock_out_ends_after_the_window(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    then = accounts.utcnow() - accounts.LOCKOUT_WINDOW - timedelta(minutes=1)
+    with db.transaction(sessions) as session:
+        for _ in range(accounts.ACCOUNT_FAILURES):
+            accounts.sign_in(session, "editor@example.org", "bad", "1.2.3.4", now=then)
+        assert accounts.is_locked(session, "editor@example.org", "1.2.3.4", now=then)
+        assert not accounts.is_locked(session, "editor@example.org", "1.2.3.4")
+
+
+def test_one_client_trying_many_accounts_is_locked(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    with db.transaction(sessions) as session:
+        for n in range(accounts.CLIENT_FAILURES):
+            accounts.sign_in(session, f"guess{n}@example.org", "bad", "6.6.6.6")
+        result = accounts.sign_in(session, "admin@example.org", PASSWORD, "6.6.6.6")
+    assert result.locked and result.user is None
+
+
+def test_a_disabled_account_cannot_sign_in_or_use_its_token(finder_app, finder_client) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    token = token_for(sessions, "editor@example.org")
+    with db.transaction(sessions) as session:
+        user = accounts.get_user(session, "editor@example.org")
+        accounts.update_user(session, user, role="editor", active=False, actor="test")
+    assert sign_in(finder_client, "editor@example.org").status_code == 401
+    response = finder_client.delete(
+        "/api/v1/programmes/x", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 401
+
+
+# --- CSRF -------------------------------------------------------------------------------
+
+FORM_POSTS = [
+    "/admin/login",
+    "/admin/logout",
+    "/admin/programmes/new",
+    "/admin/programmes/upscaler",
+    "/admin/programmes/upscaler/retire",
+    "/admin/areas/E37000045",
+    "/admin/users",
+    "/admin/users/1",
+]
+
+
+@pytest.mark.parametrize("path", FORM_POSTS)
+def test_every_form_post_without_the_csrf_token_is_403(
+    editor_client: TestClient, path: str
+) -> None:
+    assert editor_client.post(path, data={"name": "x"}).status_code == 403
+    assert editor_client.post(path, data={"name": "x", "csrf_token": "forged"}).status_code == 403
+
+
+# --- who may do what --------------------------------------------------------------------
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/programmes/",
+    "/admin/programmes/new",
+    "/admin/history",
+    "/admin/users",
+    "/admin/areas/",
+    "/admin/areas/E37000045",
+]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_need_a_session(finder_client: TestClient, path: str) -> None:
+    response = finder_client.get(path)
+    assert response.status_code == 401
+    assert 'action="/admin/login"' in response.text  # the sign-in form, for a browser
+
+
+@pytest.mark.parametrize("path", FORM_POSTS[2:])
+def test_admin_posts_without_a_session_are_refused(finder_client: TestClient, path: str) -> None:
+    token = csrf_of(finder_client.get("/admin/login").text)  # a valid token, but no sign-in
+    assert finder_client.post(path, data={"csrf_token": token}).status_code in (401, 403)
+
+
+def test_editors_cannot_manage_users(editor_client: TestClient) -> None:
+    assert editor_client.get("/admin/users").status_code == 403
+    token = csrf_of(editor_client.get("/admin/").text)
+    response = editor_client.post(
+        "/admin/users",
+        data={"csrf_token": token, "email": "x@example.org", "role": "admin", "password": "x" * 20},
+    )
+    assert response.status_code == 403
+
+
+def test_admins_manage_users(finder_client: TestClient) -> None:
+    sign_in(finder_client, "admin@example.org")
+    page = finder_client.get("/admin/users")
+    assert page.status_code == 200
+    token = csrf_of(page.text)
+    short = finder_client.post(
+        "/admin/users",
+        data={"csrf_token": token, "email": "new@example.org", "role": "editor", "password": "x"},
+    )
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    added = finder_client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "role": "editor",
+            "password": "y" * 20,
+        },
+    )
+    assert added.status_code == 200 and "new@example.org" in added.text
+    history = finder_client.get("/admin/history?kind=user")
+    assert "admin@example.org" in history.text and "new@example.org" in history.text
+
+
+WRITES = [
+    ("post", "/api/v1/programmes"),
+    ("put", "/api/v1/programmes/upscaler"),
+    ("patch", "/api/v1/programmes/upscaler"),
+    ("delete", "/api/v1/programmes/upscaler"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer sut_wrong", "Basic eDp5", "bearer "])
+def test_api_writes_need_an_editors_token(
+    finder_client: TestClient, method: str, path: str, header: str | None
+) -> None:
+    headers = {"Authorization": header} if header is not None else {}
+    response = finder_client.request(method, path, json={}, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_a_browser_session_is_not_an_api_token(
+    editor_client: TestClient, method: str, path: str
+) -> None:
+    assert editor_client.request(method, path, json={}).status_code == 401
