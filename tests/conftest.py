@@ -27,4 +27,4 @@ def test_output() -> Path:
     return TEST_OUTPUT
 
 
-pytest_plugins = ["support.postgres", "support.spark"]
+pytest_plugins = ["support.postgres", "support.spark", "finder.world"]
