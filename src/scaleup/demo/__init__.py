@@ -88,9 +88,16 @@ def run_demo(
     """Build the demo into ``out`` (a new temporary folder when None): ``out/data/`` now,
     ``out/site/`` once the site build exists; then serve it when asked."""
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="scaleup-demo-"))
-    build_demo_data(out / "data", on_step=on_step)
+    tables = build_demo_data(out / "data", on_step=on_step)
     if not quiet:
         say(f"wrote the demo's published tables to {out / 'data'}")
-    if serve and not quiet:
-        say("the review site is not built yet: nothing to serve (the data is written)")
+    from scaleup.publish.build import build_demo_site
+    from scaleup.publish.build import serve as serve_site
+
+    settings, engine = build_demo_site(demo_workspace(), tables, out)
+    if not quiet:
+        say(f"wrote the demo's site to {out / 'site'}")
+    if serve:
+        say(f"serving the demo review on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        serve_site(settings, engine, out, "127.0.0.1", port)
     return out
