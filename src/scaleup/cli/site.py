@@ -71,16 +71,13 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
     ) -> None:
         """Serve the review (built by `scaleup build`), the finder, the API and the admin."""
-        import uvicorn
-
-        from scaleup.web.app import create_app
+        from scaleup.publish.build import serve
         from scaleup.web.auth import check_secret
 
         ws, settings, engine = _open(workspace)
         check_secret(settings)
-        app = create_app(settings, workspace=ws.root, engine=engine)
         print(f"serving {ws.title} {ws.year} on http://{host}:{port}/", flush=True)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        serve(settings, engine, ws.root, host, port)
 
 
 def _open(folder: Path):  # type: ignore[no-untyped-def]

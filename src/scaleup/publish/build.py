@@ -41,9 +41,6 @@ class BuildResult:
 
 def compute_tables(ws: Workspace, settings: Settings) -> tuple[Any, list[tuple[str, str]]]:
     """The pipeline's published tables and the geography's (area, LAD) memberships."""
-    from scaleup import engine as engines
-    from scaleup.ingest.geography import read_geography
-    from scaleup.ingest.reading import Findings
     from scaleup.pipeline import InputFiles, compute_review
 
     inputs = InputFiles(
@@ -53,12 +50,20 @@ def compute_tables(ws: Workspace, settings: Settings) -> tuple[Any, list[tuple[s
         counts=ws.inputs.get("counts"),
     )
     tables = compute_review(inputs, settings, raw=False)
+    return tables, geography_members(ws, settings)
+
+
+def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]]:
+    """(area code, LAD code) for every LAD of every area in the workspace's geography."""
+    from scaleup import engine as engines
+    from scaleup.ingest.geography import read_geography
+    from scaleup.ingest.reading import Findings
+
     findings = Findings()
-    geo = read_geography(inputs.geography, engines.connect_duckdb(settings.engine), findings)
+    geo = read_geography(ws.inputs["geography"], engines.connect_duckdb(settings.engine), findings)
     findings.raise_if_any()
     assert geo is not None
-    members = [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
-    return tables, members
+    return [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
 
 
 def read_impact(ws: Workspace) -> dict[str, Any]:
@@ -169,3 +174,31 @@ def write_site(engine: Engine, out: Path) -> None:
             for name, rows in tables.items():
                 (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
             (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref["name"]))
+
+
+def build_demo_site(ws: Workspace, tables: Any, out: Path) -> tuple[Settings, Engine]:
+    """The demo's site in ``out/site`` from its computed ``tables``; the store is a SQLite
+    file in ``out`` (never in the package). Settings: development, a random per-run secret."""
+    import secrets
+
+    from scaleup.config import load_settings
+
+    settings = load_settings(
+        ws.config_file,
+        environ={},
+        overrides={"environment": "development", "secret_key": secrets.token_urlsafe(48)},
+    )
+    engine = db.make_engine(db.default_url(out))
+    members = geography_members(ws, settings)
+    build_site(ws, settings, engine, out / "site", tables=tables, members=members, strict=True)
+    return settings, engine
+
+
+def serve(settings: Settings, engine: Engine, workspace: Path | None, host: str, port: int) -> None:
+    """Serve the review (and every other part of the site) with uvicorn until interrupted."""
+    import uvicorn
+
+    from scaleup.web.app import create_app
+
+    app = create_app(settings, workspace=workspace, engine=engine)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

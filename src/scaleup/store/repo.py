@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from scaleup.store.review import (
@@ -153,29 +153,33 @@ def list_areas(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+_VERSION = (
+    select(ReviewArea.code, ReviewEdition.built_at, AreaContentRow.updated_at)
+    .select_from(ReviewArea)
+    .join(ReviewEdition, ReviewEdition.key == EDITION_KEY)
+    .outerjoin(AreaContentRow, AreaContentRow.area_code == ReviewArea.code)
+)
+_VERSION_BY_SLUG = _VERSION.where(ReviewArea.slug == bindparam("key"))
+_VERSION_BY_CODE = _VERSION.where(ReviewArea.code == bindparam("key"))
+_REVIEW_VERSION = select(ReviewEdition.built_at).where(ReviewEdition.key == EDITION_KEY)
+
+
 def area_version(
-    session: Session, *, slug: str | None = None, code: str | None = None
+    conn: Session | Connection, *, slug: str | None = None, code: str | None = None
 ) -> tuple[str, Any, Any] | None:
     """(code, edition built_at, content updated_at) of an area, in one query: what a cached
-    page of the area depends on. None when there is no such area."""
-    query = (
-        select(ReviewArea.code, ReviewEdition.built_at, AreaContentRow.updated_at)
-        .select_from(ReviewArea)
-        .join(ReviewEdition, ReviewEdition.key == EDITION_KEY)
-        .outerjoin(AreaContentRow, AreaContentRow.area_code == ReviewArea.code)
-    )
-    query = (
-        query.where(ReviewArea.slug == slug)
-        if slug is not None
-        else query.where(ReviewArea.code == code)
-    )
-    row = session.execute(query).first()
+    page of the area depends on. None when there is no such area. Cheap enough to run on
+    every request (a Core connection is faster than a Session here)."""
+    if slug is not None:
+        row = conn.execute(_VERSION_BY_SLUG, {"key": slug}).first()
+    else:
+        row = conn.execute(_VERSION_BY_CODE, {"key": code}).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
-def review_version(session: Session) -> Any:
+def review_version(conn: Session | Connection) -> Any:
     """The stored edition's build time (None when nothing is built)."""
-    return session.scalar(select(ReviewEdition.built_at).where(ReviewEdition.key == EDITION_KEY))
+    return conn.execute(_REVIEW_VERSION).scalar()
 
 
 def area_code_for_slug(session: Session, slug: str) -> str | None:

@@ -88,8 +88,8 @@ def make_router() -> APIRouter:
     @router.get("/areas", response_model=AreaList)
     async def list_areas(request: Request) -> Response:
         """Every area of the review, in review order."""
-        with request.app.state.scaleup.sessions() as session:
-            version = repo.review_version(session)
+        with request.app.state.scaleup.engine.connect() as conn:
+            version = repo.review_version(conn)
         if version is None:
             raise HTTPException(404, "no review has been built into this store yet")
         body = await cache_of(request).get(("api-areas",), version, lambda: _json(areas(request)))
@@ -102,8 +102,8 @@ def make_router() -> APIRouter:
     )
     async def get_area(request: Request, code: AreaCode) -> Response:
         """One area: summary, years, LADs with their comparison, programme figures, prev/next."""
-        with request.app.state.scaleup.sessions() as session:
-            version = repo.area_version(session, code=code)
+        with request.app.state.scaleup.engine.connect() as conn:
+            version = repo.area_version(conn, code=code)
         if version is None:
             raise HTTPException(404, f"no area {code}")
         body = await cache_of(request).get(

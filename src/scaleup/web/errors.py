@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Template
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scaleup.publish import make_templates
@@ -27,11 +29,13 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/openapi.json"
 
 
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    return make_templates().get_template("error.html")
+
+
 def error_page(status: int, message: str) -> HTMLResponse:
-    env = make_templates()
-    html = env.get_template("error.html").render(
-        status=status, heading=HEADINGS.get(status, "Error"), message=message
-    )
+    html = _template().render(status=status, heading=HEADINGS.get(status, "Error"), message=message)
     return HTMLResponse(html, status_code=status)
 
 

@@ -57,8 +57,8 @@ def cache_of(request: Request) -> RenderedCache:
 
 
 def area_version(request: Request, slug: str) -> tuple[str, Any, Any]:
-    with request.app.state.scaleup.sessions() as session:
-        version = repo.area_version(session, slug=slug)
+    with request.app.state.scaleup.engine.connect() as conn:
+        version = repo.area_version(conn, slug=slug)
     if version is None:
         raise HTTPException(404, f"no area {slug!r}")
     return version
@@ -75,8 +75,8 @@ def make_router() -> APIRouter:
 
     @router.get("/", response_class=HTMLResponse)
     async def front(request: Request) -> Response:
-        with request.app.state.scaleup.sessions() as session:
-            version = repo.review_version(session)
+        with request.app.state.scaleup.engine.connect() as conn:
+            version = repo.review_version(conn)
         body = await cache_of(request).get(
             ("front",), version, lambda: rendered(request, render_front)
         )

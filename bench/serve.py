@@ -1,0 +1,157 @@
+"""Throughput and latency of `scaleup serve` against a bare Starlette route, in one run.
+
+Builds the demo review (`scaleup init` + `scaleup build`), starts `scaleup serve` and a bare
+Starlette app (one plain-text route) under the same uvicorn settings, then drives each with
+32 concurrent keep-alive connections for 20 seconds (``--seconds``):
+
+    .venv/bin/python bench/serve.py [--seconds 20] [--connections 32]
+
+Prints requests/s, p50/p99 latency and errors per target, and each target's throughput as
+a ratio of the bare route's. Goal: ratio >= 0.5, p99 < 100 ms, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+TARGETS = (
+    ("bare Starlette route", "bare", "/"),
+    ("area page /areas/d2n2/", "scaleup", "/areas/d2n2/"),
+    ("API /api/v1/areas/E37000045", "scaleup", "/api/v1/areas/E37000045"),
+)
+
+
+def bare_server(port: int) -> None:
+    """The baseline: Starlette with one route, served like `scaleup serve` serves."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def hello(_request):  # type: ignore[no-untyped-def]
+        return PlainTextResponse("ok")
+
+    app = Starlette(routes=[Route("/", hello)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited: {process.stderr.read().decode()}") from None
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer")
+
+
+async def connection(host: str, port: int, path: str, until: float, out: dict) -> None:
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    reader = writer = None
+    while time.perf_counter() < until:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            start = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            out["latencies"].append(time.perf_counter() - start)
+            if status != 200:
+                out["errors"] += 1
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            out["errors"] += 1
+            writer = None
+
+
+async def drive(port: int, path: str, seconds: float, connections: int) -> dict:
+    out: dict = {"latencies": [], "errors": 0}
+    until = time.perf_counter() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(
+        *[connection("127.0.0.1", port, path, until, out) for _ in range(connections)]
+    )
+    out["elapsed"] = time.perf_counter() - started
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        bare_server(args.bare)
+        return
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEUP_")}
+    env["SCALEUP_ENVIRONMENT"] = "development"
+    root = Path(tempfile.mkdtemp(prefix="scaleup-bench-")) / "review"
+    scaleup = str(BIN / "scaleup")
+    subprocess.run([scaleup, "init", str(root)], env=env, check=True, capture_output=True)
+    t0 = time.perf_counter()
+    subprocess.run([scaleup, "build", "-w", str(root), "--quiet"], env=env, check=True)
+    print(f"demo build (38 area pages): {time.perf_counter() - t0:.1f} s")
+
+    ports = {"bare": free_port(), "scaleup": free_port()}
+    servers = {
+        "bare": subprocess.Popen([sys.executable, __file__, "--bare", str(ports["bare"])],
+                                 env=env, stderr=subprocess.PIPE),
+        "scaleup": subprocess.Popen([scaleup, "serve", "-w", str(root), "--port",
+                                     str(ports["scaleup"])], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE),
+    }  # fmt: skip
+    try:
+        for name, process in servers.items():
+            wait_for(f"http://127.0.0.1:{ports[name]}/", process)
+        print(f"{args.connections} connections, {args.seconds:g} s per target\n")
+        print(f"{'target':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>7} {'vs bare':>8}")  # fmt: skip
+        baseline = None
+        for label, server, path in TARGETS:
+            # warm up (renders and caches the page), then measure
+            asyncio.run(drive(ports[server], path, 1.0, 4))
+            result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
+            n = len(result["latencies"])
+            rate = n / result["elapsed"]
+            baseline = baseline or rate
+            print(f"{label:32} {n:9d} {rate:9.0f} {percentile(result['latencies'], .5) * 1e3:8.1f} "
+                  f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
+                  f"{rate / baseline:8.2f}")  # fmt: skip
+    finally:
+        for process in servers.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
