@@ -175,7 +175,12 @@ def _panel_counts(
     settings: Settings,
     force_float: bool,
 ) -> pd.DataFrame:
-    table = ibis.memtable(panel.table)
+    # The checked panel lives in the checking DuckDB; another engine gets a copy.
+    table = panel.table
+    if table is None:
+        raise AssertionError("panel with problems reached counting")
+    if table._find_backend() is not backend:
+        table = ibis.memtable(table.to_pyarrow())
     expr = scaleups.lad_year_counts(
         backend,
         table,

@@ -56,16 +56,16 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
     if raw is None:
         return None
     checked = typed(raw, COLUMNS)
-    run_checks(backend, raw, checked, findings)
+    table = run_checks(backend, raw, checked, findings)
     duplicates(
         backend,
         raw,
-        checked.table,
+        table,
         ("lad_code", "year"),
         lambda r: f"duplicate counts for {r['lad_code']} in {r['year']}",
         findings,
     )
-    frame = backend.execute(checked.table.order_by(ROW))
+    frame = backend.execute(table.order_by(ROW))
     controlled = False
     if "controlled" in frame:
         flags = set(frame["controlled"].dropna().astype(bool))

@@ -45,16 +45,16 @@ def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | 
     if raw is None:
         return None
     checked = typed(raw, COLUMNS)
-    run_checks(backend, raw, checked, findings)
+    table = run_checks(backend, raw, checked, findings)
     duplicates(
         backend,
         raw,
-        checked.table,
+        table,
         ("lad_code", "area_code"),
         lambda r: f"LAD {r['lad_code']} is listed twice in area {r['area_code']}",
         findings,
     )
-    frame = backend.execute(checked.table.order_by(ROW))
+    frame = backend.execute(table.order_by(ROW))
     vintages = sorted({v for v in frame.get("vintage", pd.Series(dtype=str)).dropna()})
     if len(vintages) > 1:
         findings.add(

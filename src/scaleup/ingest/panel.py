@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
 from scaleup.ingest.reading import (
     ROW,
@@ -35,7 +35,8 @@ class Panel:
     """A checked panel: typed columns of COLUMNS, plus what later checks need."""
 
     label: str
-    table: pa.Table | None
+    table: ir.Table | None
+    """Typed panel in the checking backend (None when the file has problems)."""
     first_year: int
     last_year: int
     max_employees: int
@@ -50,8 +51,8 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     if raw is None:
         return None
     checked = typed(raw, COLUMNS)
-    run_checks(backend, raw, checked, findings)
-    t = checked.table
+    table = run_checks(backend, raw, checked, findings)
+    t = table
     duplicates(
         backend,
         raw,
@@ -73,7 +74,7 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     )
     # With problems already found, the typed table is not needed: only what later
     # checks (LADs against the geography, years against the population) use.
-    table = None if findings else backend.to_pyarrow(t.drop(ROW))
+    table = None if findings else t.drop(ROW)
     return Panel(
         label=raw.label,
         table=table,

@@ -33,16 +33,16 @@ def read_population(path: Path, backend: Any, findings: Findings) -> pd.DataFram
     if raw is None:
         return None
     checked = typed(raw, COLUMNS)
-    run_checks(backend, raw, checked, findings)
+    table = run_checks(backend, raw, checked, findings)
     duplicates(
         backend,
         raw,
-        checked.table,
+        table,
         ("lad_code", "year"),
         lambda r: f"duplicate population for {r['lad_code']} in {r['year']}",
         findings,
     )
-    frame = backend.execute(checked.table.drop(ROW))
+    frame = backend.execute(table.drop(ROW))
     frame.attrs["label"] = raw.label
     return frame
 

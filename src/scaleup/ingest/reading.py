@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,8 +293,12 @@ class Checked:
     """A file's source table, its typed view and the checks on its values."""
 
     source: ir.Table
-    table: ir.Table
+    fields: dict[str, ir.Value]
     checks: list[Check]
+
+    @property
+    def table(self) -> ir.Table:
+        return self.source.select(**self.fields)
 
 
 def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
@@ -364,36 +369,45 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
                 bad = ~missing & ~truth & ~low.isin(FALSE_WORDS)
                 checks.append(Check(col.name, bad, text, lambda x: f"'{x}' is not true or false"))
                 out[col.name] = ibis.ifelse(missing | bad, ibis.null("boolean"), truth)
-    return Checked(source=t, table=t.select(**out), checks=checks)
+    return Checked(source=t, fields=out, checks=checks)
 
 
 def _says(word: str) -> Callable[[Any], str]:
     return lambda x: f"'{x}' {word}"
 
 
-def run_checks(backend: Any, raw: RawTable, checked: Checked, findings: Findings) -> None:
-    """Count every kind of problem in one query; list the first examples of each kind."""
+def run_checks(backend: Any, raw: RawTable, checked: Checked, findings: Findings) -> ir.Table:
+    """Check every value; return the typed table, materialised in ``backend``.
+
+    One scan parses the file's values and flags each kind of problem per row, into a
+    temporary table; one aggregate over it counts each kind. Only for a kind that
+    occurs, one more query fetches its first examples (by line).
+    """
     checks, source = checked.checks, checked.source
-    if not checks:
-        return
-    counts = backend.execute(
-        source.aggregate(**{f"k{i}": c.bad.fill_null(False).sum() for i, c in enumerate(checks)})
-    )
-    for i, check in enumerate(checks):
-        total = int(counts[f"k{i}"].iloc[0] or 0)
-        if not total:
-            continue
-        first = backend.execute(
-            source.filter(check.bad.fill_null(False))
-            .order_by(source[ROW])
-            .limit(EXAMPLES)
-            .select(source[ROW], shown=check.value.cast("string"))
-        )
-        examples = [
-            raw.problem(check.message(shown), lines=[row], column=check.column)
-            for row, shown in zip(first[ROW], first["shown"], strict=True)
-        ]
-        findings.add_examples(examples, total)
+    flags = {f"_k{i}": c.bad.fill_null(False) for i, c in enumerate(checks)}
+    name = f"_checked_{next(_names)}"
+    table = backend.create_table(name, source.select(**checked.fields, **flags), temp=True)
+    if checks:
+        counts = backend.execute(table.aggregate(**{k: table[k].sum() for k in flags}))
+        for i, check in enumerate(checks):
+            total = int(counts[f"_k{i}"].iloc[0] or 0)
+            if not total:
+                continue
+            first = backend.execute(
+                source.filter(check.bad.fill_null(False))
+                .order_by(source[ROW])
+                .limit(EXAMPLES)
+                .select(source[ROW], shown=check.value.cast("string"))
+            )
+            examples = [
+                raw.problem(check.message(shown), lines=[row], column=check.column)
+                for row, shown in zip(first[ROW], first["shown"], strict=True)
+            ]
+            findings.add_examples(examples, total)
+    return table.drop(*flags) if flags else table
+
+
+_names = itertools.count(1)
 
 
 def duplicates(
@@ -404,16 +418,19 @@ def duplicates(
     describe: Callable[[dict[str, Any]], str],
     findings: Findings,
 ) -> None:
-    """Report rows sharing ``keys`` (ignoring rows where a key is invalid)."""
+    """Report rows sharing ``keys`` (ignoring rows where a key is invalid).
+
+    One grouped count; only when there are duplicates, one more query lists the first.
+    """
     valid = table.filter(*[table[k].notnull() for k in keys])
+    counted = valid.group_by(list(keys)).aggregate(n=valid[ROW].count())
+    total = int(backend.execute(counted.filter(counted.n > 1).count()))
+    if not total:
+        return
     groups = valid.group_by(list(keys)).aggregate(
         n=valid[ROW].count(), first=valid[ROW].min(), rows=valid[ROW].collect()
     )
-    dup = groups.filter(groups.n > 1)
-    total = int(backend.execute(dup.count()))
-    if not total:
-        return
-    first = backend.execute(dup.order_by("first").limit(EXAMPLES))
+    first = backend.execute(groups.filter(groups.n > 1).order_by("first").limit(EXAMPLES))
     examples = []
     for rec in first.to_dict("records"):
         lines = sorted(int(x) for x in rec["rows"])[:10]
