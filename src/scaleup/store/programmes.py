@@ -8,7 +8,7 @@ search uses the backend's own engine, kept in ``programme_search``: an FTS5 tabl
 word or the start of one (``"word"*`` in FTS5, ``word:*`` in ``to_tsquery``); the words only
 ever travel as a bound parameter, so quotes, operators and markup in a search are inert.
 
-Which areas serve a firm comes from the review's geography (``review_area_lad``): a firm
+Which areas serve a firm comes from the review's geography (:mod:`scaleup.store.review`): a firm
 that picks a local authority sees the programmes of that LAD, of every area containing it,
 and the UK-wide ones.
 """
@@ -35,7 +35,6 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    table,
     text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -53,6 +52,7 @@ from scaleup.finder.records import (
 )
 from scaleup.store.accounts import record_change
 from scaleup.store.db import Base
+from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewLad
 
 MAX_LIMIT = 100
 SCALAR_FIELDS = (
@@ -412,9 +412,9 @@ def providers(session: Session) -> list[str]:
 
 # --- geography (the review's areas and their local authorities) -------------------------
 
-_area = table("review_area", column("code"), column("name"), column("position"))
-_lad = table("review_lad", column("code"), column("name"))
-_area_lad = table("review_area_lad", column("area_code"), column("lad_code"))
+_area = ReviewArea.__table__
+_lad = ReviewLad.__table__
+_area_lad = ReviewAreaLad.__table__
 
 
 def codes_serving(session: Session, code: str) -> set[str]:
