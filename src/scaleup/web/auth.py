@@ -61,7 +61,7 @@ def check_secret(settings: Settings) -> str:
     )
 
 
-class SessionsBySchema:
+class SessionsByScheme:
     """Starlette's SessionMiddleware, with the Secure flag on exactly when served over HTTPS."""
 
     def __init__(self, app: ASGIApp, secret_key: str) -> None:
@@ -252,7 +252,7 @@ def install(app: FastAPI) -> None:
     state = app.state.scaleup
     secret = check_secret(state.settings)
     state.extras.setdefault("templates", make_templates())
-    app.add_middleware(SessionsBySchema, secret_key=secret)
+    app.add_middleware(SessionsByScheme, secret_key=secret)
     app.include_router(router())
 
     @app.exception_handler(SignInRequired)
