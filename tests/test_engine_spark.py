@@ -3,6 +3,7 @@ Ibis expressions (exact medians, 64-bit sums, overflow refused rather than wrapp
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import ibis
@@ -80,3 +81,21 @@ def test_a_synthetic_panel_gives_the_same_counts_on_both_engines(
     d, s = results
     assert d["assessed"].sum() > 500 and d["scaleups"].sum() > 0
     pd.testing.assert_frame_equal(d, s, check_dtype=False)
+
+
+def test_in_memory_tables_go_to_spark_as_arrow(duck, spark_backend) -> None:
+    """pandas 3 strings, nulls and small ints arrive intact, without PySpark's slow
+    row-by-row fallback (which announces itself with a UserWarning)."""
+    frame = pd.DataFrame(
+        {
+            "code": ["E07000001", None, "W06000002"],
+            "n": pd.array([1, None, 3], dtype="Int32"),
+            "x": [0.5, None, 2.0],
+        }
+    )
+    t = ibis.memtable(frame)
+    expr = t.mutate(k=t.code.length()).order_by("n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        s = spark_backend.execute(expr)
+    pd.testing.assert_frame_equal(duck.execute(expr), s, check_dtype=False)

@@ -171,6 +171,32 @@ def spark_session(engine: EngineSettings) -> Any:
     return session
 
 
+def _arrow_spark_backend() -> type:
+    from ibis.backends.pyspark import Backend
+
+    ibis.pyspark  # noqa: B018 - first use registers the backend's options (its compiler reads them)
+
+    class ArrowSparkBackend(Backend):
+        """Ibis' PySpark backend, sending in-memory tables to Spark as Arrow.
+
+        Ibis goes through pandas, and PySpark 4.0 cannot convert pandas 3's Arrow-backed
+        strings: it warns and falls back to row-by-row transfer. An Arrow table goes in one
+        batched transfer, on a local session and over Spark Connect alike.
+        """
+
+        def _register_in_memory_table(self, op: Any) -> None:
+            data = op.data.to_pyarrow(op.schema)
+            try:
+                frame = self._session.createDataFrame(data)
+            except TypeError:  # PySpark before 4.0 takes no Arrow tables
+                super()._register_in_memory_table(op)
+                return
+            frame.createOrReplaceTempView(op.name)
+
+    return ArrowSparkBackend
+
+
 def connect_spark(engine: EngineSettings) -> Any:
     """The same Ibis metrics on PySpark (a local session or Spark Connect)."""
-    return ibis.pyspark.connect(spark_session(engine))
+    session = spark_session(engine)
+    return _arrow_spark_backend()().connect(session)
