@@ -122,3 +122,32 @@ def test_public_json_has_no_internal_fields(finder_app, finder_client: TestClien
         "areas", "eligibility", "min_employees", "max_employees", "min_turnover", "cost",
         "starts", "ends", "contact", "updated", "retired",
     }  # fmt: skip
+
+
+def test_api_and_pages_on_both_backends(store_url: str) -> None:
+    from finder.world import add_user, seed_geography, settings_for
+    from scaleup.web.app import create_app
+
+    app = create_app(settings_for(store_url))
+    sessions = app.state.scaleup.sessions
+    seed_geography(sessions)
+    add_user(sessions, "ed@example.org")
+    headers = {"Authorization": f"Bearer {token_for(sessions, 'ed@example.org')}"}
+    with TestClient(app) as client:
+        assert client.post("/api/v1/programmes", json=BODY, headers=headers).status_code == 201
+        body = BODY | {"name": "Ashfield Accelerator", "areas": ["E07000170"],
+                       "summary": "Twelve weeks for local founders.",
+                       "support_types": ["accelerator"]}  # fmt: skip
+        assert client.post("/api/v1/programmes", json=body, headers=headers).status_code == 201
+        found = client.get("/api/v1/programmes?q=training abroad&area=E37000045").json()
+        assert [r["id"] for r in found["results"]] == ["export-academy"]
+        local = client.get("/api/v1/programmes?area=E07000170&support=accelerator").json()
+        assert [r["id"] for r in local["results"]] == ["ashfield-accelerator"]
+        # a firm anywhere in D2N2 also sees what serves one of its LADs
+        d2n2 = client.get("/api/v1/programmes?area=E37000045").json()
+        assert [r["id"] for r in d2n2["results"]] == ["ashfield-accelerator", "export-academy"]
+        blaby = client.get("/api/v1/programmes?area=E07000129").json()
+        assert [r["id"] for r in blaby["results"]] == ["export-academy"]
+        page = client.get("/finder/", params={"q": "<b>x</b> ' OR 1=1"})
+        assert page.status_code == 200 and "&lt;b&gt;x&lt;/b&gt;" in page.text
+    app.state.scaleup.engine.dispose()
