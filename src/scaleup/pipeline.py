@@ -117,7 +117,7 @@ def compute_review(
 
     step(STEPS[1])
     if panel is not None:
-        lad = _panel_counts(backend, panel, geo, years, settings, force_float)
+        lad = _panel_counts(backend, checker, panel, geo, years, settings, force_float)
         measures = MEASURES
         controlled = False
     else:
@@ -169,6 +169,7 @@ def _has_any(counts: Counts) -> bool:
 
 def _panel_counts(
     backend: Any,
+    checker: Any,
     panel: Panel,
     geo: Geography,
     years: list[int],
@@ -179,8 +180,8 @@ def _panel_counts(
     table = panel.table
     if table is None:
         raise AssertionError("panel with problems reached counting")
-    if table._find_backend() is not backend:
-        table = ibis.memtable(table.to_pyarrow())
+    if backend is not checker:
+        table = ibis.memtable(checker.to_pyarrow(table))
     expr = scaleups.lad_year_counts(
         backend,
         table,
