@@ -196,3 +196,21 @@ def test_missing_file(con, tmp_path):
     findings = Findings()
     read_population(Path(tmp_path / "nope.csv"), con, findings)
     assert problems(findings) == [f"error: nope.csv: no such file: {tmp_path / 'nope.csv'}"]
+
+
+def test_optional_panel_columns_are_checked_when_present(con, tmp_path):
+    path = write_csv(
+        tmp_path / "panel.csv",
+        ["enterprise_id", "year", "lad_code", "employees", "turnover", "sic2007", "birth_year"],
+        [
+            ["A", 2019, "E07000001", 1, 1, "62012", 2001],
+            ["B", 2019, "E07000001", 1, 1, "", ""],
+            ["C", 2019, "E07000001", 1, 1, "6201", "19x"],
+        ],
+    )
+    findings = Findings()
+    read_panel(path, con, findings)
+    assert problems(findings) == [
+        "error: panel.csv:4: birth_year: '19x' is not a whole number",
+        "error: panel.csv:4: sic2007: '6201' is not a 5-digit SIC 2007 code",
+    ]

@@ -26,8 +26,10 @@ COLUMNS = (
     Column("lad_code", "gss"),
     Column("employees", "int"),
     Column("turnover", "int"),
+    Column("sic2007", "sic", required=False, nullable=True),
+    Column("birth_year", "int", required=False, nullable=True, minimum=1000, maximum=2100),
 )
-"""Required columns; the optional ``sic2007`` and ``birth_year`` are not used by compute."""
+"""The optional ``sic2007`` and ``birth_year`` are checked when present, not used."""
 
 
 @dataclass
@@ -74,7 +76,7 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     )
     # With problems already found, the typed table is not needed: only what later
     # checks (LADs against the geography, years against the population) use.
-    table = None if findings else t.drop(ROW)
+    table = None if findings else t.select(*(c.name for c in COLUMNS if c.required))
     return Panel(
         label=raw.label,
         table=table,

@@ -38,7 +38,14 @@ YEAR_RANGE = (1900, 2100)
 TRUE_WORDS = ("true", "yes", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "0", "f", "n")
 
-Kind = Literal["text", "id", "gss", "int", "count", "flag"]
+SIC_PATTERN = r"^[0-9]{5}$"
+
+PATTERNS = {
+    "gss": (GSS_PATTERN, "a GSS code (like E06000001)"),
+    "sic": (SIC_PATTERN, "a 5-digit SIC 2007 code"),
+}
+
+Kind = Literal["text", "id", "gss", "sic", "int", "count", "flag"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Column:
     """One column of an input file.
 
     ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a GSS code);
+    ``sic`` (a 5-digit SIC 2007 code);
     ``int`` (a whole number >= ``minimum``); ``count`` (an int, or ``[c]`` when the file
     is supplier-controlled); ``flag`` (true/false).
     """
@@ -264,7 +272,7 @@ def _is_text(typ: pa.DataType) -> bool:
 
 def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     """None when ``typ`` suits the column, else a description of what was expected."""
-    if col.kind in ("text", "gss"):
+    if col.kind in ("text", "gss", "sic"):
         return None if _is_text(typ) else "text"
     if col.kind == "id":
         return None if _is_text(typ) or pa.types.is_integer(typ) else "text or integer"
@@ -323,11 +331,10 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
             checks.append(Check(col.name, missing, shown, lambda _v: "missing value"))
         if col.kind in ("text", "id"):
             out[col.name] = text if text is not None else v.cast("string")
-        elif col.kind == "gss":
-            bad = ~missing & ~text.re_search(GSS_PATTERN)
-            checks.append(
-                Check(col.name, bad, text, lambda x: f"'{x}' is not a GSS code (like E06000001)")
-            )
+        elif col.kind in ("gss", "sic"):
+            pattern, word = PATTERNS[col.kind]
+            bad = ~missing & ~text.re_search(pattern)
+            checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
             out[col.name] = ibis.ifelse(bad, ibis.null("string"), text)
         elif col.kind in ("int", "count"):
             suppressed = None
