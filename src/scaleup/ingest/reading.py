@@ -186,19 +186,31 @@ def _read_csv(
         n if any(c.name == n for c in columns) else f"_extra{i}" for i, n in enumerate(lowered)
     ]
     wanted = [c.name for c in columns if c.name in read_names]
-    try:
-        table = pacsv.read_csv(
+    ints = {c.name for c in columns if c.kind == "int"}
+
+    def read(fast: bool) -> pa.Table:
+        # Fast: whole-number columns parsed by Arrow. Any value Arrow refuses (a
+        # word, a decimal, a space) sends the file to the careful path, where every
+        # value is read as text and each problem gets its own message.
+        types = {n: pa.int64() if fast and n in ints else pa.string() for n in read_names}
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=read_names),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in read_names},
+                column_types=types,
                 include_columns=wanted,
                 strings_can_be_null=True,
                 null_values=[""],
                 quoted_strings_can_be_null=True,
             ),
         )
+
+    try:
+        try:
+            table = read(fast=True)
+        except pa.ArrowInvalid:
+            table = read(fast=False)
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if "UTF8" in message:
