@@ -8,6 +8,7 @@ an editor makes is written to ``change`` with who, when, what and the record bef
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -45,8 +46,12 @@ LOCKOUT_WINDOW = timedelta(minutes=15)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
-# Verified against when the email is unknown, so that timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("not a real password, only for even timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so that timing does not reveal accounts."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def utcnow() -> datetime:
@@ -266,7 +271,7 @@ def sign_in(
     user = get_user(session, email)
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active
