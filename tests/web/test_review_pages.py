@@ -79,7 +79,7 @@ def test_markup_in_content_is_not_injected(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/areas/nowhere/", 404), ("/areas/Not_A_Slug!/", 422), ("/areas/northvale/x.csv", 422),
+    [("/areas/nowhere/", 404), ("/areas/Not_A_Slug!/", 422), ("/areas/northvale/x.csv", 404),
      ("/areas/nowhere/area_year.csv", 404), ("/areas/nowhere/tables.xlsx", 404),
      ("/no/such/page", 404)],
 )  # fmt: skip
@@ -90,3 +90,22 @@ def test_bad_page_requests_get_an_html_error_page(
     assert response.status_code == status
     assert response.headers["content-type"].startswith("text/html")
     assert "Go to the review's front page" in response.text
+
+
+def test_an_edit_made_elsewhere_shows_after_the_version_check(client: TestClient) -> None:
+    import time
+
+    from scaleup.store import db
+    from scaleup.web.pages import CACHE_KEY
+
+    cache = client.app.state.scaleup.extras[CACHE_KEY]
+    assert "Northvale is a made-up area" in client.get("/areas/northvale/").text
+    other = db.sessions(db.make_engine(str(client.app.state.scaleup.engine.url)))
+    with other() as session, session.begin():  # not the app's sessions: no commit hook
+        content = repo.get_area_content(session, "E37000901")
+        repo.save_area_content(
+            session, "E37000901", content.model_copy(update={"introduction": "From the CLI."})
+        )
+    cache.ttl = 0.05
+    time.sleep(0.1)
+    assert "From the CLI." in client.get("/areas/northvale/").text

@@ -88,11 +88,17 @@ def make_router() -> APIRouter:
     @router.get("/areas", response_model=AreaList)
     async def list_areas(request: Request) -> Response:
         """Every area of the review, in review order."""
-        with request.app.state.scaleup.engine.connect() as conn:
-            version = repo.review_version(conn)
-        if version is None:
+        engine = request.app.state.scaleup.engine
+
+        def version() -> Any:
+            with engine.connect() as conn:
+                return repo.review_version(conn)
+
+        body = await cache_of(request).get(
+            ("api-areas",), version, lambda _v: _json(areas(request))
+        )
+        if body is None:
             raise HTTPException(404, "no review has been built into this store yet")
-        body = await cache_of(request).get(("api-areas",), version, lambda: _json(areas(request)))
         return Response(body, media_type="application/json")
 
     @router.get(
@@ -102,13 +108,17 @@ def make_router() -> APIRouter:
     )
     async def get_area(request: Request, code: AreaCode) -> Response:
         """One area: summary, years, LADs with their comparison, programme figures, prev/next."""
-        with request.app.state.scaleup.engine.connect() as conn:
-            version = repo.area_version(conn, code=code)
-        if version is None:
-            raise HTTPException(404, f"no area {code}")
+        engine = request.app.state.scaleup.engine
+
+        def version() -> Any:
+            with engine.connect() as conn:
+                return repo.area_version(conn, code=code)
+
         body = await cache_of(request).get(
-            ("api-area", code), version, lambda: _json(area(request, code))
+            ("api-area", code), version, lambda _v: _json(area(request, code))
         )
+        if body is None:
+            raise HTTPException(404, f"no area {code}")
         return Response(body, media_type="application/json")
 
     return router

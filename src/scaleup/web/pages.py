@@ -1,20 +1,28 @@
 """The review's public pages: the front page, area pages, downloads and static files.
 
-Pages are rendered from the store by the same functions that write the static site. A
-rendered page is kept in memory with the version it was made from (the edition's build
-time and the area content's last edit); every request checks that version with one small
-query, so an admin edit shows at once while unchanged pages are not rendered again.
+Pages are rendered from the store by the same functions that write the static site, and
+kept in memory with the version they were made from (the edition's build time and the area
+content's last edit). The version is checked against the store at most every
+``VERSION_TTL`` seconds per page, and every commit made through the app's sessions (an
+admin edit) empties the cache at once; so an edit in this process shows on the next
+request, and an edit made elsewhere (another process, the CLI) within ``VERSION_TTL``.
+
+The HTML routes are plain Starlette routes (no OpenAPI, validated here) because they are
+the hot path; the JSON API (web/api.py) keeps FastAPI's validation and documentation.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+import time
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Path, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import event
 from starlette.concurrency import run_in_threadpool
 
 from scaleup.publish import STATIC, make_templates
@@ -23,109 +31,137 @@ from scaleup.publish.pages import render_area, render_front
 from scaleup.publish.site import DOWNLOADS
 from scaleup.store import repo
 
-Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=120)]
-TableName = Annotated[str, Path(pattern="^(" + "|".join(DOWNLOADS) + ")$")]
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CACHE_KEY = "review_pages"
+VERSION_TTL = 1.0
+"""Seconds a page's version is trusted before it is checked against the store again."""
 
 
 class RenderedCache:
-    """Rendered bodies by key, each with the version it was rendered from."""
+    """Rendered bodies by key, each with the version it was made from and when that version
+    was last checked."""
 
-    def __init__(self, limit: int = 2048) -> None:
-        self._items: dict[Any, tuple[Any, bytes]] = {}
+    def __init__(self, ttl: float = VERSION_TTL, limit: int = 4096) -> None:
+        self._items: dict[Any, tuple[float, Any, bytes]] = {}
         self._lock = threading.Lock()
+        self.ttl = ttl
         self.limit = limit
 
-    async def get(self, key: Any, version: Any, render: Callable[[], bytes | None]) -> bytes | None:
+    def clear(self, *_args: Any) -> None:
+        with self._lock:
+            self._items.clear()
+
+    async def get(
+        self, key: Any, version: Callable[[], Any], render: Callable[[Any], bytes | None]
+    ) -> bytes | None:
+        """The body for ``key``; ``version()`` returns None when the page does not exist."""
+        now = time.monotonic()
         found = self._items.get(key)
-        if found is not None and found[0] == version:
-            return found[1]
-        body = await run_in_threadpool(render)
-        if body is not None:
-            with self._lock:
-                if len(self._items) >= self.limit:
-                    self._items.clear()
-                self._items[key] = (version, body)
+        if found is not None and now - found[0] < self.ttl:
+            return found[2]
+        current = version()
+        if current is None:
+            return None
+        if found is not None and found[1] == current:
+            body = found[2]
+        else:
+            body = await run_in_threadpool(render, current)
+            if body is None:
+                return None
+        with self._lock:
+            if len(self._items) >= self.limit:
+                self._items.clear()
+            self._items[key] = (now, current, body)
         return body
 
 
 def cache_of(request: Request) -> RenderedCache:
-    extras = request.app.state.scaleup.extras
-    if CACHE_KEY not in extras:
-        extras[CACHE_KEY] = RenderedCache()
-    return extras[CACHE_KEY]
+    return request.app.state.scaleup.extras[CACHE_KEY]
 
 
-def area_version(request: Request, slug: str) -> tuple[str, Any, Any]:
-    with request.app.state.scaleup.engine.connect() as conn:
-        version = repo.area_version(conn, slug=slug)
-    if version is None:
-        raise HTTPException(404, f"no area {slug!r}")
-    return version
+def _slug(request: Request) -> str:
+    slug = request.path_params["slug"]
+    if not SLUG.match(slug) or len(slug) > 120:
+        raise HTTPException(422, f"{slug!r} is not an area slug (lower-case words and hyphens)")
+    return slug
 
 
-def make_router() -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+def install(app: FastAPI) -> None:
+    state = app.state.scaleup
+    cache = RenderedCache()
+    state.extras[CACHE_KEY] = cache
+    event.listen(state.sessions, "after_commit", cache.clear)
     env = make_templates()
 
-    def rendered(request: Request, fn: Callable[..., str | None], *args: Any) -> bytes | None:
-        with request.app.state.scaleup.sessions() as session:
-            html = fn(env, session, *args)
-        return None if html is None else html.encode()
+    def area_version(slug: str) -> Callable[[], Any]:
+        def check() -> Any:
+            with state.engine.connect() as conn:
+                return repo.area_version(conn, slug=slug)
 
-    @router.get("/", response_class=HTMLResponse)
-    async def front(request: Request) -> Response:
-        with request.app.state.scaleup.engine.connect() as conn:
-            version = repo.review_version(conn)
-        body = await cache_of(request).get(
-            ("front",), version, lambda: rendered(request, render_front)
-        )
-        return HTMLResponse(body)
+        return check
 
-    @router.get("/areas/{slug}/", response_class=HTMLResponse)
-    async def area(request: Request, slug: Slug) -> Response:
-        version = area_version(request, slug)
-        body = await cache_of(request).get(
-            ("area", slug), version, lambda: rendered(request, render_area, version[0])
-        )
-        if body is None:
-            raise HTTPException(404, f"no area {slug!r}")
-        return HTMLResponse(body)
+    def review_version() -> Any:
+        with state.engine.connect() as conn:
+            return repo.review_version(conn)
 
-    def tables(request: Request, code: str) -> dict[str, Any]:
-        with request.app.state.scaleup.sessions() as session:
+    def tables(code: str) -> dict[str, Any]:
+        with state.sessions() as session:
             found = repo.area_tables(session, code)
         assert found is not None
         return found
 
-    @router.get("/areas/{slug}/{table}.csv")
-    async def download_csv(request: Request, slug: Slug, table: TableName) -> Response:
-        version = area_version(request, slug)
-        body = await cache_of(request).get(
-            ("csv", slug, table), version[:2],
-            lambda: csv_text(table, tables(request, version[0])[table]).encode(),
+    async def front(request: Request) -> Response:
+        def render(_version: Any) -> bytes:
+            with state.sessions() as session:
+                return render_front(env, session).encode()
+
+        body = await cache.get(("front",), lambda: review_version() or "empty", render)
+        return HTMLResponse(body)
+
+    async def area(request: Request) -> Response:
+        slug = _slug(request)
+
+        def render(version: Any) -> bytes | None:
+            with state.sessions() as session:
+                html = render_area(env, session, version[0])
+            return None if html is None else html.encode()
+
+        body = await cache.get(("area", slug), area_version(slug), render)
+        if body is None:
+            raise HTTPException(404, f"no area {slug!r}")
+        return HTMLResponse(body)
+
+    async def download_csv(request: Request) -> Response:
+        slug, table = _slug(request), request.path_params["table"]
+        if table not in DOWNLOADS:
+            raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
+        body = await cache.get(
+            ("csv", slug, table), area_version(slug),
+            lambda v: csv_text(table, tables(v[0])[table]).encode(),
         )  # fmt: skip
+        if body is None:
+            raise HTTPException(404, f"no area {slug!r}")
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'},
         )
 
-    @router.get("/areas/{slug}/tables.xlsx")
-    async def download_xlsx(request: Request, slug: Slug) -> Response:
-        version = area_version(request, slug)
-        body = await cache_of(request).get(
-            ("xlsx", slug), version[:2], lambda: xlsx_bytes(tables(request, version[0]), slug)
+    async def download_xlsx(request: Request) -> Response:
+        slug = _slug(request)
+        body = await cache.get(
+            ("xlsx", slug), area_version(slug), lambda v: xlsx_bytes(tables(v[0]), slug)
         )
+        if body is None:
+            raise HTTPException(404, f"no area {slug!r}")
         return Response(
             body,
             media_type=XLSX_TYPE,
             headers={"Content-Disposition": f'attachment; filename="{slug}-tables.xlsx"'},
         )
 
-    return router
-
-
-def install(app: FastAPI) -> None:
-    app.include_router(make_router())
+    app.add_route("/", front, methods=["GET"], include_in_schema=False)
+    app.add_route("/areas/{slug}/", area, methods=["GET"], include_in_schema=False)
+    app.add_route("/areas/{slug}/tables.xlsx", download_xlsx, ["GET"], include_in_schema=False)
+    app.add_route("/areas/{slug}/{table}.csv", download_csv, ["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
