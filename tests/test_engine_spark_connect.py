@@ -107,3 +107,41 @@ def test_scaleup_runs_on_a_spark_connect_server(connect_server: str, tmp_path: P
     assert got["n"] == want["n"].tolist()
     assert got["emp"] == [int(v) for v in want["emp"]]
     assert got["med"] == want["med"].tolist()
+
+
+DRIVER = "from scaleup.cli.main import main\nmain()\n"
+
+
+def test_scaleup_compute_under_spark_submit(tmp_path: Path) -> None:
+    """`spark-submit driver.py compute --engine spark` keeps spark-submit's master and
+    writes the same tables as DuckDB."""
+    data = tmp_path / "data"
+    generate(SynthSpec(enterprises=2_000, seed=4, years=5, lads=25), data)
+    (tmp_path / "driver.py").write_text(DRIVER)
+    args = [
+        "compute", "--panel", str(data / PANEL_FILE), "--population",
+        str(data / "population.csv"), "--geography", str(data / "geography.csv"), "--raw", "-q",
+    ]  # fmt: skip
+    spark_home = Path(pyspark.__file__).parent
+    env = {**os.environ, "SPARK_HOME": str(spark_home), "SPARK_LOCAL_IP": "127.0.0.1"}
+    submit = [
+        str(spark_home / "bin" / "spark-submit"),
+        "--master", "local[1]",
+        "--conf", "spark.ui.enabled=false",
+        "--conf", f"spark.pyspark.python={sys.executable}",
+        str(tmp_path / "driver.py"),
+    ]  # fmt: skip
+    done = subprocess.run(
+        [*submit, *args, "--engine", "spark", "--out", str(tmp_path / "spark")],
+        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    scaleup = str(Path(sys.executable).with_name("scaleup"))
+    duck = subprocess.run(
+        [scaleup, *args, "--out", str(tmp_path / "duckdb")], capture_output=True, text=True
+    )
+    assert duck.returncode == 0, duck.stderr
+    for name in ("lad_year", "lad_compare", "area_year", "area_summary"):
+        spark_csv = (tmp_path / "spark" / f"{name}.csv").read_text()
+        assert spark_csv == (tmp_path / "duckdb" / f"{name}.csv").read_text(), name
+    assert '"backend": "spark"' in (tmp_path / "spark" / "meta.json").read_text()

@@ -139,33 +139,39 @@ def spark_session(engine: EngineSettings) -> Any:
                 f"{str(exc).splitlines()[0]}"
             ) from None
 
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+    # Under spark-submit the JVM is already running, with the master and resources that
+    # spark-submit was given: those win, only SQL behaviour is set here.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if not submitted and not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         raise ConfigError(
             'engine.backend = "spark" needs a Java runtime (17 or later): none on PATH and '
             "JAVA_HOME is not set (Debian: apt-get install default-jre-headless)"
         )
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     master = engine.spark_master
-    if master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder.appName("scaleup")
+    if not submitted:
+        if master.startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = (
+            builder.master(master)
+            .config("spark.driver.memory", _spark_memory(engine.memory_limit))
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile={_log_config()}")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", str(4 * _local_cores(master)))
+        )
     builder = (
-        SparkSession.builder.appName("scaleup")
-        .master(master)
-        .config("spark.driver.memory", _spark_memory(engine.memory_limit))
-        .config("spark.driver.extraJavaOptions", f"-Dlog4j.configurationFile={_log_config()}")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.session.timeZone", "UTC")
+        builder.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")
         .config("spark.sql.adaptive.enabled", "true")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.shuffle.partitions", str(4 * _local_cores(master)))
     )
     try:
         session = builder.getOrCreate()
     except PySparkException as exc:
         raise ConfigError(
-            f"engine: cannot start Spark ({engine.spark_master}): {str(exc).splitlines()[0]}"
+            f"engine: cannot start Spark ({master}): {str(exc).splitlines()[0]}"
         ) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
