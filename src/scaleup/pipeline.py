@@ -31,17 +31,11 @@ from scaleup.ingest.panel import Panel, read_panel
 from scaleup.ingest.population import check_covers, read_population
 from scaleup.ingest.reading import Findings
 from scaleup.metrics import areas, disclosure, scaleups
-from scaleup.metrics.cells import flag, with_flags
-from scaleup.metrics.compare import compare
-from scaleup.metrics.density import densities
-from scaleup.metrics.ratings import ratings
-from scaleup.metrics.trend import trend_window, trends
+from scaleup.metrics.cells import derive_any, with_flags
+from scaleup.metrics.review import MEASURES_COLUMN, Places, cell_frame, derive
+from scaleup.metrics.trend import trend_window
 from scaleup.tables import (
-    AREA_SUMMARY,
-    AREA_YEAR,
     COUNT_COLUMNS,
-    LAD_COMPARE,
-    LAD_YEAR,
     MEASURES,
     RATED_MEASURES,
     SUPPRESSED,
@@ -55,9 +49,14 @@ STEPS = (
     "Densities, trends, comparisons and ratings",
 )
 META_FILE = "meta.json"
-DENSITY_COLUMNS = tuple(f"density_{m}" for m in MEASURES)
-MEASURES_COLUMN = "measures"
-"""Extra column of area_summary: the measures its shares and ratings rest on."""
+__all__ = [
+    "MEASURES_COLUMN",
+    "InputFiles",
+    "ReviewTables",
+    "compute_review",
+    "read_tables",
+    "write_tables",
+]
 
 
 @dataclass(frozen=True)
@@ -138,9 +137,23 @@ def compute_review(
 
     step(STEPS[3])
     population = population[population["year"].isin(years)]
-    tables = _derived(backend, lad, area, population, geo, years, measures, settings)
-    tables.meta = _meta(inputs, settings, raw, controlled, measures, geo, years)
-    return tables
+    derived = derive(
+        backend,
+        lad,
+        area,
+        population,
+        Places(lad_names=geo.lad_names, members=geo.members),
+        years,
+        measures,
+        settings.metrics,
+    )
+    return ReviewTables(
+        lad_year=derived.lad_year,
+        lad_compare=derived.lad_compare,
+        area_year=derived.area_year,
+        area_summary=derived.area_summary,
+        meta=_meta(inputs, settings, raw, controlled, measures, geo, years),
+    )
 
 
 def _end_years(
@@ -199,192 +212,7 @@ def _given_counts(counts: Counts, geo: Geography, years: list[int]) -> pd.DataFr
     grid = pd.MultiIndex.from_product([sorted(geo.lad_codes), years], names=["lad_code", "year"])
     frame = counts.table.astype({"year": "int64"}).set_index(["lad_code", "year"])
     frame = frame.reindex(grid).reset_index()
-    parts = ("employment", "turnover", "both")
-    for m in parts:
-        frame[m] = frame[m].astype("Int64")
-        frame[flag(m)] = frame[flag(m)].fillna(False).astype(bool)
-    known = pd.concat([frame[m].notna() | frame[flag(m)] for m in parts], axis=1).all(axis=1)
-    frame["any"] = (frame["employment"] + frame["turnover"] - frame["both"]).astype("Int64")
-    frame[flag("any")] = known & frame[[flag(m) for m in parts]].any(axis=1)
-    return with_flags(frame[["lad_code", "year", *_flagged_columns()]])
-
-
-def _flagged_columns() -> list[str]:
-    return [c for m in COUNT_COLUMNS for c in (m, flag(m))]
-
-
-def _values(frame: pd.DataFrame, key: str) -> ibis.Table:
-    """A count table as an engine table of plain values (nulls where not a number)."""
-    data = frame[[key, "year", *COUNT_COLUMNS]].copy()
-    data["year"] = data["year"].astype("int64")
-    schema = {key: "string", "year": "int64", **{m: "int64" for m in COUNT_COLUMNS}}
-    return ibis.memtable(data, schema=schema)
-
-
-def _derived(
-    backend: Any,
-    lad: pd.DataFrame,
-    area: pd.DataFrame,
-    population: pd.DataFrame,
-    geo: Geography,
-    years: list[int],
-    measures: tuple[str, ...],
-    settings: Settings,
-) -> ReviewTables:
-    last = max(years)
-    pop = population[["lad_code", "year", "population"]].astype({"year": "int64"})
-    apop = areas.area_population(pop, geo.members)
-    pop_t = ibis.memtable(
-        pop, schema={"lad_code": "string", "year": "int64", "population": "int64"}
-    )
-    apop_t = ibis.memtable(
-        apop, schema={"area_code": "string", "year": "int64", "population": "int64"}
-    )
-    # Each stage runs on the engine and comes back as a small table: the next stage is
-    # then a small expression (quick to compile, and the same on every engine).
-    lad_d = backend.execute(densities(_values(lad, "lad_code"), pop_t, "lad_code"))
-    area_d = backend.execute(densities(_values(area, "area_code"), apop_t, "area_code"))
-    lad_dens = ibis.memtable(lad_d[["lad_code", "year", *DENSITY_COLUMNS]])
-    area_dens = ibis.memtable(area_d[["area_code", "year", *DENSITY_COLUMNS]])
-    lad_tr = backend.execute(trends(lad_dens, "lad_code", last, settings.metrics))
-    a_trend = backend.execute(trends(area_dens, "area_code", last, settings.metrics))
-    latest = lad_d[lad_d["year"] == last].merge(lad_tr, on="lad_code")
-    long = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "lad_code": latest["lad_code"],
-                    "measure": m,
-                    "density": latest[f"density_{m}"].astype("float64"),
-                    "trend": latest[f"trend_{m}"].astype("float64"),
-                }
-            )
-            for m in MEASURES
-        ],
-        ignore_index=True,
-    )
-    long_schema = {
-        "lad_code": "string",
-        "measure": "string",
-        "density": "float64",
-        "trend": "float64",
-    }
-    comp = backend.execute(compare(ibis.memtable(long, schema=long_schema)))
-    rated = tuple(m for m in RATED_MEASURES if m in measures)
-    members_t = ibis.memtable(
-        geo.members[["area_code", "lad_code"]], schema={"area_code": "string", "lad_code": "string"}
-    )
-    flags = comp[["lad_code", "measure", "density_above_median", "trend_above_median"]]
-    flags_t = ibis.memtable(
-        flags,
-        schema={
-            "lad_code": "string",
-            "measure": "string",
-            "density_above_median": "boolean",
-            "trend_above_median": "boolean",
-        },
-    )
-    rate = backend.execute(ratings(flags_t, members_t, rated))
-
-    lad_names = dict(zip(geo.lads["lad_code"], geo.lads["lad_name"], strict=True))
-    area_names = dict(zip(geo.members["area_code"], geo.members["area_name"], strict=True))
-    lad_year = _year_table(lad, lad_d, "lad_code", "lad_name", lad_names, LAD_YEAR)
-    area_year = _year_table(area, area_d, "area_code", "area_name", area_names, AREA_YEAR)
-    lad_compare = _compare_table(comp, lad, last, lad_names)
-    area_summary = _summary_table(rate, a_trend, area_names, rated)
-    return ReviewTables(lad_year, lad_compare, area_year, area_summary, meta={})
-
-
-def _count_cell(value: Any, suppressed: bool) -> Any:
-    if suppressed:
-        return SUPPRESSED
-    return None if pd.isna(value) else int(value)
-
-
-def _float_cell(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
-def _year_table(
-    cells: pd.DataFrame,
-    dens: pd.DataFrame,
-    key: str,
-    name_col: str,
-    names: dict[str, str],
-    columns: tuple[str, ...],
-) -> pd.DataFrame:
-    dens = dens.set_index([key, "year"])
-    rows = []
-    for rec in cells.sort_values([key, "year"]).to_dict("records"):
-        d = dens.loc[(rec[key], int(rec["year"]))]
-        row: dict[str, Any] = {key: rec[key], name_col: names[rec[key]], "year": int(rec["year"])}
-        for m in COUNT_COLUMNS:
-            row[m] = _count_cell(rec[m], rec[flag(m)])
-        row["population"] = int(d["population"])
-        for m in MEASURES:
-            row[f"density_{m}"] = SUPPRESSED if rec[flag(m)] else _float_cell(d[f"density_{m}"])
-        rows.append(row)
-    return _frame(rows, columns)
-
-
-def _compare_table(
-    comp: pd.DataFrame, lad: pd.DataFrame, last: int, names: dict[str, str]
-) -> pd.DataFrame:
-    hidden = lad[lad["year"] == last].set_index("lad_code")
-    order = {m: i for i, m in enumerate(MEASURES)}
-    comp = comp.assign(_o=comp["measure"].map(order)).sort_values(["lad_code", "_o"])
-    rows = []
-    for rec in comp.to_dict("records"):
-        suppressed = bool(hidden.loc[rec["lad_code"], flag(rec["measure"])])
-        rows.append(
-            {
-                "lad_code": rec["lad_code"],
-                "lad_name": names[rec["lad_code"]],
-                "measure": rec["measure"],
-                "density": SUPPRESSED if suppressed else _float_cell(rec["density"]),
-                "trend": _float_cell(rec["trend"]),
-                "density_median": _float_cell(rec["density_median"]),
-                "trend_median": _float_cell(rec["trend_median"]),
-                "density_above_median": _bool_cell(rec["density_above_median"]),
-                "trend_above_median": _bool_cell(rec["trend_above_median"]),
-                "quadrant": None if pd.isna(rec["quadrant"]) else rec["quadrant"],
-            }
-        )
-    return _frame(rows, LAD_COMPARE)
-
-
-def _bool_cell(value: Any) -> bool | None:
-    return None if value is None or pd.isna(value) else bool(value)
-
-
-def _int_cell(value: Any) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
-
-
-def _summary_table(
-    rate: pd.DataFrame, a_trend: pd.DataFrame, names: dict[str, str], rated: tuple[str, ...]
-) -> pd.DataFrame:
-    trend_any = dict(zip(a_trend["area_code"], a_trend["trend_any"], strict=True))
-    rows = []
-    for rec in rate.sort_values("area_code").to_dict("records"):
-        row = {"area_code": rec["area_code"], "area_name": names[rec["area_code"]]}
-        row["n_lads"] = int(rec["n_lads"])
-        for kind in ("density", "trend"):
-            for m in RATED_MEASURES:
-                row[f"{kind}_above_{m}"] = _int_cell(rec[f"{kind}_above_{m}"])
-        for col in ("density_share", "trend_share"):
-            row[col] = _float_cell(rec[col])
-        for col in ("density_rating", "trend_rating"):
-            row[col] = None if pd.isna(rec[col]) else rec[col]
-        row["trend_any"] = _float_cell(trend_any.get(rec["area_code"]))
-        row[MEASURES_COLUMN] = ";".join(rated)
-        rows.append(row)
-    return _frame(rows, (*AREA_SUMMARY, MEASURES_COLUMN))
-
-
-def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
-    return frame.astype(object).where(frame.notna(), None)
+    return derive_any(frame)
 
 
 def _meta(
@@ -489,6 +317,6 @@ def read_tables(folder: Path) -> ReviewTables:
             reader = csv.reader(fh)
             header = next(reader)
             rows = [{c: _parse(c, v) for c, v in zip(header, row, strict=True)} for row in reader]
-        frames[name] = _frame(rows, tuple(header))
+        frames[name] = cell_frame(rows, tuple(header))
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     return ReviewTables(meta=meta, **frames)

@@ -39,6 +39,10 @@ class Geography:
     def lad_codes(self) -> list[str]:
         return list(self.lads["lad_code"])
 
+    @property
+    def lad_names(self) -> dict[str, str]:
+        return dict(zip(self.lads["lad_code"], self.lads["lad_name"], strict=True))
+
 
 def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | None:
     raw = read_raw(path, COLUMNS, findings)

@@ -31,9 +31,18 @@ def with_flags(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def derive_any(frame: pd.DataFrame) -> pd.DataFrame:
-    """``any = employment + turnover - both``; suppressed if a part is, else not available."""
+    """Add ``any = employment + turnover - both`` to supplier counts.
+
+    Suppressed when every part is given and one of them is suppressed; not available
+    when a part is not available.
+    """
     out = frame.copy()
     parts = ("employment", "turnover", "both")
-    out["any"] = out["employment"] + out["turnover"] - out["both"]
-    out[flag("any")] = out[[flag(p) for p in parts]].any(axis=1)
-    return out
+    for m in parts:
+        out[m] = out[m].astype("Int64")
+        out[flag(m)] = out[flag(m)].fillna(False).astype(bool)
+    given = pd.concat([out[m].notna() | out[flag(m)] for m in parts], axis=1).all(axis=1)
+    out["any"] = (out["employment"] + out["turnover"] - out["both"]).astype("Int64")
+    out[flag("any")] = given & out[[flag(m) for m in parts]].any(axis=1)
+    columns = [c for m in COUNT_COLUMNS for c in (m, flag(m))]
+    return with_flags(out[[c for c in out.columns if c not in columns] + columns])

@@ -1,0 +1,229 @@
+"""The four tables of a review from (controlled) counts: densities, trends, comparisons
+and ratings run on the engine, then each cell written as the contract says.
+
+Cells are Python values: ``int``/``float``, ``True``/``False``, ``"[c]"`` (suppressed)
+or ``None`` (not available). No file I/O here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from scaleup.config import MetricsSettings
+from scaleup.metrics import areas
+from scaleup.metrics.cells import flag
+from scaleup.metrics.compare import compare
+from scaleup.metrics.density import densities
+from scaleup.metrics.ratings import ratings
+from scaleup.metrics.trend import trends
+from scaleup.tables import (
+    AREA_SUMMARY,
+    AREA_YEAR,
+    COUNT_COLUMNS,
+    LAD_COMPARE,
+    LAD_YEAR,
+    MEASURES,
+    RATED_MEASURES,
+    SUPPRESSED,
+)
+
+DENSITY_COLUMNS = tuple(f"density_{m}" for m in MEASURES)
+MEASURES_COLUMN = "measures"
+"""Extra column of area_summary: the measures its shares and ratings rest on."""
+
+
+@dataclass(frozen=True)
+class Places:
+    """LAD names and area membership (``area_code, area_name, lad_code``)."""
+
+    lad_names: dict[str, str]
+    members: pd.DataFrame
+
+
+@dataclass
+class Tables:
+    lad_year: pd.DataFrame
+    lad_compare: pd.DataFrame
+    area_year: pd.DataFrame
+    area_summary: pd.DataFrame
+
+
+def _values(frame: pd.DataFrame, key: str) -> ibis.Table:
+    """A count table as an engine table of plain values (nulls where not a number)."""
+    data = frame[[key, "year", *COUNT_COLUMNS]].copy()
+    data["year"] = data["year"].astype("int64")
+    schema = {key: "string", "year": "int64", **{m: "int64" for m in COUNT_COLUMNS}}
+    return ibis.memtable(data, schema=schema)
+
+
+def derive(
+    backend: Any,
+    lad: pd.DataFrame,
+    area: pd.DataFrame,
+    population: pd.DataFrame,
+    places: Places,
+    years: list[int],
+    measures: tuple[str, ...],
+    settings: MetricsSettings,
+) -> Tables:
+    """The four tables from LAD and area count cells and LAD populations."""
+    last = max(years)
+    pop = population[["lad_code", "year", "population"]].astype({"year": "int64"})
+    apop = areas.area_population(pop, places.members)
+    pop_t = ibis.memtable(
+        pop, schema={"lad_code": "string", "year": "int64", "population": "int64"}
+    )
+    apop_t = ibis.memtable(
+        apop, schema={"area_code": "string", "year": "int64", "population": "int64"}
+    )
+    # Each stage runs on the engine and comes back as a small table: the next stage is
+    # then a small expression (quick to compile, and the same on every engine).
+    lad_d = backend.execute(densities(_values(lad, "lad_code"), pop_t, "lad_code"))
+    area_d = backend.execute(densities(_values(area, "area_code"), apop_t, "area_code"))
+    lad_dens = ibis.memtable(lad_d[["lad_code", "year", *DENSITY_COLUMNS]])
+    area_dens = ibis.memtable(area_d[["area_code", "year", *DENSITY_COLUMNS]])
+    lad_tr = backend.execute(trends(lad_dens, "lad_code", last, settings))
+    a_trend = backend.execute(trends(area_dens, "area_code", last, settings))
+    latest = lad_d[lad_d["year"] == last].merge(lad_tr, on="lad_code")
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "lad_code": latest["lad_code"],
+                    "measure": m,
+                    "density": latest[f"density_{m}"].astype("float64"),
+                    "trend": latest[f"trend_{m}"].astype("float64"),
+                }
+            )
+            for m in MEASURES
+        ],
+        ignore_index=True,
+    )
+    long_schema = {
+        "lad_code": "string",
+        "measure": "string",
+        "density": "float64",
+        "trend": "float64",
+    }
+    comp = backend.execute(compare(ibis.memtable(long, schema=long_schema)))
+    rated = tuple(m for m in RATED_MEASURES if m in measures)
+    members_t = ibis.memtable(
+        places.members[["area_code", "lad_code"]],
+        schema={"area_code": "string", "lad_code": "string"},
+    )
+    flags = comp[["lad_code", "measure", "density_above_median", "trend_above_median"]]
+    flags_t = ibis.memtable(
+        flags,
+        schema={
+            "lad_code": "string",
+            "measure": "string",
+            "density_above_median": "boolean",
+            "trend_above_median": "boolean",
+        },
+    )
+    rate = backend.execute(ratings(flags_t, members_t, rated))
+
+    lad_names = places.lad_names
+    area_names = dict(zip(places.members["area_code"], places.members["area_name"], strict=True))
+    lad_year = _year_table(lad, lad_d, "lad_code", "lad_name", lad_names, LAD_YEAR)
+    area_year = _year_table(area, area_d, "area_code", "area_name", area_names, AREA_YEAR)
+    lad_compare = _compare_table(comp, lad, last, lad_names)
+    area_summary = _summary_table(rate, a_trend, area_names, rated)
+    return Tables(lad_year, lad_compare, area_year, area_summary)
+
+
+def _count_cell(value: Any, suppressed: bool) -> Any:
+    if suppressed:
+        return SUPPRESSED
+    return None if pd.isna(value) else int(value)
+
+
+def _float_cell(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _year_table(
+    cells: pd.DataFrame,
+    dens: pd.DataFrame,
+    key: str,
+    name_col: str,
+    names: dict[str, str],
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    dens = dens.set_index([key, "year"])
+    rows = []
+    for rec in cells.sort_values([key, "year"]).to_dict("records"):
+        d = dens.loc[(rec[key], int(rec["year"]))]
+        row: dict[str, Any] = {key: rec[key], name_col: names[rec[key]], "year": int(rec["year"])}
+        for m in COUNT_COLUMNS:
+            row[m] = _count_cell(rec[m], rec[flag(m)])
+        row["population"] = int(d["population"])
+        for m in MEASURES:
+            row[f"density_{m}"] = SUPPRESSED if rec[flag(m)] else _float_cell(d[f"density_{m}"])
+        rows.append(row)
+    return cell_frame(rows, columns)
+
+
+def _compare_table(
+    comp: pd.DataFrame, lad: pd.DataFrame, last: int, names: dict[str, str]
+) -> pd.DataFrame:
+    hidden = lad[lad["year"] == last].set_index("lad_code")
+    order = {m: i for i, m in enumerate(MEASURES)}
+    comp = comp.assign(_o=comp["measure"].map(order)).sort_values(["lad_code", "_o"])
+    rows = []
+    for rec in comp.to_dict("records"):
+        suppressed = bool(hidden.loc[rec["lad_code"], flag(rec["measure"])])
+        rows.append(
+            {
+                "lad_code": rec["lad_code"],
+                "lad_name": names[rec["lad_code"]],
+                "measure": rec["measure"],
+                "density": SUPPRESSED if suppressed else _float_cell(rec["density"]),
+                "trend": _float_cell(rec["trend"]),
+                "density_median": _float_cell(rec["density_median"]),
+                "trend_median": _float_cell(rec["trend_median"]),
+                "density_above_median": _bool_cell(rec["density_above_median"]),
+                "trend_above_median": _bool_cell(rec["trend_above_median"]),
+                "quadrant": None if pd.isna(rec["quadrant"]) else rec["quadrant"],
+            }
+        )
+    return cell_frame(rows, LAD_COMPARE)
+
+
+def _bool_cell(value: Any) -> bool | None:
+    return None if value is None or pd.isna(value) else bool(value)
+
+
+def _int_cell(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _summary_table(
+    rate: pd.DataFrame, a_trend: pd.DataFrame, names: dict[str, str], rated: tuple[str, ...]
+) -> pd.DataFrame:
+    trend_any = dict(zip(a_trend["area_code"], a_trend["trend_any"], strict=True))
+    rows = []
+    for rec in rate.sort_values("area_code").to_dict("records"):
+        row = {"area_code": rec["area_code"], "area_name": names[rec["area_code"]]}
+        row["n_lads"] = int(rec["n_lads"])
+        for kind in ("density", "trend"):
+            for m in RATED_MEASURES:
+                row[f"{kind}_above_{m}"] = _int_cell(rec[f"{kind}_above_{m}"])
+        for col in ("density_share", "trend_share"):
+            row[col] = _float_cell(rec[col])
+        for col in ("density_rating", "trend_rating"):
+            row[col] = None if pd.isna(rec[col]) else rec[col]
+        row["trend_any"] = _float_cell(trend_any.get(rec["area_code"]))
+        row[MEASURES_COLUMN] = ";".join(rated)
+        rows.append(row)
+    return cell_frame(rows, (*AREA_SUMMARY, MEASURES_COLUMN))
+
+
+def cell_frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of cells as an object DataFrame (missing values as None, never NaN)."""
+    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    return frame.astype(object).where(frame.notna(), None)
