@@ -149,3 +149,33 @@ def test_make_workspace_is_loadable(tmp_path: Path) -> None:
 
     ws = load_workspace(make_workspace(tmp_path / "w"))
     assert ws.year == 2021 and set(ws.read_contents()) == set(AREAS)
+
+
+def test_charts_are_static_svg_with_text_alternatives_and_tables(build) -> None:
+    result, _ = build()
+    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    assert "<script" not in page  # works with JavaScript off
+    matrix = page.split('id="matrix_employment"')[1].split("</figure>")[0]
+    assert '<svg role="img" aria-label="Scatter chart of the 4 local authorities' in matrix
+    for name in ("Derby", "Amber Valley", "Bolsover", "Chesterfield"):
+        assert f"<title>{name}: density" in matrix  # named on hover
+        assert f'<th scope="row">{name}</th>' in matrix  # and in the data table
+    for label in ("Density above median, trend above median", "Density and trend at or below"):
+        assert label in matrix  # quadrants labelled
+    assert 'id="density"' in page and 'id="map"' in page
+    assert "<title>Chesterfield (also in Southmere)</title>" in page
+
+
+def test_without_trends_the_matrix_is_a_density_chart() -> None:
+    from scaleup.publish.charts import matrix_chart
+
+    lads = [
+        {"lad_code": f"E0600000{i}", "lad_name": f"LAD {i}", "measures": {"employment": {
+            "lad_name": f"LAD {i}", "density": 10.0 + i, "trend": None, "density_median": 11.5,
+            "trend_median": None, "density_above_median": 10.0 + i > 11.5}}}
+        for i in range(4)
+    ]  # fmt: skip
+    chart = matrix_chart("Somewhere", lads, "employment")
+    assert chart is not None and "trend is not available" in chart.alt
+    assert chart.rows[3] == ["LAD 3", "13.0", "yes"]
+    assert "<title>LAD 0: density 10.0</title>" in chart.svg

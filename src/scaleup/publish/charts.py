@@ -72,8 +72,10 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
         if r and is_number(r.get("density")) and is_number(r.get("trend"))
     ]  # fmt: skip
     medians = [r for r in rows if r and is_number(r.get("density_median"))]
-    if not points or not medians or not is_number(medians[0].get("trend_median")):
+    if not medians:
         return None
+    if not points or not is_number(medians[0].get("trend_median")):
+        return density_strip(area_name, rows, measure, medians[0]["density_median"])
     dm, tm = medians[0]["density_median"], medians[0]["trend_median"]
     xs = [p["trend"] for p in points] + [tm]
     ys = [p["density"] for p in points] + [dm]
@@ -105,9 +107,7 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
         ]
     )  # fmt: skip
     growth = f"{measure} growth"
-    chart = alt.layer(quads, vline, hline, dots).properties(
-        width=520, height=360, title=f"Local authorities by density and trend ({growth})"
-    )
+    chart = alt.layer(quads, vline, hline, dots).properties(width=520, height=360)
     above = sum(1 for p in points if p["density"] > dm)
     rising = sum(1 for p in points if p["trend"] > tm)
     alt_text = (
@@ -128,6 +128,50 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
                 decimal(r.get("density"), 1),
                 trend(r.get("trend")),
                 str(r.get("quadrant") or "not available"),
+            ]
+            for r in rows
+            if r
+        ],  # fmt: skip
+    )
+
+
+def density_strip(
+    area_name: str, rows: list[dict[str, Any] | None], measure: str, median: float
+) -> Chart | None:
+    """The matrix's vertical axis alone, for when trends are not available: each LAD's
+    density against the UK median density."""
+    points = [
+        {"lad": r["lad_name"], "density": r["density"],
+         "label": f"{r['lad_name']}: density {decimal(r['density'], 1)}"}
+        for r in rows if r and is_number(r.get("density"))
+    ]  # fmt: skip
+    if not points:
+        return None
+    growth = f"{measure} growth"
+    y = alt.Y("lad:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("density:Q", title="Scaleups per 100,000 residents")
+    bars = _base(points).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N")
+    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2).encode(x="density:Q")
+    chart = alt.layer(bars, rule).properties(width=460, height=max(120, 18 * len(points)))
+    above = sum(1 for p in points if p["density"] > median)
+    alt_text = (
+        f"Bar chart of the density of scaleups measured by {growth} in the {len(points)} local "
+        f"authorities of {area_name}, with the UK median density ({decimal(median, 1)}) as a "
+        f"line: {above} are above it. The trend is not available, so the two-way matrix "
+        "cannot be drawn."
+    )
+    return Chart(
+        name=f"matrix_{measure}",
+        title=f"Density of scaleups ({growth}) by local authority, against the UK median "
+        "(the line); the trend is not available",
+        alt=alt_text,
+        svg=to_svg(chart, alt_text),
+        columns=["Local authority", "Density", "Above the UK median"],
+        rows=[
+            [
+                r["lad_name"],
+                decimal(r.get("density"), 1),
+                {True: "yes", False: "no"}.get(r.get("density_above_median"), "not available"),
             ]
             for r in rows
             if r
@@ -163,9 +207,7 @@ def density_chart(
     }
     lines = _base(series).mark_line(strokeWidth=2.5).encode(**enc)
     dots = _base(series).mark_point(filled=True, size=50).encode(**enc, description="label:N")
-    chart = alt.layer(lines, dots).properties(
-        width=520, height=260, title=f"Density of scaleups ({measure} growth) over time"
-    )
+    chart = alt.layer(lines, dots).properties(width=520, height=260)
     ours = [s for s in series if s["series"] == area_name]
     alt_text = (
         f"Line chart of the density of scaleups measured by {measure} growth in {area_name} "
