@@ -5,11 +5,14 @@ every validation, counting, derived tables, writing) and, on the same file, a si
 query computing the same LAD-year counts; prints seconds per million rows and the ratio.
 
     .venv/bin/python bench/compute.py [--rows 1000000] [--format parquet|csv|both]
+        [--scale off|small|uk]   # then the UK-scale benchmark, bench/scale.py
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -85,6 +88,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--format", choices=["parquet", "csv", "both"], default="both")
+    parser.add_argument(
+        "--scale",
+        choices=["off", "small", "uk"],
+        default="off",
+        help="then run bench/scale.py: synth panels of 1-21M rows (uk) or 0.1-2M (small)",
+    )
     opts = parser.parse_args()
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,6 +125,10 @@ def main() -> None:
                 f"one DuckDB query: {baseline * per:6.2f} s per million rows | "
                 f"ratio {ours / baseline:5.1f}x"
             )
+    if opts.scale != "off":
+        bench = Path(__file__).resolve().parent / "scale.py"
+        extra = ["--small"] if opts.scale == "small" else []
+        subprocess.run([sys.executable, str(bench), *extra], check=True)
 
 
 if __name__ == "__main__":
