@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from scaleup.cli.main import app
 from scaleup.config import EngineSettings, load_settings
 from scaleup.engine import _local_cores, _spark_memory, connect, spark_session
 from scaleup.errors import ConfigError
+from scaleup.synth import SynthSpec, generate
 
 
 def free_port() -> int:
@@ -56,3 +60,33 @@ def test_local_cores(master: str, cores: int | None) -> None:
 )
 def test_memory_limit_in_spark_units(limit: str | None, spark: str) -> None:
     assert _spark_memory(limit) == spark
+
+
+def test_compute_on_spark_without_java_exits_2_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    generate(SynthSpec(enterprises=300, seed=1, years=5, lads=20), data)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compute",
+            "--panel",
+            str(data / "panel.parquet"),
+            "--population",
+            str(data / "population.csv"),
+            "--geography",
+            str(data / "geography.csv"),
+            "--out",
+            str(out),
+            "--engine",
+            "spark",
+        ],  # fmt: skip
+    )
+    assert result.exit_code == 2, result.output
+    assert "needs a Java runtime" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
