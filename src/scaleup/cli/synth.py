@@ -10,6 +10,15 @@ from scaleup.cli.console import reports_errors, say, steps
 from scaleup.synth import SynthSpec, generate
 from scaleup.synth.panel import CHUNK
 
+HELP = (
+    "Write a synthetic firm panel (panel.parquet), population.csv and geography.csv.\n\n"
+    "Firm sizes and growth are calibrated so that about 4-5% of enterprises with 10 or more "
+    "employees are employment scaleups; enterprises are born, die, move between LADs and "
+    "are sometimes missing for a year. The same seed gives byte-identical files. "
+    "See docs/performance.md.\n\n"
+    "Example: scaleup synth --enterprises 6000000 --seed 1 --out uk"
+)
+
 
 @reports_errors
 def synth(
@@ -21,12 +30,7 @@ def synth(
     lads: int = typer.Option(320, "--lads", help="Number of local authority districts."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
 ) -> None:
-    """Write a synthetic firm panel (panel.parquet), population.csv and geography.csv.
-
-    Firm sizes and growth are calibrated so that about 4-5% of enterprises with 10 or
-    more employees are employment scaleups; enterprises are born, die, move between
-    LADs and are sometimes missing for a year. See docs/performance.md.
-    """
+    """Write a synthetic firm panel (panel.parquet), population.csv and geography.csv."""
     spec = SynthSpec(enterprises, seed, start_year, years, lads)
     with steps(-(-enterprises // CHUNK) if enterprises > 0 else 1, quiet) as progress:
         result = generate(
@@ -44,4 +48,4 @@ def synth(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
-    app.command("synth")(synth)
+    app.command("synth", help=HELP)(synth)
