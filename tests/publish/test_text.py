@@ -77,3 +77,29 @@ def test_content_problems_all_reported() -> None:
     assert any("figures.0.label" in line for line in lines)
     with pytest.raises(InputError):
         parse_content("no front matter", "b.md")
+
+
+def test_named_programme_without_figures_shows_its_headline_kpis() -> None:
+    from scaleup.publish.figures import programme_figures
+
+    row = {"denominator": None, "eligible": 41, "note": ""}
+    kpis = {"companies_supported": {**row, "value": 41}, "jobs_created_fte": {**row, "value": 12.5}}
+    impact = {"programmes": {"Growbig": {"synthetic": False, "sectors": [], "kpis": kpis}}}
+    content = AreaContent(code="E37000045", programmes=["Growbig", "Unknown"])
+    shown = programme_figures(content, impact)
+    assert [(f["value"], f["label"]) for f in shown] == [
+        ("41", "companies supported by Growbig"),
+        ("12.5", "new jobs created through Growbig (full-time equivalent)"),
+    ]
+    assert shown[0]["base"] == "n = 41"
+
+
+def test_extra_template_folders_extend_the_base(tmp_path) -> None:
+    from scaleup.publish import make_templates
+
+    (tmp_path / "finder.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Finder</h1>{% endblock %}'
+    )
+    html = make_templates([tmp_path]).get_template("finder.html").render(section="finder")
+    assert "<h1>Finder</h1>" in html and 'href="/finder/" aria-current="page"' in html
+    assert "Open Government Licence" in html

@@ -78,8 +78,29 @@ def resolve(figure: Figure, impact: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+DEFAULT_FIGURES = (
+    ("companies_supported", "companies supported by {p}"),
+    ("turnover_increase_share", "of {p} participants reported higher turnover"),
+    ("confidence_mean_change", "change in the mean leadership confidence of {p} participants"),
+    ("jobs_created_fte", "new jobs created through {p} (full-time equivalent)"),
+    ("graduate_placements", "graduate placements enabled by {p}"),
+)
+"""The figures shown for a programme named in ``programmes`` when the content lists none."""
+
+
 def programme_figures(content: AreaContent | None, impact: dict[str, Any]) -> list[dict[str, Any]]:
-    return [] if content is None else [resolve(f, impact) for f in content.figures]
+    """The content's figures; without any, the headline KPIs of each programme it names."""
+    if content is None:
+        return []
+    figures = list(content.figures)
+    if not figures:
+        known = impact.get("programmes", {})
+        figures = [
+            Figure(programme=name, kpi=kpi, label=label.format(p=name))
+            for name in content.programmes if name in known
+            for kpi, label in DEFAULT_FIGURES if kpi in known[name]["kpis"]
+        ]  # fmt: skip
+    return [resolve(f, impact) for f in figures]
 
 
 def programme_sectors(content: AreaContent | None, impact: dict[str, Any]) -> list[str]:
