@@ -118,3 +118,25 @@ def test_screenshots_and_accessibility(browser, demo_site, test_output: Path, wh
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width + 1, f"{where} scrolls sideways at {label} width ({wide}px)"
         context.close()
+
+
+def test_the_static_site_works_from_files(browser, demo_site) -> None:  # type: ignore[no-untyped-def]
+    site = demo_site.workspace / "site"
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    served = page.context.request  # the same figures as the served front page
+    page.locator(f"#area-{D2N2} summary").click()
+    shown = page.locator(f"#area-{D2N2} [data-figure='employment']").inner_text()
+    page.get_by_role(
+        "link", name="Explore Derby, Derbyshire, Nottingham and Nottinghamshire"
+    ).click()
+    assert page.url.endswith("/areas/d2n2/index.html")
+    assert page.locator("#headline-figures [data-figure='employment']").inner_text() == shown
+    page.get_by_role("link", name="Next: Greater Birmingham and Solihull").click()
+    assert page.url.endswith("/areas/greater-birmingham-and-solihull/index.html")
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"  # CSS loaded
+    api = served.get(f"{demo_site.url}/api/v1/areas/{D2N2}").json()
+    assert shown == count(api["years"][-1]["employment"])
+    context.close()

@@ -179,3 +179,11 @@ def test_without_trends_the_matrix_is_a_density_chart() -> None:
     assert chart is not None and "trend is not available" in chart.alt
     assert chart.rows[3] == ["LAD 3", "13.0", "yes"]
     assert "<title>LAD 0: density 10.0</title>" in chart.svg
+
+
+def test_a_second_build_replaces_the_first(build, store_url: str) -> None:
+    _, engine = build(url=store_url)
+    result, _ = build(url=store_url, employment_only=True)
+    with db.sessions(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3
+        assert repo.get_area(session, "E37000901")["measures"] == ["employment"]
