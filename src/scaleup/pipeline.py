@@ -269,6 +269,8 @@ def _text(value: Any) -> str:
 
 def write_tables(tables: ReviewTables, out: Path) -> None:
     """The four CSVs and meta.json into ``out``, atomically (all or nothing)."""
+    if Path(out).exists() and not Path(out).is_dir():
+        raise InputError(Problem(str(out), "is a file; --out needs a folder (or a new name)"))
     with staged_dir(Path(out)) as stage:
         for name in TABLES:
             frame: pd.DataFrame = getattr(tables, name)

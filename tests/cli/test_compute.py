@@ -285,3 +285,12 @@ def test_real_process_exit_code_and_stderr(files, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr == "error: panel.csv:4: employees: '-3' is negative\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_out_is_a_file(files, tmp_path):
+    out = tmp_path / "taken.txt"
+    out.write_text("mine")
+    assert fails(args(files, out)) == [
+        f"error: {out}: is a file; --out needs a folder (or a new name)"
+    ]
+    assert out.read_text() == "mine"
