@@ -103,3 +103,11 @@ def test_extra_template_folders_extend_the_base(tmp_path) -> None:
     html = make_templates([tmp_path]).get_template("finder.html").render(section="finder")
     assert "<h1>Finder</h1>" in html and 'href="/finder/" aria-current="page"' in html
     assert "Open Government Licence" in html
+
+
+def test_the_comparison_is_named_by_what_it_covers() -> None:
+    from scaleup.publish.site import COMPARISON, comparison_label
+
+    assert comparison_label(["E06000015", "W06000001", "S12000033", "N09000001"]).startswith("UK")
+    assert comparison_label(["E06000015", "E07000032"]).startswith("England")
+    assert comparison_label(["E06000015", "S12000033"]) == COMPARISON

@@ -220,7 +220,7 @@ def density_chart(
         by_year.setdefault(s["year"], {})[s["series"]] = decimal(s["density"], 1)
     return Chart(
         name="density",
-        title=f"Density of scaleups ({measure} growth) over time, against {comparison.lower()}",
+        title=f"Density of scaleups ({measure} growth) over time, compared with: {comparison}",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
         columns=["Year", area_name, comparison],

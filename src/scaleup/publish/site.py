@@ -23,6 +23,16 @@ from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
 from scaleup.workspace import AreaContent, slugify
 
 COMPARISON = "All local authorities in the data"
+COVERAGE = {frozenset("EWSN"): "UK", frozenset("EWS"): "Great Britain",
+            frozenset("EW"): "England and Wales", frozenset("E"): "England"}  # fmt: skip
+
+
+def comparison_label(lad_codes: Iterable[str]) -> str:
+    """What the comparison set covers, from its LAD codes' country letters."""
+    covered = COVERAGE.get(frozenset(code[:1] for code in lad_codes))
+    return f"{covered} (all local authorities)" if covered else COMPARISON
+
+
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^(https?://[^\s/]+\S*|mailto:\S+@\S+)$")
 DOWNLOADS = ("area_summary", "area_year", "lad_year", "lad_compare")
@@ -183,7 +193,7 @@ def plan_site(
             a.lad_codes = [c for c in a.lad_codes if c in lads]
 
     meta = dict(tables.meta)
-    meta["comparison"] = {"label": COMPARISON, "years": comparison_years(lad_year)}
+    meta["comparison"] = {"label": comparison_label(lads), "years": comparison_years(lad_year)}
     meta["impact"] = impact
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)
