@@ -39,6 +39,7 @@ lint: $(VENV)/.installed-test
 
 bench: install-test
 	$(BIN)/python bench/compute.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache test-output
