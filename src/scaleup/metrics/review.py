@@ -143,7 +143,8 @@ def _count_cell(value: Any, suppressed: bool) -> Any:
 
 
 def _float_cell(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    # + 0.0 turns a negative zero (a flat OLS trend) into a plain 0.0.
+    return None if value is None or pd.isna(value) else float(value) + 0.0
 
 
 def _year_table(
