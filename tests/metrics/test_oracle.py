@@ -35,27 +35,23 @@ def check(backend, rules, world, raw, parquet, force_float=False):
     assert not diffs, "\n".join(diffs[:10])
 
 
-# Spark answers each query in about a second on a small machine, so it gets fewer worlds.
-EXAMPLES = {"engine": {"duckdb": 40, "pyspark": 3}, "float": {"duckdb": 10, "pyspark": 1}}
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=cases())
+def test_engine_matches_oracle(backend, case):
+    rules, world, raw, parquet = case
+    check(backend, rules, world, raw, parquet)
 
 
-def run_worlds(backend, path: str, force_float: bool = False) -> None:
-    @settings(
-        max_examples=EXAMPLES[path][backend.name],
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-    @given(case=cases())
-    def one_world(case):
-        rules, world, raw, parquet = case
-        check(backend, rules, world, raw, parquet, force_float=force_float)
-
-    one_world()
-
-
-def test_engine_matches_oracle(backend):
-    run_worlds(backend, "engine")
-
-
-def test_float_recheck_path_matches_oracle(backend):
-    run_worlds(backend, "float", force_float=True)
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=cases())
+def test_float_recheck_path_matches_oracle(backend, case):
+    rules, world, raw, parquet = case
+    check(backend, rules, world, raw, parquet, force_float=True)
