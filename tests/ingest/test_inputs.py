@@ -214,3 +214,17 @@ def test_optional_panel_columns_are_checked_when_present(con, tmp_path):
         "error: panel.csv:4: birth_year: '19x' is not a whole number",
         "error: panel.csv:4: sic2007: '6201' is not a 5-digit SIC 2007 code",
     ]
+
+
+def test_blank_lines_are_skipped_and_lines_stay_right(con, tmp_path):
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "enterprise_id,year,lad_code,employees,turnover\n"
+        "A,2019,E07000001,1,1\n"
+        "\n"
+        "B,2019,E07000001,-1,1\n"
+        ",,,,\n"
+    )
+    findings = Findings()
+    read_panel(path, con, findings)
+    assert problems(findings) == ["error: panel.csv:4: employees: '-1' is negative"]

@@ -13,6 +13,7 @@ the engine's row order.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -219,11 +221,16 @@ def _read_csv(
             message = "not a valid CSV file: " + message.replace("CSV parse error: ", "")
         findings.add(Problem(file=label, message=message))
         return None
+    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
+    table = table.append_column(ROW, rows)
+    # Blank lines (every value empty) are skipped, after numbering, so lines stay right.
+    filled = [pc.is_valid(table.column(name)) for name in wanted]
+    if filled and table.num_rows:
+        table = table.filter(functools.reduce(pc.or_, filled))
     if table.num_rows == 0:
         findings.add(Problem(file=label, message="no data rows (only a header)"))
         return None
-    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
-    return RawTable(label=label, parquet=False, table=table.append_column(ROW, rows))
+    return RawTable(label=label, parquet=False, table=table)
 
 
 def _read_parquet(
