@@ -96,3 +96,9 @@ def test_any_rate_window_and_size(backend, p, q, window, starts, nudges):
     expected = [rule.exceeds(s, e) for s, e in pairs]
     assert engine_flags(backend, rule, pairs) == expected
     assert engine_flags(backend, rule, pairs, force_float=True) == expected
+
+
+def test_absurd_rate_does_not_overflow(backend):
+    rule = GrowthRule(Fraction(10**30), 20)
+    pairs = [(1, INT64_MAX), (0, 1), (0, 0), (5, 10**18)]
+    assert engine_flags(backend, rule, pairs) == [False, True, False, False]

@@ -19,7 +19,8 @@ import ibis.expr.types as ir
 
 INT64_MAX = 2**63 - 1
 NEAR = 1e-9
-HUGE = 1e300
+HUGE = 1e20
+"""Above this ratio no pair of 64-bit values with a start >= 1 can pass (end < 1e19)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class GrowthRule:
 
     @property
     def ratio(self) -> float:
-        """(1 + g)**w as the nearest double (capped: beyond it no int64 pair can pass)."""
+        """(1 + g)**w as the nearest double, capped at HUGE (so products cannot overflow)."""
         exact = Fraction(self.start_factor, self.end_factor)
         return HUGE if exact > HUGE else float(exact)
 
