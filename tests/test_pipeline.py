@@ -149,3 +149,20 @@ def test_on_step_reports_each_step(tmp_path):
         on_step=seen.append,
     )
     assert len(seen) == 4 and seen[0].startswith("Reading")
+
+
+def test_lad_in_no_area_is_compared_but_in_no_area(tmp_path):
+    rows = [[x, y, 10 * (i + 1), 20, 5] for i, x in enumerate(LADS) for y in YEARS]
+    inputs = counts_inputs(tmp_path, ["lad_code", "year", "employment", "turnover", "both"], rows)
+    write_csv(
+        inputs.geography,
+        ["lad_code", "lad_name", "area_code", "area_name"],
+        [[x, f"D{x[-1]}", area(1), "One"] for x in LADS[:3]] + [[LADS[3], "D4", "", ""]],
+    )
+    t = compute_review(inputs, settings(), raw=True)
+    assert set(t.lad_year["lad_code"]) == set(LADS)
+    comp = t.lad_compare[t.lad_compare.measure == "employment"].set_index("lad_code")
+    assert comp.loc[LADS[0], "density_median"] is not None
+    assert list(t.area_summary["area_code"]) == [area(1)]
+    one = t.area_year[t.area_year.year == 2019].iloc[0]
+    assert one["employment"] == 10 + 20 + 30

@@ -228,3 +228,24 @@ def test_blank_lines_are_skipped_and_lines_stay_right(con, tmp_path):
     findings = Findings()
     read_panel(path, con, findings)
     assert problems(findings) == ["error: panel.csv:4: employees: '-1' is negative"]
+
+
+def test_geography_names_and_lads_in_no_area(con, tmp_path):
+    path = write_csv(
+        tmp_path / "geo.csv",
+        ["lad_code", "lad_name", "area_code", "area_name"],
+        [
+            ["E07000001", "One", "A", "Area A"],
+            ["E07000001", "Uno", "B", "Area B"],
+            ["W06000001", "Anglesey", "", ""],
+            ["E07000002", "Two", "B", ""],
+        ],
+    )
+    findings = Findings()
+    geo = read_geography(path, con, findings)
+    assert problems(findings) == [
+        "error: geo.csv:2, 3: lad_name: E07000001 has more than one name: 'One', 'Uno'",
+        "error: geo.csv:5: area_name: area_code and area_name must both be given, or both "
+        "be empty (a LAD in no area)",
+    ]
+    assert "W06000001" in geo.lad_codes

@@ -71,15 +71,27 @@ def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | 
             )
         )
     frame = frame.dropna(subset=["lad_code"])
-    for row in frame[frame["area_code"].isna() != frame["area_name"].isna()].itertuples():
+    half = frame[frame["area_code"].isna() != frame["area_name"].isna()]
+    for line, area_name in zip(half[ROW], half["area_name"], strict=True):
         findings.add(
-            Problem(
-                file=raw.label,
-                column="area_name" if pd.isna(row.area_name) else "area_code",
-                message="area_code and area_name must both be given, or both be empty "
-                "(a LAD in no area)",
+            raw.problem(
+                "area_code and area_name must both be given, or both be empty (a LAD in no area)",
+                lines=[line],
+                column="area_name" if pd.isna(area_name) else "area_code",
             )
         )
+    for column, key in (("lad_name", "lad_code"), ("area_name", "area_code")):
+        named = frame.dropna(subset=[key, column])
+        names = named.groupby(key)[column].unique()
+        for code, different in names[names.map(len) > 1].items():
+            lines = named.loc[named[key] == code, ROW]
+            findings.add(
+                raw.problem(
+                    f"{code} has more than one name: " + ", ".join(f"'{n}'" for n in different),
+                    lines=sorted(int(x) for x in lines)[:10],
+                    column=column,
+                )
+            )
     lads = (
         frame.drop_duplicates("lad_code")[["lad_code", "lad_name"]]
         .sort_values("lad_code")
