@@ -187,3 +187,16 @@ def test_a_second_build_replaces_the_first(build, store_url: str) -> None:
     with db.sessions(engine)() as session:
         assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3
         assert repo.get_area(session, "E37000901")["measures"] == ["employment"]
+
+
+def test_employment_only_headline_trend_is_the_employment_trend(build) -> None:
+    result, engine = build(employment_only=True)
+    with db.sessions(engine)() as session:
+        area = repo.get_area(session, "E37000901")
+    years = {y["year"]: y["density_employment"] for y in area["years"]}
+    expected = (years[2019] - years[2016]) / 3
+    assert area["trends"]["employment"] == pytest.approx(expected)
+    assert area["trends"]["any"] is None and area["summary"]["trend_any"] is None
+    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    shown = f"{expected:+.2f}".replace("-", "\u2212")
+    assert f'data-figure="trend_employment">{shown}<' in page

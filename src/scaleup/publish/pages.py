@@ -80,6 +80,9 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "rated_measures": [m for m in RATED_MEASURES if m in measures],
         "headline": headline,
         "latest": latest(area["years"]),
+        "headline_trend": summary.get("trend_any")
+        if headline == "any"
+        else area["trends"].get(headline),
         "counts": _counts(latest(area["years"]), measures),
         "summary": summary,
         "content": content,

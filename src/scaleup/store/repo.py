@@ -189,7 +189,8 @@ def area_code_for_slug(session: Session, slug: str) -> str | None:
 def get_area(session: Session, code: str) -> dict[str, Any] | None:
     """An area in the JSON shape of contracts.md (API v1), or None when unknown.
 
-    Extra keys beyond the contract: ``charts`` (SVG by name, from the build),
+    ``trends`` (beyond the contract, kept by the API): the area's density trend per measure.
+    Extra keys the API drops: ``charts`` (SVG by name, from the build),
     ``content`` (the area's AreaContent or None) and ``shared_lads`` (LAD code -> the other
     areas it belongs to); the API drops them.
     """
@@ -232,6 +233,7 @@ def get_area(session: Session, code: str) -> dict[str, Any] | None:
         "review": review_ref(review),
         "measures": list(review["meta"].get("measures", MEASURES)),
         "summary": {k: area.summary.get(k) for k in AREA_SUMMARY},
+        "trends": {m: area.summary.get("trends", {}).get(m) for m in MEASURES},
         "years": years,
         "lads": [
             {

@@ -71,6 +71,9 @@ class AreaDetail(AreaRef):
     url: str
     measures: list[str]
     summary: dict[str, Any] = Field(description="Every column of area_summary.csv")
+    trends: dict[str, float | str | None] = Field(
+        description="The area's density trend per measure (per 100,000 residents per year)"
+    )
     years: list[dict[str, Any]] = Field(description="area_year.csv rows, without code and name")
     lads: list[LadEntry]
     shared_lads: dict[str, list[AreaRef]] = Field(
