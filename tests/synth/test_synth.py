@@ -183,3 +183,35 @@ def test_generate_reports_every_bad_argument_at_once() -> None:
     with pytest.raises(InputError) as err:
         generate(SynthSpec(enterprises=0, seed=-1, years=0), Path("unused"))
     assert len(err.value.problems()) == 3
+
+
+def test_scaleup_compute_accepts_the_synthetic_files(tmp_path: Path) -> None:
+    """The files pass compute's own validation; every LAD gets a row for every end year."""
+    data = tmp_path / "data"
+    generate(SynthSpec(enterprises=4_000, seed=2, start_year=2014, years=6, lads=24), data)
+    out = tmp_path / "tables"
+    result = runner.invoke(
+        app,
+        [
+            "compute",
+            "--panel",
+            str(data / PANEL_FILE),
+            "--population",
+            str(data / POPULATION_FILE),
+            "--geography",
+            str(data / GEOGRAPHY_FILE),
+            "--out",
+            str(out),
+            "--raw",
+            "-q",
+        ],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    lad_year = f"read_csv('{out / 'lad_year.csv'}')"
+    cells, lads, years, scaleups = con.execute(
+        f'SELECT count(*), count(DISTINCT lad_code), count(DISTINCT year), sum("any") '
+        f"FROM {lad_year}"
+    ).fetchone()
+    assert (lads, years, cells) == (24, 3, 72)  # end years 2017-2019
+    assert scaleups > 0
