@@ -15,10 +15,12 @@ from typing import Any
 import pandas as pd
 
 from scaleup.ingest.reading import (
+    EXAMPLES,
     ROW,
     YEAR_RANGE,
     Column,
     Findings,
+    RawTable,
     duplicates,
     read_raw,
     run_checks,
@@ -88,25 +90,23 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
         given = frame[m].notna() | frame[f"{m}_c"]
         if m != "employment" and given.any():
             measures.append(m)
-            for row in frame.loc[~given, ROW].head(20):
-                findings.add(
-                    raw.problem(
-                        f"missing value (other rows give {m}; leave the column empty "
-                        "throughout when it is not available)",
-                        lines=[row],
-                        column=m,
-                    )
-                )
+            _rows_problem(
+                raw,
+                frame.loc[~given, ROW],
+                f"missing value (other rows give {m}; leave the column empty "
+                "throughout when it is not available)",
+                m,
+                findings,
+            )
         if not controlled:
-            for row in frame.loc[frame[f"{m}_c"], ROW].head(20):
-                findings.add(
-                    raw.problem(
-                        f"'{SUPPRESSED}' is only allowed when the file is controlled "
-                        "(a 'controlled' column saying true)",
-                        lines=[row],
-                        column=m,
-                    )
-                )
+            _rows_problem(
+                raw,
+                frame.loc[frame[f"{m}_c"], ROW],
+                f"'{SUPPRESSED}' is only allowed when the file is controlled "
+                "(a 'controlled' column saying true)",
+                m,
+                findings,
+            )
     firsts = frame.dropna(subset=["lad_code"]).groupby("lad_code")[ROW].min()
     return Counts(
         label=raw.label,
@@ -116,3 +116,10 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
         lad_first_row={k: int(v) for k, v in firsts.items()},
         parquet=raw.parquet,
     )
+
+
+def _rows_problem(
+    raw: RawTable, rows: pd.Series, message: str, column: str, findings: Findings
+) -> None:
+    examples = [raw.problem(message, lines=[r], column=column) for r in rows.head(EXAMPLES)]
+    findings.add_examples(examples, len(rows))
