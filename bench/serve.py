@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -115,7 +116,14 @@ def main() -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEUP_")}
     env["SCALEUP_ENVIRONMENT"] = "development"
-    root = Path(tempfile.mkdtemp(prefix="scaleup-bench-")) / "review"
+    scratch = Path(tempfile.mkdtemp(prefix="scaleup-bench-"))
+    try:
+        run(scratch / "review", env, args)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(root: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     scaleup = str(BIN / "scaleup")
     subprocess.run([scaleup, "init", str(root)], env=env, check=True, capture_output=True)
     t0 = time.perf_counter()
