@@ -23,6 +23,7 @@ def settings():
 
 
 def counts_inputs(tmp_path: Path, header: list[str], rows: list[list]) -> InputFiles:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     pop = population_for(LADS, YEARS, random.Random(5))
     population = write_csv(
         tmp_path / "population.csv",
@@ -166,3 +167,16 @@ def test_lad_in_no_area_is_compared_but_in_no_area(tmp_path):
     assert list(t.area_summary["area_code"]) == [area(1)]
     one = t.area_year[t.area_year.year == 2019].iloc[0]
     assert one["employment"] == 10 + 20 + 30
+
+
+def test_no_scratch_tables_left_in_a_callers_backend(tmp_path):
+    from scaleup import engine
+
+    con = engine.connect()
+    rows = [[x, y, 12] for x in LADS for y in YEARS]
+    inputs = counts_inputs(tmp_path, ["lad_code", "year", "employment"], rows)
+    compute_review(inputs, settings(), backend=con)
+    bad = counts_inputs(tmp_path / "bad", ["lad_code", "year", "employment"], [["x", 1, -1]])
+    with pytest.raises(InputError):
+        compute_review(bad, settings(), backend=con)
+    assert con.raw_sql("select table_name from duckdb_tables()").fetchall() == []

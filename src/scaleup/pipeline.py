@@ -29,7 +29,7 @@ from scaleup.ingest.counts import Counts, read_counts
 from scaleup.ingest.geography import Geography, check_known, read_geography
 from scaleup.ingest.panel import Panel, read_panel
 from scaleup.ingest.population import check_covers, read_population
-from scaleup.ingest.reading import Findings
+from scaleup.ingest.reading import Findings, drop_temporary
 from scaleup.metrics import areas, disclosure, scaleups
 from scaleup.metrics.cells import derive_any, with_flags
 from scaleup.metrics.review import MEASURES_COLUMN, Places, cell_frame, derive
@@ -97,6 +97,22 @@ def compute_review(
     backend = backend if backend is not None else engine.connect(settings.engine)
     checker = backend if backend.name == "duckdb" else engine.connect_duckdb(settings.engine)
     findings = Findings()
+    try:
+        return _compute(inputs, settings, raw, step, force_float, backend, checker, findings)
+    finally:
+        drop_temporary(checker, findings)
+
+
+def _compute(
+    inputs: InputFiles,
+    settings: Settings,
+    raw: bool,
+    step: Callable[[str], None],
+    force_float: bool,
+    backend: Any,
+    checker: Any,
+    findings: Findings,
+) -> ReviewTables:
     geo = read_geography(inputs.geography, checker, findings)
     population = read_population(inputs.population, checker, findings)
     panel: Panel | None = None

@@ -74,6 +74,8 @@ class Findings:
 
     problems: list[Problem] = field(default_factory=list)
     unreported: int = 0
+    temporary: list[str] = field(default_factory=list)
+    """Temporary tables made while checking; the caller drops them when done."""
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -419,6 +421,7 @@ def run_checks(backend: Any, raw: RawTable, checked: Checked, findings: Findings
     flags = {f"_k{i}": c.bad.fill_null(False) for i, c in enumerate(checks)}
     name = f"_checked_{next(_names)}"
     table = backend.create_table(name, source.select(**checked.fields, **flags), temp=True)
+    findings.temporary.append(name)
     if checks:
         counts = backend.execute(table.aggregate(**{k: table[k].sum() for k in flags}))
         for i, check in enumerate(checks):
@@ -440,6 +443,16 @@ def run_checks(backend: Any, raw: RawTable, checked: Checked, findings: Findings
 
 
 _names = itertools.count(1)
+
+
+def drop_temporary(backend: Any, findings: Findings) -> None:
+    """Drop the temporary tables checking made (names made here, never from input).
+
+    Raw SQL because Ibis 12's ``drop_table`` renders an empty name with this DuckDB.
+    """
+    for name in findings.temporary:
+        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+    findings.temporary.clear()
 
 
 def duplicates(
