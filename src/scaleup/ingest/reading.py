@@ -2,13 +2,13 @@
 
 Each input kind declares its columns once (a tuple of :class:`Column`); that declaration
 drives reading, the checks of every value and the messages. A file is read once into
-Arrow with every value as text (CSV) or as stored (Parquet), with an explicit ``_row``
-column: the CSV line (header = line 1) or the Parquet row (first data row = 1). Checks
-are Ibis expressions run as one aggregate query counting each kind of problem, plus one
-small query per kind that occurs, fetching its first examples: a bounded number of scans
-whatever the size, never a Python loop over rows, and line numbers that do not depend on
-the engine's row order.
-"""
+Arrow (CSV whole-number columns parsed by Arrow when they are clean, otherwise every
+value as text; Parquet as stored), with an explicit ``_row`` column: the CSV line
+(header = line 1) or the Parquet row (first data row = 1). One scan in DuckDB then types
+every value and flags every kind of problem per row into a temporary table; one
+aggregate counts each kind; one small query per kind that occurs fetches its first
+examples. A bounded number of scans whatever the size, never a Python loop over rows,
+and line numbers that do not depend on the engine's row order."""
 
 from __future__ import annotations
 
@@ -36,11 +36,10 @@ ROW = "_row"
 EXAMPLES = 20
 INT_PATTERN = r"^[+-]?[0-9]+$"
 GSS_PATTERN = r"^[EWSN][0-9]{8}$"
+SIC_PATTERN = r"^[0-9]{5}$"
 YEAR_RANGE = (1900, 2100)
 TRUE_WORDS = ("true", "yes", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "0", "f", "n")
-
-SIC_PATTERN = r"^[0-9]{5}$"
 
 PATTERNS = {
     "gss": (GSS_PATTERN, "a GSS code (like E06000001)"),
@@ -55,9 +54,9 @@ class Column:
     """One column of an input file.
 
     ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a GSS code);
-    ``sic`` (a 5-digit SIC 2007 code);
-    ``int`` (a whole number >= ``minimum``); ``count`` (an int, or ``[c]`` when the file
-    is supplier-controlled); ``flag`` (true/false).
+    ``sic`` (a 5-digit SIC 2007 code); ``int`` (a whole number in ``minimum`` ..
+    ``maximum``); ``count`` (an int, or ``[c]`` when the file is supplier-controlled);
+    ``flag`` (true/false).
     """
 
     name: str
