@@ -48,3 +48,11 @@ def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
     assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
     result = runner.invoke(app, ["serve", "--workspace", str(ws)], env={})
     assert result.exit_code == 2 and "secret_key" in result.output
+
+
+def test_out_that_is_a_file_is_bad_input(tmp_path: Path) -> None:
+    ws = tmp_path / "review"
+    assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
+    (tmp_path / "file").write_text("x")
+    result = runner.invoke(app, ["build", "-w", str(ws), "--out", str(tmp_path / "file")])
+    assert result.exit_code == 2 and "exists and is not a folder" in result.output

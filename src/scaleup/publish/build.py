@@ -153,6 +153,8 @@ def build_site(
 ) -> BuildResult:
     """Build ``ws`` into ``out``; ``tables``/``members`` skip the computation (tests)."""
     step = on_step or (lambda _s: None)
+    if out.exists() and not out.is_dir():
+        raise InputError(Problem(str(out), "exists and is not a folder (--out names a folder)"))
     step(STEPS[0])
     contents = ws.read_contents()
     impact = read_impact(ws)
