@@ -97,8 +97,9 @@ def test_end_year_is_a_workspace_setting(tmp_path: Path, monkeypatch: pytest.Mon
     assert not out.exists()
 
 
-def test_demo_without_no_serve_says_there_is_no_site_yet(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+def test_demo_no_serve_writes_the_site_and_the_data(tmp_path: Path) -> None:
+    # Serving (without --no-serve) is tested in tests/e2e/test_demo_serve.py.
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-serve"])
     assert result.exit_code == 0, result.output
-    assert "not built yet" in result.stdout
+    assert (tmp_path / "site" / "areas" / "d2n2" / "index.html").is_file()
     assert (tmp_path / "data" / "area_summary.csv").is_file()
