@@ -6,10 +6,7 @@ Both are started once per test session. ``demo_site`` builds the demo as a new u
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from support.serving import SCALEUP, command_env, free_port
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-background-networking", "--disable-gpu",
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]  # fmt: skip
-SCALEUP = str(Path(sys.executable).with_name("scaleup"))
 
 
 @dataclass
@@ -32,20 +30,8 @@ class DemoSite:
     workspace: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEUP_")}
-    env["SCALEUP_ENVIRONMENT"] = "development"
-    return env
-
-
 def _run(*args: str) -> None:
-    done = subprocess.run([SCALEUP, *args], env=_env(), capture_output=True, text=True)
+    done = subprocess.run([SCALEUP, *args], env=command_env(), capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(f"scaleup {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
 
@@ -55,10 +41,10 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
     workspace = tmp_path_factory.mktemp("demo") / "review"
     _run("init", str(workspace))
     _run("build", "--workspace", str(workspace), "--strict", "--quiet")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [SCALEUP, "serve", "--workspace", str(workspace), "--port", str(port)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
