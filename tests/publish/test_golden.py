@@ -1,0 +1,52 @@
+"""Golden outputs: the generated review's pages (charts elided) and API answers, compared
+with the committed expected files in tests/publish/golden/.
+
+Regenerate after an intended change, then review the diff:
+
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/publish/test_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from support.review import AREAS, built_app
+
+GOLDEN = Path(__file__).with_name("golden")
+SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(built_app(tmp_path_factory.mktemp("golden") / "ws"))
+
+
+def outputs(client: TestClient) -> dict[str, str]:
+    found = {"front.html": client.get("/").text}
+    for code in AREAS:
+        body = client.get(f"/api/v1/areas/{code}").json()
+        found[f"api-{code}.json"] = json.dumps(body, indent=1, sort_keys=True) + "\n"
+        found[f"area-{body['slug']}.html"] = SVG.sub("<svg/>", client.get(body["url"]).text)
+        found[f"area_year-{body['slug']}.csv"] = client.get(f"{body['url']}area_year.csv").text
+    found["api-areas.json"] = json.dumps(client.get("/api/v1/areas").json(), indent=1) + "\n"
+    return found
+
+
+def test_outputs_match_the_golden_files(client: TestClient) -> None:
+    found = outputs(client)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.mkdir(exist_ok=True)
+        for old in GOLDEN.iterdir():
+            old.unlink()
+        for name, text in found.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+    expected = {p.name: p.read_text(encoding="utf-8") for p in GOLDEN.iterdir()}
+    assert sorted(found) == sorted(expected), "regenerate: UPDATE_GOLDEN=1 pytest " + __file__
+    for name, text in found.items():
+        assert text == expected[name], f"{name} differs from tests/publish/golden/{name}"
