@@ -72,7 +72,7 @@ def create_app(
 def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
-    from scaleup.web import api, errors, pages  # the review (H3)
-    from scaleup.web import admin, auth, finder  # accounts, support finder, admin (H5)
+    # the review: errors, api, pages; accounts, support finder, admin: auth, finder, admin
+    from scaleup.web import admin, api, auth, errors, finder, pages
 
     return (errors, api, pages, auth, finder, admin)
