@@ -180,3 +180,21 @@ def test_no_scratch_tables_left_in_a_callers_backend(tmp_path):
     with pytest.raises(InputError):
         compute_review(bad, settings(), backend=con)
     assert con.raw_sql("select table_name from duckdb_tables()").fetchall() == []
+
+
+def test_read_tables_reports_missing_and_bad_files(tmp_path):
+    rows = [[x, y, 12] for x in LADS for y in YEARS]
+    t = compute_review(
+        counts_inputs(tmp_path, ["lad_code", "year", "employment"], rows), settings()
+    )
+    out = tmp_path / "out"
+    write_tables(t, out)
+    (out / "area_year.csv").unlink()
+    text = (out / "lad_year.csv").read_text().splitlines()
+    text[2] = text[2].replace(",2017,", ",20x7,")
+    (out / "lad_year.csv").write_text("\n".join(text) + "\n")
+    with pytest.raises(InputError) as err:
+        read_tables(out)
+    lines = err.value.render()
+    assert any("area_year.csv: missing" in x for x in lines)
+    assert any(x.startswith("error: lad_year.csv:3: not a number") for x in lines)

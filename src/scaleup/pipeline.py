@@ -327,14 +327,46 @@ def _parse(column: str, text: str) -> Any:
 
 
 def read_tables(folder: Path) -> ReviewTables:
-    """The tables written by :func:`write_tables` (``[c]`` kept, empty cells None)."""
+    """The tables written by :func:`write_tables` (``[c]`` kept, empty cells None).
+
+    A missing file, a missing contract column or a malformed cell is an InputError that
+    names the file and line.
+    """
     folder = Path(folder)
+    problems: list[Problem] = []
     frames = {}
-    for name in TABLES:
-        with open(folder / f"{name}.csv", newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = next(reader)
-            rows = [{c: _parse(c, v) for c, v in zip(header, row, strict=True)} for row in reader]
+    for name, columns in TABLES.items():
+        path = folder / f"{name}.csv"
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                reader = csv.reader(fh)
+                header = next(reader, [])
+                rows = []
+                for line, row in enumerate(reader, start=2):
+                    if len(row) != len(header):
+                        problems.append(
+                            Problem(
+                                path.name, f"{len(row)} values, expected {len(header)}", (line,)
+                            )
+                        )
+                        continue
+                    try:
+                        rows.append({c: _parse(c, v) for c, v in zip(header, row, strict=True)})
+                    except ValueError as exc:
+                        problems.append(Problem(path.name, f"not a number: {exc}", (line,)))
+        except FileNotFoundError:
+            problems.append(Problem(str(path), "missing (write it with scaleup compute)"))
+            continue
+        missing = [c for c in columns if c not in header]
+        if missing:
+            problems.append(Problem(path.name, f"missing columns: {', '.join(missing)}", (1,)))
         frames[name] = cell_frame(rows, tuple(header))
-    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(str(folder / META_FILE), "missing (write it with scaleup compute)"))
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(str(folder / META_FILE), f"not valid JSON: {exc}"))
+    if problems:
+        raise InputError(problems)
     return ReviewTables(meta=meta, **frames)
