@@ -109,3 +109,18 @@ def test_an_edit_made_elsewhere_shows_after_the_version_check(client: TestClient
     cache.ttl = 0.05
     time.sleep(0.1)
     assert "From the CLI." in client.get("/areas/northvale/").text
+
+
+def test_front_page_shows_programme_figures_and_follows_edits(client: TestClient) -> None:
+    html = client.get("/").text
+    section = html.split('id="area-E37000901"')[1].split("</details>")[0]
+    assert "companies supported by Growbig" in section and "Engineering, Life sciences" in section
+    factory = client.app.state.scaleup.sessions
+    with factory() as session, session.begin():
+        content = repo.get_area_content(session, "E37000901")
+        figure = content.figures[0].model_copy(update={"value": "999"})
+        repo.save_area_content(
+            session, "E37000901", content.model_copy(update={"figures": [figure]})
+        )
+    section = client.get("/").text.split('id="area-E37000901"')[1].split("</details>")[0]
+    assert '<span class="value">999</span>' in section

@@ -19,6 +19,9 @@ from scaleup.publish.site import DOWNLOADS, headline_measure, latest
 from scaleup.store import repo
 from scaleup.tables import MEASURES, RATED_MEASURES
 
+FRONT_FIGURES = 3
+"""Programme figures shown in an area's section of the front page (all are on its page)."""
+
 DOWNLOAD_LABELS = {
     "area_summary": "Summary and ratings (CSV)",
     "area_year": "The area by year (CSV)",
@@ -36,6 +39,8 @@ def front_context(session: Session) -> dict[str, Any] | None:
     if review is None:
         return None
     measures = list(review["meta"].get("measures", MEASURES))
+    impact = review["meta"].get("impact", {})
+    contents = repo.all_area_contents(session)
     areas = []
     for area in repo.list_areas(session):
         summary = area["summary"]
@@ -43,6 +48,8 @@ def front_context(session: Session) -> dict[str, Any] | None:
             **area,
             "density_class": rating_class(summary.get("density_rating")),
             "trend_class": rating_class(summary.get("trend_rating")),
+            "figures": programme_figures(contents.get(area["code"]), impact)[:FRONT_FIGURES],
+            "sectors": programme_sectors(contents.get(area["code"]), impact),
         })  # fmt: skip
     return {
         "review": review,

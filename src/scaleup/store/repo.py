@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from scaleup.store.review import (
@@ -161,7 +161,10 @@ _VERSION = (
 )
 _VERSION_BY_SLUG = _VERSION.where(ReviewArea.slug == bindparam("key"))
 _VERSION_BY_CODE = _VERSION.where(ReviewArea.code == bindparam("key"))
-_REVIEW_VERSION = select(ReviewEdition.built_at).where(ReviewEdition.key == EDITION_KEY)
+_REVIEW_VERSION = select(
+    ReviewEdition.built_at,
+    select(func.max(AreaContentRow.updated_at)).scalar_subquery(),
+).where(ReviewEdition.key == EDITION_KEY)
 
 
 def area_version(
@@ -177,9 +180,11 @@ def area_version(
     return None if row is None else (row[0], row[1], row[2])
 
 
-def review_version(conn: Session | Connection) -> Any:
-    """The stored edition's build time (None when nothing is built)."""
-    return conn.execute(_REVIEW_VERSION).scalar()
+def review_version(conn: Session | Connection) -> tuple[Any, Any] | None:
+    """(edition build time, last content edit): what the front page depends on; None when
+    nothing is built."""
+    row = conn.execute(_REVIEW_VERSION).first()
+    return None if row is None else (row[0], row[1])
 
 
 def area_code_for_slug(session: Session, slug: str) -> str | None:
