@@ -99,3 +99,11 @@ def test_in_memory_tables_go_to_spark_as_arrow(duck, spark_backend) -> None:
         warnings.simplefilter("error", UserWarning)
         s = spark_backend.execute(expr)
     pd.testing.assert_frame_equal(duck.execute(expr), s, check_dtype=False)
+
+
+def test_a_failed_query_is_not_logged_as_json(spark_backend, capfd) -> None:
+    """The error reaches the caller; PySpark's JSON log record of it is not printed."""
+    t = ibis.memtable({"a": [2**62, 2**62]}, schema={"a": "int64"})
+    with pytest.raises(Exception, match="(?i)overflow"):
+        spark_backend.execute(t.aggregate(s=t.a.sum()))
+    assert "SQLQueryContextLogger" not in capfd.readouterr().err

@@ -7,6 +7,7 @@ backend through Ibis only.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -57,8 +58,13 @@ logger.repl.name = org.apache.spark.repl.Main
 logger.repl.level = error
 logger.gateway.name = org.apache.spark.api.python.PythonGatewayServer
 logger.gateway.level = error
+logger.executor.name = org.apache.spark.executor.Executor
+logger.executor.level = fatal
+logger.tasks.name = org.apache.spark.scheduler.TaskSetManager
+logger.tasks.level = fatal
 """
-"""Spark's JVM logs only errors, in plain lines (not its default INFO/WARN JSON)."""
+"""Spark's JVM logs only errors, in plain lines (not its default INFO/WARN JSON); a failed
+task is not logged at all, as the query's error reaches Python anyway."""
 
 SPARK_DRIVER_MEMORY = "2g"
 
@@ -108,6 +114,17 @@ def _check_reachable(remote: str) -> None:
         ) from None
 
 
+def _quiet_query_errors() -> None:
+    """PySpark 4 logs every failed query as a JSON record with the JVM stack trace; the
+    error itself still reaches scaleup (exit 1 with one line, or 2 for bad settings)."""
+    try:
+        from pyspark.logger import PySparkLogger
+    except ImportError:  # PySpark before 4.0 does not log them
+        return
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def spark_session(engine: EngineSettings) -> Any:
     """A SparkSession: Spark Connect when ``spark_remote`` is set, else a local session.
 
@@ -124,6 +141,7 @@ def spark_session(engine: EngineSettings) -> Any:
             'engine.backend = "spark" needs PySpark: pip install "scaleup[spark]"'
         ) from None
 
+    _quiet_query_errors()
     if engine.spark_remote:
         _check_reachable(engine.spark_remote)
         try:
