@@ -107,3 +107,14 @@ def test_a_failed_query_is_not_logged_as_json(spark_backend, capfd) -> None:
     with pytest.raises(Exception, match="(?i)overflow"):
         spark_backend.execute(t.aggregate(s=t.a.sum()))
     assert "SQLQueryContextLogger" not in capfd.readouterr().err
+
+
+def test_where_the_engines_differ(duck, spark_backend) -> None:
+    """The differences docs/spark.md lists: Spark refuses what DuckDB widens or makes inf."""
+    t = ibis.memtable({"a": [2**62, 2**62], "b": [0, 0]}, schema={"a": "int64", "b": "int64"})
+    assert int(duck.execute(t.a.sum())) == 2**63
+    assert duck.execute(t.select(x=t.a / t.b))["x"].tolist() == [float("inf")] * 2
+    with pytest.raises(Exception, match="(?i)overflow"):
+        spark_backend.execute(t.a.sum())
+    with pytest.raises(Exception, match="DIVIDE_BY_ZERO"):
+        spark_backend.execute(t.select(x=t.a / t.b))
