@@ -16,7 +16,11 @@ HELP = (
     "employees are employment scaleups; enterprises are born, die, move between LADs and "
     "are sometimes missing for a year. The same seed gives byte-identical files. "
     "See docs/performance.md.\n\n"
-    "Example: scaleup synth --enterprises 6000000 --seed 1 --out uk"
+    "Scaleups are rare: a LAD needs thousands of enterprises for counts that survive "
+    "disclosure control (10 or more).\n\n"
+    "Examples: scaleup synth --enterprises 300000 --lads 40 --seed 1 --out demo "
+    "(a demo with few suppressed cells); "
+    "scaleup synth --enterprises 6000000 --seed 1 --out uk (UK scale, about 21 million rows)"
 )
 
 
