@@ -63,6 +63,20 @@ def test_employment_only_counts(tmp_path):
     assert list(t.area_summary.columns) == [*AREA_SUMMARY, "measures"]
 
 
+def test_no_trend_in_the_data_leaves_trend_counts_empty_not_zero(tmp_path):
+    # Three end years against a four-year trend window: no LAD has a trend, so the count
+    # of LADs above the median trend is not available (the demo's 2016 gap), never 0.
+    years = range(2017, 2020)
+    rows = [[x, y, 10 + 3 * i + y - 2016, "true"] for i, x in enumerate(LADS) for y in years]
+    inputs = counts_inputs(tmp_path, ["lad_code", "year", "employment", "controlled"], rows)
+    t = compute_review(inputs, settings())
+    assert t.lad_compare["trend"].isna().all()
+    for _, row in t.area_summary.iterrows():
+        assert row["density_above_employment"] is not None
+        assert row["trend_above_employment"] is None
+        assert row["trend_share"] is None and row["trend_rating"] is None
+
+
 def test_controlled_counts_may_hold_c(tmp_path):
     rows = [[x, y, SUPPRESSED if x == LADS[0] else 25, "true"] for x in LADS for y in YEARS]
     inputs = counts_inputs(tmp_path, ["lad_code", "year", "employment", "controlled"], rows)

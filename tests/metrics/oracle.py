@@ -143,9 +143,15 @@ def round_to(v: int, base: int) -> int:
 
 
 def density(count, population: int):
-    if count == C:
-        return C
-    return count / population * 100000
+    """Exact, as a Fraction: flags compare exact values (floats flip at ties)."""
+    if count == C or count is None:
+        return count
+    return Fraction(count * 100000, population)
+
+
+def shown(value):
+    """How an exact value appears in a table: a float."""
+    return float(value) if isinstance(value, Fraction) else value
 
 
 def trend(series: dict[int, object], last: int, rules: Rules):
@@ -153,13 +159,16 @@ def trend(series: dict[int, object], last: int, rules: Rules):
     years = list(range(first, last + 1))
     if rules.trend == "endpoints":
         a, b = series.get(first), series.get(last)
-        if not isinstance(a, float) or not isinstance(b, float):
+        if not isinstance(a, Fraction) or not isinstance(b, Fraction):
             return None
         return (b - a) / (last - first)
     values = [series.get(y) for y in years]
-    if not all(isinstance(v, float) for v in values):
+    if not all(isinstance(v, Fraction) for v in values):
         return None
-    return statistics.linear_regression(years, values).slope
+    mx = Fraction(sum(years), len(years))
+    my = sum(values) / len(values)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(years, values, strict=True))
+    return sxy / sum((x - mx) ** 2 for x in years)
 
 
 def median(values: list[float]):
@@ -167,7 +176,7 @@ def median(values: list[float]):
 
 
 def above(value, med):
-    if not isinstance(value, float) or med is None:
+    if not isinstance(value, Fraction) or med is None:
         return None
     return value > med
 
@@ -211,7 +220,7 @@ def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
                 row["population"] = pop[(u, t)]
                 for m in MEASURES:
                     d = density(cell[(kind, u, t, m)], pop[(u, t)])
-                    row[f"density_{m}"] = d
+                    row[f"density_{m}"] = shown(d)
                     dens[(kind, u, t, m)] = d
                 rows.append(row)
         tables[f"{kind}_year"] = rows
@@ -225,7 +234,7 @@ def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
             values[(lad, m)] = (dens[("lad", lad, last, m)], trend_of("lad", lad, m))
     medians = {}
     for m in MEASURES:
-        ds = [d for (lad, mm), (d, _) in values.items() if mm == m and isinstance(d, float)]
+        ds = [d for (lad, mm), (d, _) in values.items() if mm == m and isinstance(d, Fraction)]
         ts = [tr for (lad, mm), (_, tr) in values.items() if mm == m and tr is not None]
         medians[m] = (median(ds), median(ts))
     compare = []
@@ -244,10 +253,10 @@ def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
                     "lad_code": lad,
                     "lad_name": world.lad_names.get(lad, lad),
                     "measure": m,
-                    "density": d,
-                    "trend": tr,
-                    "density_median": dm,
-                    "trend_median": tm,
+                    "density": shown(d),
+                    "trend": shown(tr),
+                    "density_median": shown(dm),
+                    "trend_median": shown(tm),
                     "density_above_median": da,
                     "trend_above_median": ta,
                     "quadrant": quadrant,
@@ -260,14 +269,17 @@ def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
         row = {"area_code": a, "area_name": world.area_names.get(a, a), "n_lads": len(members)}
         for i, kind in enumerate(("density", "trend")):
             for m in RATED:
-                row[f"{kind}_above_{m}"] = sum(flags[(lad, m)][i] is True for lad in members)
+                seen = [flags[(lad, m)][i] for lad in members]
+                # Not available (never 0) when no member LAD's flag is known.
+                known_m = any(f is not None for f in seen)
+                row[f"{kind}_above_{m}"] = sum(f is True for f in seen) if known_m else None
         for i, kind in enumerate(("density", "trend")):
             known = any(flags[(lad, m)][i] is not None for lad in members for m in RATED)
-            above_n = sum(row[f"{kind}_above_{m}"] for m in RATED)
+            above_n = sum(row[f"{kind}_above_{m}"] or 0 for m in RATED)
             share = above_n / (2 * len(members)) if known else None
             row[f"{kind}_share"] = share
             row[f"{kind}_rating"] = band(share)
-        row["trend_any"] = trend_of("area", a, "any")
+        row["trend_any"] = shown(trend_of("area", a, "any"))
         summary.append(row)
     tables["area_summary"] = summary
     return tables

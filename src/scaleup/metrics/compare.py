@@ -1,43 +1,86 @@
-"""Comparison with the median of all LADs (methodology section 4).
+"""Comparison with the median of all LADs (methodology section 4), decided exactly.
 
-The median is the ordinary median of the available values (the mean of the two middle
-values for an even count), found by ranking -- exact on every engine, unlike an
-approximate percentile. "Above" is strictly greater; a LAD whose value is not available
-has no flag, and no quadrant.
+A density is ``count * 100000 / population`` and a trend is a difference (or a
+least-squares slope) of densities over whole years: all are ratios of integers. They are
+held here as ``Fraction``, so the median (the mean of the two middle values for an even
+count) and the strictly-greater flags are exact. In floating point a LAD whose trend
+equals the median can come out 1e-17 above or below it and flip its flag and quadrant.
+The LAD table is small (a few hundred LADs a measure), so exact arithmetic costs nothing
+and is the same on every engine. "Above" is strictly greater; a LAD whose value is not
+available (suppressed or missing) has no flag and no quadrant.
 """
 
 from __future__ import annotations
 
-import ibis
-import ibis.expr.types as ir
+import statistics
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from scaleup.config import MetricsSettings
+
+PER = 100_000
+
+Exact = Fraction | None
 
 
-def median(values: ir.Table, column: str, by: str) -> ir.Table:
-    """``by, <column>_median``: the ordinary median of the non-null values per group."""
-    v = values.filter(values[column].notnull())
-    ranked = v.mutate(
-        rn=ibis.row_number().over(group_by=by, order_by=v[column]),
-        n=v[column].count().over(group_by=by),
-    )
-    middle = ranked.filter((ranked.rn == (ranked.n - 1) // 2) | (ranked.rn == ranked.n // 2))
-    return middle.group_by(by).aggregate(**{f"{column}_median": middle[column].mean()})
+def density(count: int | None, population: int) -> Exact:
+    """Scaleups per 100,000 residents, exactly; None when the count is not a number."""
+    return None if count is None else Fraction(count * PER, population)
 
 
-def above(value: ir.FloatingValue, med: ir.FloatingValue) -> ir.BooleanValue:
-    return ibis.ifelse(value.isnull() | med.isnull(), ibis.null("boolean"), value > med)
+def trend(series: Mapping[int, Exact], first: int, last: int, settings: MetricsSettings) -> Exact:
+    """The trend rule of trend.py, exactly: endpoints or the least-squares slope."""
+    if settings.trend == "endpoints":
+        a, b = series.get(first), series.get(last)
+        return None if a is None or b is None else (b - a) / (last - first)
+    years = range(first, last + 1)
+    values = [series.get(y) for y in years]
+    if any(v is None for v in values):
+        return None
+    mean_x = Fraction(sum(years), len(years))
+    mean_y = sum(values, Fraction(0)) / len(values)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(years, values, strict=True))
+    sxx = sum((x - mean_x) ** 2 for x in years)
+    return sxy / sxx
 
 
-def compare(long: ir.Table) -> ir.Table:
-    """From ``lad_code, measure, density, trend``: medians, flags and quadrants."""
-    t = long
-    for col in ("density", "trend"):
-        med = median(long, col, "measure")
-        t = t.left_join(med, "measure").drop("measure_right")
-    t = t.mutate(
-        density_above_median=above(t.density, t.density_median),
-        trend_above_median=above(t.trend, t.trend_median),
-    )
-    word_d = ibis.ifelse(t.density_above_median, "above", "below")
-    word_t = ibis.ifelse(t.trend_above_median, "above", "below")
-    known = t.density_above_median.notnull() & t.trend_above_median.notnull()
-    return t.mutate(quadrant=ibis.ifelse(known, word_d + "/" + word_t, ibis.null("string")))
+def median(values: Iterable[Exact]) -> Exact:
+    """The ordinary median of the available values (None when there are none)."""
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def above(value: Exact, med: Exact) -> bool | None:
+    return None if value is None or med is None else value > med
+
+
+def quadrant(density_above: bool | None, trend_above: bool | None) -> str | None:
+    """``density/trend``, e.g. ``above/below``; None when either flag is unknown."""
+    if density_above is None or trend_above is None:
+        return None
+    word = {True: "above", False: "below"}
+    return f"{word[density_above]}/{word[trend_above]}"
+
+
+def compare(values: Mapping[tuple[str, str], tuple[Exact, Exact]]) -> dict[tuple[str, str], dict]:
+    """Medians, flags and quadrants per (lad_code, measure) from exact (density, trend).
+
+    Medians are taken per measure over every LAD given (the comparison set is all LADs
+    in the input data).
+    """
+    medians: dict[str, tuple[Exact, Exact]] = {}
+    for measure in {m for _, m in values}:
+        mine = [v for (_, m), v in values.items() if m == measure]
+        medians[measure] = (median(d for d, _ in mine), median(t for _, t in mine))
+    out = {}
+    for (lad, measure), (d, t) in values.items():
+        d_med, t_med = medians[measure]
+        d_above, t_above = above(d, d_med), above(t, t_med)
+        out[(lad, measure)] = {
+            "density_median": d_med,
+            "trend_median": t_med,
+            "density_above_median": d_above,
+            "trend_above_median": t_above,
+            "quadrant": quadrant(d_above, t_above),
+        }
+    return out

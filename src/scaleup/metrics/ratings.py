@@ -4,7 +4,8 @@ Density share = LADs above the median density, summed over the rated measures av
 (employment, turnover), divided by (number of those measures x LADs in the area); trend
 share likewise. A flag that is not available (its value suppressed or missing) counts as
 not above: the share keeps the whole area as its base, so suppressing small counts can
-never raise a rating. A share with no available flag at all is not available.
+never raise a rating. A share with no available flag at all is not available, and so is
+the count of LADs above on a measure none of whose flags is available (never 0).
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ def ratings(flags: ir.Table, members: ir.Table, rated: tuple[str, ...]) -> ir.Ta
         for m in RATED_MEASURES:
             name = f"{kind}_above_{m}"
             if m in rated:
-                aggs[name] = flag.cast("int64").sum(where=(j.measure == m) & flag.notnull())
-                aggs[name] = aggs[name].fill_null(0)
+                # A count of LADs above is only known where some LAD's flag is known.
+                above = flag.cast("int64").sum(where=(j.measure == m) & flag.notnull())
+                seen = flag.notnull().cast("int64").sum(where=j.measure == m)
+                aggs[name] = ibis.ifelse(seen > 0, above.fill_null(0), ibis.null("int64"))
             else:
                 aggs[name] = ibis.null("int64")
         known[kind] = flag.notnull().cast("int64").sum(where=j.measure.isin(rated))
@@ -58,7 +61,7 @@ def ratings(flags: ir.Table, members: ir.Table, rated: tuple[str, ...]) -> ir.Ta
     out = per_area
     for kind in ("density", "trend"):
         num = sum(
-            (out[f"{kind}_above_{m}"] for m in RATED_MEASURES if m in rated),
+            (out[f"{kind}_above_{m}"].fill_null(0) for m in RATED_MEASURES if m in rated),
             ibis.literal(0, "int64"),
         )
         share = num.cast("float64") / (out.n_lads * n_rated).cast("float64")

@@ -7,7 +7,9 @@ or ``None`` (not available). No file I/O here.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import ibis
@@ -16,10 +18,10 @@ import pandas as pd
 from scaleup.config import MetricsSettings
 from scaleup.metrics import areas
 from scaleup.metrics.cells import flag
-from scaleup.metrics.compare import compare
+from scaleup.metrics.compare import compare, density, trend
 from scaleup.metrics.density import densities
 from scaleup.metrics.ratings import ratings
-from scaleup.metrics.trend import trends
+from scaleup.metrics.trend import trend_window, trends
 from scaleup.tables import (
     AREA_SUMMARY,
     AREA_YEAR,
@@ -103,13 +105,15 @@ def derive(
         ],
         ignore_index=True,
     )
-    long_schema = {
-        "lad_code": "string",
-        "measure": "string",
-        "density": "float64",
-        "trend": "float64",
-    }
-    comp = backend.execute(compare(ibis.memtable(long, schema=long_schema)))
+    # Medians, flags and quadrants are decided exactly (compare.py); the densities and
+    # trends shown beside them are the engine's.
+    decided = compare(exact_values(lad, pop, list(latest["lad_code"]), last, settings))
+    keys = list(zip(long.lad_code, long.measure, strict=True))
+    for col in ("density_median", "trend_median"):
+        long[col] = [_exact_float(decided[k][col]) for k in keys]
+    for col in ("density_above_median", "trend_above_median", "quadrant"):
+        long[col] = pd.Series([decided[k][col] for k in keys], dtype=object)
+    comp = long
     rated = tuple(m for m in RATED_MEASURES if m in measures)
     members_t = ibis.memtable(
         places.members[["area_code", "lad_code"]],
@@ -134,6 +138,43 @@ def derive(
     lad_compare = _compare_table(comp, lad, last, lad_names)
     area_summary = _summary_table(rate, a_trend, area_names, rated)
     return Tables(lad_year, lad_compare, area_year, area_summary)
+
+
+def exact_values(
+    lad: pd.DataFrame,
+    population: pd.DataFrame,
+    lad_codes: list[str],
+    last: int,
+    settings: MetricsSettings,
+) -> dict[tuple[str, str], tuple[Fraction | None, Fraction | None]]:
+    """Exact (density at ``last``, trend) per (LAD, measure) from the count cells.
+
+    A suppressed or not-available count (a null value) has no density, as on the engine.
+    """
+    pops = {
+        (code, int(year)): int(p)
+        for code, year, p in population[["lad_code", "year", "population"]].itertuples(index=False)
+    }
+    series: dict[tuple[str, str], dict[int, Fraction | None]] = defaultdict(dict)
+    for rec in lad[["lad_code", "year", *MEASURES]].to_dict("records"):
+        year = int(rec["year"])
+        pop = pops.get((rec["lad_code"], year))
+        for m in MEASURES:
+            count = None if pd.isna(rec[m]) or pop is None else int(rec[m])
+            series[(rec["lad_code"], m)][year] = density(count, pop) if pop else None
+    first, last = trend_window(last, settings)
+    return {
+        (code, m): (
+            series[(code, m)].get(last),
+            trend(series[(code, m)], first, last, settings),
+        )
+        for code in lad_codes
+        for m in MEASURES
+    }
+
+
+def _exact_float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _count_cell(value: Any, suppressed: bool) -> Any:
