@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 import scaleup.demo as demo
 from scaleup.cli.main import app
 from scaleup.errors import InputError
+from scaleup.store.db import default_url, make_engine, sessions
+from scaleup.store.programmes import all_programmes
 
 runner = CliRunner()
 D2N2 = "E37000045"
@@ -62,6 +64,7 @@ def test_what_public_data_cannot_give_is_not_available(built: Path) -> None:
         assert row["turnover"] == row["both"] == row["any"] == row["density_turnover"] == ""
     d2n2 = next(r for r in read(built / "area_summary.csv") if r["area_code"] == D2N2)
     assert d2n2["density_above_turnover"] == d2n2["trend_any"] == d2n2["trend_share"] == ""
+    assert d2n2["trend_above_employment"] == ""  # no LAD has a trend: not 0 of 17
     compare = read(built / "lad_compare.csv")
     assert {r["trend"] for r in compare} == {""}
     assert len({r["lad_code"] for r in compare}) == 374  # the whole UK is compared
@@ -103,3 +106,9 @@ def test_demo_no_serve_writes_the_site_and_the_data(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "site" / "areas" / "d2n2" / "index.html").is_file()
     assert (tmp_path / "data" / "area_summary.csv").is_file()
+    # The finder of the served demo has the starter directory to search.
+    assert "loaded the support finder's starter directory (6 programmes)" in result.output
+    engine = make_engine(default_url(tmp_path))
+    with sessions(engine)() as session:
+        names = {p.name for p in all_programmes(session)}
+    assert {"UpScaler", "Digital UpScaler", "Women in Leadership", "Big House"} <= names

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from scaleup.config import load_settings
 from scaleup.errors import InputError, Problem
 
@@ -76,6 +78,17 @@ def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = No
     return tables
 
 
+def load_demo_directory(engine: Engine) -> int:
+    """The starter directory of support programmes in the demo's store, for its finder."""
+    from scaleup.finder.directory import load_starter_directory
+    from scaleup.store import db
+    from scaleup.store.programmes import all_programmes
+
+    with db.transaction(db.sessions(engine)) as session:
+        load_starter_directory(session)
+        return len(all_programmes(session, include_retired=False))
+
+
 def run_demo(
     out: Path | None,
     *,
@@ -86,7 +99,8 @@ def run_demo(
     on_step: Callable[[str], None] | None = None,
 ) -> Path:
     """Build the demo into ``out`` (a new temporary folder when None): ``out/data/`` now,
-    ``out/site/`` once the site build exists; then serve it when asked."""
+    ``out/site/`` and the store (statistics, content, the finder's starter directory);
+    then serve it when asked."""
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="scaleup-demo-"))
     tables = build_demo_data(out / "data", on_step=on_step)
     if not quiet:
@@ -97,6 +111,9 @@ def run_demo(
     settings, engine = build_demo_site(demo_workspace(), tables, out)
     if not quiet:
         say(f"wrote the demo's site to {out / 'site'}")
+    found = load_demo_directory(engine)
+    if not quiet:
+        say(f"loaded the support finder's starter directory ({found} programmes)")
     if serve:
         say(f"serving the demo review on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve_site(settings, engine, out, "127.0.0.1", port)
