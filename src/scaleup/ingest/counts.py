@@ -21,10 +21,7 @@ from scaleup.ingest.reading import (
     Column,
     Findings,
     RawTable,
-    duplicates,
-    read_raw,
-    run_checks,
-    typed,
+    read_checked,
 )
 from scaleup.tables import SUPPRESSED
 
@@ -54,19 +51,17 @@ class Counts:
 
 
 def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
-    raw = read_raw(path, COLUMNS, findings)
-    if raw is None:
-        return None
-    checked = typed(raw, COLUMNS)
-    table = run_checks(backend, raw, checked, findings)
-    duplicates(
+    read = read_checked(
+        path,
+        COLUMNS,
         backend,
-        raw,
-        table,
+        findings,
         ("lad_code", "year"),
         lambda r: f"duplicate counts for {r['lad_code']} in {r['year']}",
-        findings,
     )
+    if read is None:
+        return None
+    raw, table = read
     frame = backend.execute(table.order_by(ROW))
     controlled = False
     if "controlled" in frame:

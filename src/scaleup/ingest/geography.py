@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from scaleup.errors import Problem
-from scaleup.ingest.reading import ROW, Column, Findings, duplicates, read_raw, run_checks, typed
+from scaleup.ingest.reading import ROW, Column, Findings, read_checked
 
 COLUMNS = (
     Column("lad_code", "gss"),
@@ -45,19 +45,17 @@ class Geography:
 
 
 def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | None:
-    raw = read_raw(path, COLUMNS, findings)
-    if raw is None:
-        return None
-    checked = typed(raw, COLUMNS)
-    table = run_checks(backend, raw, checked, findings)
-    duplicates(
+    read = read_checked(
+        path,
+        COLUMNS,
         backend,
-        raw,
-        table,
+        findings,
         ("lad_code", "area_code"),
         lambda r: f"LAD {r['lad_code']} is listed twice in area {r['area_code']}",
-        findings,
     )
+    if read is None:
+        return None
+    raw, table = read
     frame = backend.execute(table.order_by(ROW))
     vintages = sorted({v for v in frame.get("vintage", pd.Series(dtype=str)).dropna()})
     if len(vintages) > 1:

@@ -14,10 +14,7 @@ from scaleup.ingest.reading import (
     YEAR_RANGE,
     Column,
     Findings,
-    duplicates,
-    read_raw,
-    run_checks,
-    typed,
+    read_checked,
 )
 
 COLUMNS = (
@@ -49,20 +46,18 @@ class Panel:
 
 def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     """Read and check a panel; problems go to ``findings`` (None when unusable)."""
-    raw = read_raw(path, COLUMNS, findings)
-    if raw is None:
-        return None
-    checked = typed(raw, COLUMNS)
-    table = run_checks(backend, raw, checked, findings)
-    t = table
-    duplicates(
+    read = read_checked(
+        path,
+        COLUMNS,
         backend,
-        raw,
-        t,
+        findings,
         ("enterprise_id", "year"),
         lambda r: f"duplicate row for enterprise '{r['enterprise_id']}' in {r['year']}",
-        findings,
     )
+    if read is None:
+        return None
+    raw, table = read
+    t = table
     stats = backend.execute(
         t.aggregate(
             first_year=t.year.min(),

@@ -14,10 +14,7 @@ from scaleup.ingest.reading import (
     YEAR_RANGE,
     Column,
     Findings,
-    duplicates,
-    read_raw,
-    run_checks,
-    typed,
+    read_checked,
 )
 
 COLUMNS = (
@@ -29,19 +26,17 @@ COLUMNS = (
 
 def read_population(path: Path, backend: Any, findings: Findings) -> pd.DataFrame | None:
     """``lad_code, year, population`` as a DataFrame, or None when the file has problems."""
-    raw = read_raw(path, COLUMNS, findings)
-    if raw is None:
-        return None
-    checked = typed(raw, COLUMNS)
-    table = run_checks(backend, raw, checked, findings)
-    duplicates(
+    read = read_checked(
+        path,
+        COLUMNS,
         backend,
-        raw,
-        table,
+        findings,
         ("lad_code", "year"),
         lambda r: f"duplicate population for {r['lad_code']} in {r['year']}",
-        findings,
     )
+    if read is None:
+        return None
+    raw, table = read
     frame = backend.execute(table.drop(ROW))
     frame.attrs["label"] = raw.label
     return frame

@@ -482,5 +482,23 @@ def duplicates(
     findings.add_examples(examples, total)
 
 
+def read_checked(
+    path: Path,
+    columns: tuple[Column, ...],
+    backend: Any,
+    findings: Findings,
+    keys: tuple[str, ...],
+    describe: Callable[[dict[str, Any]], str],
+) -> tuple[RawTable, ir.Table] | None:
+    """The steps every input kind shares: read ``path``, type and check each column, and
+    report rows repeating ``keys``. None when the file cannot be read at all."""
+    raw = read_raw(path, columns, findings)
+    if raw is None:
+        return None
+    table = run_checks(backend, raw, typed(raw, columns), findings)
+    duplicates(backend, raw, table, keys, describe, findings)
+    return raw, table
+
+
 def fetch(backend: Any, expr: ir.Table) -> pa.Table:
     return backend.to_pyarrow(expr)
