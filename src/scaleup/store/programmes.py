@@ -41,6 +41,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from scaleup.finder.records import (
     FACET_OF_FIELD,
+    FIELDS,
     LIST_FIELDS,
     SIZE_BANDS,
     UK,
@@ -55,22 +56,8 @@ from scaleup.store.db import Base
 from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewLad
 
 MAX_LIMIT = 100
-SCALAR_FIELDS = (
-    "name",
-    "provider",
-    "summary",
-    "url",
-    "eligibility",
-    "min_employees",
-    "max_employees",
-    "min_turnover",
-    "cost",
-    "starts",
-    "ends",
-    "contact",
-    "updated",
-    "retired",
-)
+SCALAR_FIELDS = tuple(f for f in FIELDS if f != "id" and f not in LIST_FIELDS)
+"""Fields held in the programme row itself; list fields are rows of a facet table."""
 
 
 class Programme(Base):
