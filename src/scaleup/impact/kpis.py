@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from statsmodels.stats.proportion import proportion_confint
-
 from scaleup.impact.sectors import SIC_SECTIONS, SicRange, count_sectors
 from scaleup.ingest.cohort import Cohort, FollowUp, Participant, SurveyAnswer
 
@@ -88,6 +86,10 @@ class ImpactResult:
 
 def wilson_interval(successes: int, n: int) -> tuple[float, float]:
     """The 95% Wilson score interval of a proportion (statsmodels)."""
+    # Imported here: statsmodels takes over a second to import, and every `scaleup`
+    # command would pay for it at start-up.
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(successes, n, alpha=1 - CONFIDENCE_LEVEL, method="wilson")
     return float(low), float(high)
 
