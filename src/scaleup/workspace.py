@@ -36,11 +36,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scaleup.config import CONFIG_FILENAME
 from scaleup.errors import InputError, Problem
+from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
 
 CONTENT_DIR = "content"
 DATA_DIR = "data"
 INPUT_KINDS = ("panel", "counts", "population", "geography")
-GSS = re.compile(r"^[EWSNK]\d{8}$")
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -84,9 +84,9 @@ class AreaContent(_Model):
 
     @field_validator("code")
     @classmethod
-    def _gss(cls, value: str) -> str:
-        if not GSS.match(value):
-            raise ValueError(f"expected a GSS area code such as 'E37000045', got {value!r}")
+    def _area_code(cls, value: str) -> str:
+        if not AREA_CODE.match(value):
+            raise ValueError(f"expected {AREA_CODE_MEANING}, got {value!r}")
         return value
 
     @field_validator("slug")

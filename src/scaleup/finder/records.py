@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
+
 SUPPORT_TYPES: tuple[str, ...] = (
     "advice",
     "mentoring",
@@ -48,7 +50,6 @@ SIZE_BANDS: dict[str, tuple[int, int | None]] = {
 }
 UK = "UK"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-AREA_CODE = re.compile(r"^[EWSNK]\d{8}$")
 LIST_SEPARATOR = ";"
 LIST_FIELDS = ("support_types", "sectors", "stages", "areas")
 FIELDS = (
@@ -135,7 +136,7 @@ def _check_areas(values: list[str]) -> list[str]:
     values = [UK if v.upper() == UK else v.upper() for v in _clean_items(values)]
     bad = [v for v in values if v != UK and not AREA_CODE.match(v)]
     if bad:
-        raise ValueError(f"expected GSS area codes (e.g. E37000045) or UK, got {bad[0]!r}")
+        raise ValueError(f"expected {AREA_CODE_MEANING}, or UK, got {bad[0]!r}")
     return list(dict.fromkeys(values))
 
 
@@ -191,7 +192,7 @@ class ProgrammeBase(BaseModel):
     support_types: SupportTypes = Field(description=f"Any of {list(SUPPORT_TYPES)}.")
     sectors: Sectors = Field(default_factory=list, description="Sectors served; empty = any.")
     stages: Stages = Field(default_factory=list, description=f"Any of {list(STAGES)}; empty = any.")
-    areas: Areas = Field(description="Area or LAD codes served (GSS), or UK.")
+    areas: Areas = Field(description="Codes of the areas or LADs served (GSS or own), or UK.")
     eligibility: Text = Field("", description="Who may apply, in words.")
     min_employees: Count | None = None
     max_employees: Count | None = None

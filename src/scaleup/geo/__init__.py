@@ -5,4 +5,23 @@ vintage. :mod:`codes` maps old LAD codes forward, :mod:`areas` declares the ship
 sets (LEP 2021, English regions, combined authorities), :mod:`population` puts the
 mid-year estimates on the vintage, and :mod:`public_data` writes the three contract files
 with a "what changed" report (:mod:`changes`).
+
+An area need not be an official one: its code is a GSS code (E37000045) or the user's
+own. :data:`AREA_CODE` is the one rule for every area code the project reads.
 """
+
+import re
+
+# A GSS code; or an own code of capital letters, digits, - and _ that does not look like
+# a shortened GSS code (E, W, S, N or K followed by digits only, such as E999). Written
+# without look-ahead so that the engines' regular expressions (RE2) read it too.
+AREA_CODE_PATTERN = (
+    r"^([EWSNK][0-9]{8}"
+    r"|[0-9A-DF-JLMO-RT-VX-Z][A-Z0-9_-]{0,31}"
+    r"|[EWSNK][0-9]{0,30}[A-Z_-][A-Z0-9_-]{0,30})$"
+)
+AREA_CODE = re.compile(AREA_CODE_PATTERN)
+AREA_CODE_MEANING = (
+    "an area code (a GSS code like E37000045, or your own of capital letters, digits, "
+    "- and _ that is not a shortened GSS code)"
+)

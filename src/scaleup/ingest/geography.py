@@ -19,7 +19,7 @@ from scaleup.ingest.reading import ROW, Column, Findings, read_checked
 COLUMNS = (
     Column("lad_code", "gss"),
     Column("lad_name", "text"),
-    Column("area_code", "text", nullable=True),
+    Column("area_code", "area", nullable=True),
     Column("area_name", "text", nullable=True),
     Column("area_type", "text", required=False, nullable=True),
     Column("vintage", "text", required=False, nullable=True),

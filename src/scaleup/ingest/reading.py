@@ -30,6 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
+from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN
 from scaleup.tables import SUPPRESSED
 
 ROW = "_row"
@@ -43,10 +44,11 @@ FALSE_WORDS = ("false", "no", "0", "f", "n")
 
 PATTERNS = {
     "gss": (GSS_PATTERN, "a GSS code (like E06000001)"),
+    "area": (AREA_CODE_PATTERN, AREA_CODE_MEANING),
     "sic": (SIC_PATTERN, "a 5-digit SIC 2007 code"),
 }
 
-Kind = Literal["text", "id", "gss", "sic", "int", "count", "flag"]
+Kind = Literal["text", "id", "gss", "area", "sic", "int", "count", "flag"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Column:
     """One column of an input file.
 
     ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a GSS code);
+    ``area`` (an area code: geo.AREA_CODE);
     ``sic`` (a 5-digit SIC 2007 code); ``int`` (a whole number in ``minimum`` ..
     ``maximum``); ``count`` (an int, or ``[c]`` when the file is supplier-controlled);
     ``flag`` (true/false).
@@ -292,7 +295,7 @@ def _is_text(typ: pa.DataType) -> bool:
 
 def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     """None when ``typ`` suits the column, else a description of what was expected."""
-    if col.kind in ("text", "gss", "sic"):
+    if col.kind in ("text", "gss", "area", "sic"):
         return None if _is_text(typ) else "text"
     if col.kind == "id":
         return None if _is_text(typ) or pa.types.is_integer(typ) else "text or integer"
@@ -351,7 +354,7 @@ def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
             checks.append(Check(col.name, missing, shown, lambda _v: "missing value"))
         if col.kind in ("text", "id"):
             out[col.name] = text if text is not None else v.cast("string")
-        elif col.kind in ("gss", "sic"):
+        elif col.kind in PATTERNS:
             pattern, word = PATTERNS[col.kind]
             bad = ~missing & ~text.re_search(pattern)
             checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
