@@ -1,6 +1,7 @@
 """Test worlds for the support finder, accounts and admin: stores, apps, users, records.
 
-Everything is made by code here: a small review geography (two areas, three LADs), directory
+Everything is made by code here: a small review geography (two areas, three LADs, all in
+the East Midlands, with the finder's regions loaded from the shipped geography), directory
 records, accounts. A pytest plugin (registered in tests/conftest.py): its fixtures are
 ``finder_sqlite_url``, ``finder_app``, ``finder_client`` and ``editor_client``.
 """
@@ -21,7 +22,8 @@ from sqlalchemy import insert
 
 from scaleup.config import Settings, load_settings
 from scaleup.finder.records import ProgrammeCreate
-from scaleup.store import accounts, db, programmes
+from scaleup.geo.regions import regions_on_vintage
+from scaleup.store import accounts, db, places, programmes
 from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewEdition, ReviewLad
 from scaleup.web.app import create_app
 
@@ -32,6 +34,8 @@ PASSWORD = "a long enough passphrase"
 AREAS = [("E37000045", "D2N2", "d2n2"), ("E37000021", "Leicester and Leicestershire", "lls")]
 LADS = [("E07000170", "Ashfield"), ("E06000018", "Nottingham"), ("E07000129", "Blaby")]
 MEMBERS = [("E37000045", "E07000170"), ("E37000045", "E06000018"), ("E37000021", "E07000129")]
+EAST_MIDLANDS = "E12000004"
+VINTAGE = "2021"
 
 
 def settings_for(url: str, **extra: Any) -> Settings:
@@ -53,11 +57,16 @@ def record(**fields: Any) -> ProgrammeCreate:
 
 
 def seed_geography(sessions: Any) -> None:
-    """A review edition with two areas and three LADs (what the finder's area filter uses)."""
+    """A review edition with two areas and three LADs, and the finder's regions on the
+    review's vintage (what the finder's area and region filters use), as a build stores them."""
     with db.transaction(sessions) as session:
         session.add(
             ReviewEdition(
-                key="current", title="Test review", year=2021, meta={}, built_at=datetime.now(UTC)
+                key="current",
+                title="Test review",
+                year=2021,
+                meta={},
+                built_at=datetime.now(UTC),
             )
         )
         session.execute(
@@ -73,6 +82,7 @@ def seed_geography(sessions: Any) -> None:
         session.execute(
             insert(ReviewAreaLad), [{"area_code": a, "lad_code": lad} for a, lad in MEMBERS]
         )
+        places.replace_regions(session, regions_on_vintage([c for c, _ in LADS], VINTAGE))
 
 
 def add_user(sessions: Any, email: str, role: str = "editor", password: str = PASSWORD) -> None:

@@ -26,7 +26,7 @@ from scaleup.publish.downloads import csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.pages import render_area, render_front
 from scaleup.publish.site import AreaPlan, SitePlan, cell, headline_measure, plan_site, records
-from scaleup.store import db, repo
+from scaleup.store import db, places, repo
 from scaleup.tables import MEASURES
 from scaleup.workspace import Workspace
 
@@ -171,6 +171,10 @@ def build_site(
         drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
         rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
 
+    from scaleup.geo.regions import regions_on_vintage
+
+    regions = regions_on_vintage(plan.lads, plan.meta.get("vintage"))
+
     step(STEPS[2])
     db.migrate(engine)
     factory = db.sessions(engine)
@@ -186,6 +190,7 @@ def build_site(
             memberships=plan.memberships(),
         )
         repo.replace_area_contents(session, contents.values())
+        places.replace_regions(session, regions)
 
     step(STEPS[3])
     write_site(engine, out)

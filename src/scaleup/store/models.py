@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from scaleup.store import (
     accounts,  # noqa: F401 - users, tokens, history
+    places,  # noqa: F401 - the finder's regions
     programmes,  # noqa: F401 - the support finder
     review,  # noqa: F401 - the review's statistics and area content
 )

@@ -8,9 +8,9 @@ search uses the backend's own engine, kept in ``programme_search``: an FTS5 tabl
 word or the start of one (``"word"*`` in FTS5, ``word:*`` in ``to_tsquery``); the words only
 ever travel as a bound parameter, so quotes, operators and markup in a search are inert.
 
-Which areas serve a firm comes from the review's geography (:mod:`scaleup.store.review`): a firm
-that picks a local authority sees the programmes of that LAD, of every area containing it,
-and the UK-wide ones.
+Which areas serve a firm comes from the review's geography (:mod:`scaleup.store.review`) and
+the finder's regions (:mod:`scaleup.store.places`): a firm that picks a local authority sees
+the programmes of that LAD, of every area containing it, of its region, and the UK-wide ones.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from sqlalchemy import (
     column,
     delete,
     exists,
+    false,
     func,
     or_,
     select,
@@ -51,6 +52,7 @@ from scaleup.finder.records import (
     ProgrammeUpdate,
     slugify,
 )
+from scaleup.store import places as regions
 from scaleup.store.accounts import record_change
 from scaleup.store.db import Base
 from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewLad
@@ -290,6 +292,7 @@ class SearchQuery:
 
     q: str = ""
     area: str | None = None
+    region: str | None = None
     sector: str | None = None
     support: str | None = None
     stage: str | None = None
@@ -334,6 +337,7 @@ def search(session: Session, query: SearchQuery) -> ProgrammePage:
         query,
         q=_clean(query.q, 500) or "",
         area=_clean(query.area, 20),
+        region=_clean(query.region, 20),
         sector=_clean(query.sector),
         support=_clean(query.support),
         stage=_clean(query.stage),
@@ -346,6 +350,12 @@ def search(session: Session, query: SearchQuery) -> ProgrammePage:
         conditions.append(Programme.retired.is_(False))
     if query.area and query.area.strip():
         conditions.append(_has("area", codes_serving(session, query.area.strip())))
+    if query.region:
+        # A region must be one of the finder's regions; any other code matches nothing.
+        if regions.is_region(session, query.region):
+            conditions.append(_has("area", codes_serving(session, query.region)))
+        else:
+            conditions.append(false())
     for facet, value in (
         ("sector", query.sector),
         ("support", query.support),
@@ -405,20 +415,22 @@ _area_lad = ReviewAreaLad.__table__
 
 
 def codes_serving(session: Session, code: str) -> set[str]:
-    """The area codes whose programmes serve a firm in ``code`` (a LAD or an area).
+    """The area codes whose programmes serve a firm in ``code`` (a LAD, an area or a region).
 
-    For a LAD: itself and every area containing it. For an area: itself, its LADs, and
-    every area containing one of its LADs (e.g. the region around a LEP). Always ``UK``.
+    For a LAD: itself, every area containing it and its region. For an area: itself, its
+    LADs, every area containing one of its LADs and their regions. For a region: itself, its
+    LADs and every area containing one of them. Always ``UK``.
     """
     code = code.upper()
     if code == UK:
         return {UK}
     lads = set(session.scalars(select(_area_lad.c.lad_code).where(_area_lad.c.area_code == code)))
+    lads |= regions.lads_in(session, code)
     lads.add(code)
     areas = set(
         session.scalars(select(_area_lad.c.area_code).where(_area_lad.c.lad_code.in_(lads)))
     )
-    return {UK, code} | lads | areas
+    return {UK, code} | lads | areas | regions.regions_of(session, lads)
 
 
 @dataclass(frozen=True)
@@ -443,8 +455,9 @@ def places(session: Session) -> list[Place]:
 
 
 def place_names(session: Session) -> dict[str, str]:
-    """Code -> name for every area and LAD of the review, plus UK."""
+    """Code -> name for every area, LAD and region of the review, plus UK."""
     names = {UK: "The whole UK"}
+    names.update(regions.region_names(session))
     names.update(dict(session.execute(select(_lad.c.code, _lad.c.name)).all()))
     names.update(dict(session.execute(select(_area.c.code, _area.c.name)).all()))
     return names
