@@ -24,7 +24,14 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="Port to serve on (127.0.0.1)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     ) -> None:
-        """Build the 2021 review (end year 2019, LEP 2021 areas) from real ONS data."""
+        """Build the 2021 review (end year 2019, LEP 2021 areas) from real ONS data.
+
+        Examples:
+
+            scaleup demo (build and serve on http://127.0.0.1:8000)
+
+            scaleup demo --out review --no-serve (write review/site and review/data, then exit)
+        """
         from scaleup.demo import run_demo
         from scaleup.pipeline import STEPS
 

@@ -9,6 +9,7 @@ import typer
 from scaleup.cli.console import reports_errors, say
 
 finder_app = typer.Typer(
+    rich_markup_mode="markdown",
     name="finder",
     help="Import, export and search the scaleup support finder's directory of programmes.",
     no_args_is_help=True,

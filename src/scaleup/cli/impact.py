@@ -16,6 +16,10 @@ Reads participants, follow-ups, survey and (optionally) sector ranges, as CSV or
 Parquet, and writes kpis.csv and sectors.csv into OUT. Only enterprises with at
 least --min-hours of support count (ERDF indicator C1 uses 12); every other KPI
 is computed over them. Bad input: exit 2, one line per problem, nothing written.
+
+Example:
+
+    scaleup impact --participants p.csv --followups f.csv --survey s.csv --min-hours 12 --out kpis
 """
 
 

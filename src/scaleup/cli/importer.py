@@ -10,6 +10,7 @@ from scaleup.cli.console import reports_errors, say
 from scaleup.geo.changes import ChangeReport
 
 import_app = typer.Typer(
+    rich_markup_mode="markdown",
     help="Turn public data into the input files of `scaleup compute`, on one LAD vintage.",
     no_args_is_help=True,
 )
@@ -50,6 +51,12 @@ def ons_business_demography(
     """High-growth enterprises (Table 7.1x) -> the aggregate-counts file (employment only).
 
     Also writes OUT's what-changed report beside it (<stem>.changes.md and .json).
+
+    Examples:
+
+        scaleup import ons-business-demography businessdemography2024.xlsx --out counts.csv
+
+        scaleup import ons-business-demography tidy.csv --vintage 2021 --out counts.csv
     """
     from scaleup.geo.public_data import Years, prepare_counts, write_with_report
 
@@ -69,7 +76,14 @@ def geography(
     code_changes: Path | None = typer.Option(None, "--code-changes", help="LAD code changes CSV."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """Every UK LAD of the vintage with its area(s): the geography file of `compute`."""
+    """Every UK LAD of the vintage with its area(s): the geography file of `compute`.
+
+    Examples:
+
+        scaleup import geography --areas lep2021 --vintage 2021 --out geography.csv
+
+        scaleup import geography --areas region --vintage 2023 --out regions.csv
+    """
     from scaleup.geo.public_data import prepare_geography, write_with_report
 
     table, report = prepare_geography(areas, vintage, code_changes)
@@ -91,7 +105,12 @@ def population(
     code_changes: Path | None = typer.Option(None, "--code-changes", help="LAD code changes CSV."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """ONS mid-year population of every UK LAD of the vintage, for the years given."""
+    """ONS mid-year population of every UK LAD of the vintage, for the years given.
+
+    Examples:
+
+        scaleup import population --years 2016-2019 --vintage 2021 --out population.csv
+    """
     from scaleup.atomic import staged_file
     from scaleup.errors import InputError, Problem
     from scaleup.geo.areas import lads_on_vintage
@@ -133,7 +152,15 @@ def public_data(
     code_changes: Path | None = typer.Option(None, "--code-changes", help="LAD code changes CSV."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """All three input files of `scaleup compute --counts` from public data, on one vintage."""
+    """All three input files of `scaleup compute --counts` from public data, on one vintage.
+
+    Examples:
+
+        scaleup import public-data --areas lep2021 --vintage 2021 --years 2017-2019 --out inputs
+
+        cd inputs && scaleup compute --counts counts.csv --population population.csv
+        --geography geography.csv --out ../tables
+    """
     from scaleup.geo.public_data import Years, prepare_public_data
 
     prepared = prepare_public_data(

@@ -17,6 +17,7 @@ from scaleup.cli import (
 )
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     name="scaleup",
     help="The annual review of local scaleup ecosystems: statistics, publication, website.",
     no_args_is_help=True,

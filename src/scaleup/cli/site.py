@@ -27,7 +27,14 @@ def register(app: typer.Typer) -> None:
         title: str = typer.Option("ScaleUp Annual Review", "--title", help="The review's title."),
         year: int = typer.Option(2021, "--year", help="The edition's year."),
     ) -> None:
-        """Make a workspace: scaleup.toml, data/ and content/ (one Markdown file per area)."""
+        """Make a workspace: scaleup.toml, data/ and content/ (one Markdown file per area).
+
+        Examples:
+
+            scaleup init review (a copy of the demo review to start from)
+
+            scaleup init review --geography geography.csv --title "North Review" --year 2025
+        """
         from scaleup.publish.starter import init_workspace
 
         made = init_workspace(folder, geography=geography, title=title, year=year)
@@ -49,7 +56,14 @@ def register(app: typer.Typer) -> None:
         ),  # fmt: skip
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     ) -> None:
-        """Compute the statistics, store them with the content and write the static site."""
+        """Compute the statistics, store them with the content and write the static site.
+
+        Examples:
+
+            scaleup build --workspace review
+
+            scaleup build --workspace review --strict --out public
+        """
         from scaleup.errors import render_problems
         from scaleup.publish.build import STEPS, build_site
 
@@ -70,7 +84,12 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
     ) -> None:
-        """Serve the review (built by `scaleup build`), the finder, the API and the admin."""
+        """Serve the review (built by `scaleup build`), the finder, the API and the admin.
+
+        Examples:
+
+            SCALEUP_SECRET_KEY="$(openssl rand -base64 48)" scaleup serve -w review --port 8000
+        """
         from scaleup.publish.build import serve
         from scaleup.web.auth import check_secret
 

@@ -12,6 +12,7 @@ from scaleup.cli.console import reports_errors, say
 from scaleup.cli.finder import CONFIG, WORKSPACE, open_store
 
 users_app = typer.Typer(
+    rich_markup_mode="markdown",
     name="users",
     help="Accounts of the people who edit the review and the finder.",
     no_args_is_help=True,
@@ -63,6 +64,10 @@ def token(
     """Print a new API token for EMAIL, alone on the last line (only its hash is kept).
 
     Use it as `Authorization: Bearer TOKEN` for the programme API's writes.
+
+    Examples:
+
+        scaleup users token editor@example.org --workspace review
     """
     from scaleup.errors import InputError, Problem
     from scaleup.store import accounts, db
@@ -80,7 +85,12 @@ def token(
 @users_app.command("list")
 @reports_errors
 def list_(config: Path | None = CONFIG, workspace: Path = WORKSPACE) -> None:
-    """List the accounts: email, role, active or not."""
+    """List the accounts: email, role, active or not.
+
+    Example:
+
+        scaleup users list --workspace review
+    """
     from scaleup.store import accounts
 
     sessions = open_store(config, workspace)
