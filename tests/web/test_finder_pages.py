@@ -76,3 +76,49 @@ def test_a_name_with_markup_is_escaped_on_every_page(finder_app, editor_client: 
         assert "<b>Bold</b>" not in html, path
         assert "&lt;b&gt;Bold&lt;/b&gt;" in html or "&lt;b&gt;Bold" in html, path
     assert re.search(r"&lt;i&gt;x&lt;/i&gt;", editor_client.get("/finder/").text)
+
+
+def test_region_select_works_without_javascript(finder_app, finder_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    save(
+        finder_app.state.scaleup.sessions,
+        *[record(id=f"uk{n:02d}", name=f"UK {n:02d}", areas=["UK"]) for n in range(9)],
+        record(id="d2n2", name="D2N2 Growth", areas=["E37000045"]),
+        record(id="em", name="East Midlands Growth", areas=["E12000004"]),
+        record(id="blaby", name="Blaby Growth", areas=["E07000129"]),
+        record(id="london", name="London Growth", areas=["E12000007"]),
+        record(id="wales", name="Welsh Growth", areas=["W92000004"]),
+    )
+    page = finder_client.get("/finder/").text
+    select = page.split('<select id="region" name="region">', 1)[1].split("</select>", 1)[0]
+    names = re.findall(r'<option value="[A-Z0-9]+">([^<]+)</option>', select)
+    assert len(names) == 12 and names == sorted(names, key=str.lower)
+    for name in ("East Midlands", "London", "Wales", "Scotland", "Northern Ireland"):
+        assert name in names
+    assert "<script" not in page.split("<main", 1)[1]
+
+    def ids(path: str) -> set[str]:
+        return set(re.findall(r'<a href="/finder/([a-z0-9-]+)/">', finder_client.get(path).text))
+
+    # The East Midlands: its LEPs', its LADs' and its own programmes, and UK-wide ones.
+    first = finder_client.get("/finder/?region=E12000004")
+    assert "12 programmes" in first.text and "Page 1 of 2" in first.text
+    assert '<option value="E12000004" selected>East Midlands</option>' in first.text
+    assert "region=E12000004" in re.search(r'href="([^"]+)" rel="next"', first.text).group(1)
+    both = ids("/finder/?region=E12000004") | ids("/finder/?region=E12000004&page=2")
+    assert {"d2n2", "em", "blaby"} <= both and not {"london", "wales"} & both
+    # A firm in Ashfield sees D2N2's, the East Midlands' and UK-wide programmes.
+    ashfield = ids("/finder/?area=E07000170&q=growth")
+    assert ashfield == {"d2n2", "em"}
+    assert ids("/finder/?region=W92000004&q=growth") == {"wales"}
+    assert ids("/finder/?region=E12000007&area=E07000170&q=growth") == set()
+    assert "0 programmes" in finder_client.get("/finder/?region=E12000099").text
+    details = finder_client.get("/finder/em/").text
+    assert "<dt>Where</dt><dd>East Midlands</dd>" in details
+
+
+@pytest.mark.parametrize("value", ['"><script>alert(1)</script>', "E12000004'; --", "\x00"])
+def test_an_odd_region_finds_nothing_and_is_escaped(finder_client: TestClient, value: str) -> None:
+    response = finder_client.get("/finder/", params={"region": value})
+    assert response.status_code == 200
+    assert "0 programmes" in response.text
+    assert "<script>alert" not in response.text

@@ -151,3 +151,50 @@ def test_api_and_pages_on_both_backends(store_url: str) -> None:
         page = client.get("/finder/", params={"q": "<b>x</b> ' OR 1=1"})
         assert page.status_code == 200 and "&lt;b&gt;x&lt;/b&gt;" in page.text
     app.state.scaleup.engine.dispose()
+
+
+def test_region_filter_as_json_on_both_backends(store_url: str) -> None:
+    from finder.world import seed_geography, settings_for
+    from scaleup.web.app import create_app
+
+    app = create_app(settings_for(store_url))
+    sessions = app.state.scaleup.sessions
+    seed_geography(sessions)
+    save(
+        sessions,
+        record(id="d2n2", areas=["E37000045"]),
+        record(id="em", areas=["E12000004"]),
+        record(id="blaby", areas=["E07000129"]),
+        record(id="london", areas=["E12000007"]),
+        record(id="uk", areas=["UK"]),
+    )
+
+    def ids(query: str) -> list[str]:
+        response = client.get(f"/api/v1/programmes?{query}")
+        assert response.status_code == 200, response.text
+        return sorted(r["id"] for r in response.json()["results"])
+
+    with TestClient(app) as client:
+        assert ids("region=E12000004") == ["blaby", "d2n2", "em", "uk"]
+        assert ids("area=E07000170") == ["d2n2", "em", "uk"]
+        assert ids("region=E12000004&area=E07000129") == ["blaby", "em", "uk"]
+        assert ids("region=E12000007&area=E07000129") == ["uk"]
+        assert ids("region=") == ["blaby", "d2n2", "em", "london", "uk"]
+        # A well-formed region code the finder does not know: no results, not an error.
+        assert client.get("/api/v1/programmes?region=E12000099").json()["total"] == 0
+    app.state.scaleup.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "value", ["East Midlands", "E07000170", "e12000004", "E1200000", "W92000005", "'; --"]
+)
+def test_a_malformed_region_is_422(finder_client: TestClient, value: str) -> None:
+    response = finder_client.get("/api/v1/programmes", params={"region": value})
+    assert response.status_code == 422
+
+
+def test_region_is_documented(finder_client: TestClient) -> None:
+    operation = finder_client.get("/openapi.json").json()["paths"]["/api/v1/programmes"]["get"]
+    region = next(p for p in operation["parameters"] if p["name"] == "region")
+    assert region["in"] == "query" and "E12000004" in region["description"]
+    assert "E12" in str(region["schema"])

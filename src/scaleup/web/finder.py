@@ -24,12 +24,22 @@ from scaleup.finder.records import (
     ProgrammePublic,
     ProgrammeUpdate,
 )
+from scaleup.geo.regions import REGION_PATTERN
 from scaleup.store import db, programmes
+from scaleup.store.places import regions as all_regions
 from scaleup.web.auth import ApiEditor, render
 
 PAGE_SIZE = 10
 Text = Annotated[str | None, Query(max_length=200)]
 Word = Annotated[str | None, Query(max_length=100)]
+RegionCode = Annotated[
+    str | None,
+    Query(
+        pattern=f"^({REGION_PATTERN})?$",
+        description="GSS code of an English region (E12000004) or of Wales (W92000004), "
+        "Scotland (S92000003) or Northern Ireland (N92000002); programmes serving it",
+    ),
+]
 
 
 def _sessions(request: Request):  # type: ignore[no-untyped-def]
@@ -56,6 +66,7 @@ def pages_router() -> APIRouter:
         request: Request,
         q: Text = None,
         area: Word = None,
+        region: Word = None,
         sector: Word = None,
         support: Word = None,
         stage: Word = None,
@@ -68,6 +79,7 @@ def pages_router() -> APIRouter:
         query = programmes.SearchQuery(
             q=q or "",
             area=area or None,
+            region=region or None,
             sector=sector or None,
             support=support or None,
             stage=stage or None,
@@ -80,12 +92,14 @@ def pages_router() -> APIRouter:
         with _sessions(request)() as session:
             found = programmes.search(session, query)
             places = programmes.places(session)
+            regions = all_regions(session)
             names = programmes.place_names(session)
             sectors = programmes.facet_values(session, "sector")
             providers = programmes.providers(session)
         chosen = {
             "q": q or "",
             "area": area or "",
+            "region": (region or "").upper(),
             "sector": sector or "",
             "support": support or "",
             "stage": stage or "",
@@ -108,6 +122,7 @@ def pages_router() -> APIRouter:
             chosen=chosen,
             searched=bool(kept),
             places=places,
+            regions=regions,
             names=names,
             sectors=sectors,
             providers=providers,
@@ -140,6 +155,7 @@ def api_router() -> APIRouter:
         request: Request,
         q: Text = None,
         area: Word = None,
+        region: RegionCode = None,
         sector: Word = None,
         support: Word = None,
         stage: Word = None,
@@ -153,6 +169,7 @@ def api_router() -> APIRouter:
         query = programmes.SearchQuery(
             q=q or "",
             area=area or None,
+            region=region or None,
             sector=sector or None,
             support=support or None,
             stage=stage or None,
