@@ -97,3 +97,19 @@ def test_users_token_prints_it_last_and_keeps_only_a_hash(tmp_path: Path) -> Non
     assert stored == [hashlib.sha256(token.encode()).hexdigest()]
     result = run("users", "token", "nobody@example.org", "-w", ws)
     assert result.exit_code == 2 and "no active account" in result.output
+
+
+def test_search_by_region(tmp_path: Path) -> None:
+    from scaleup.geo.regions import regions_on_vintage
+    from scaleup.store import places
+
+    ws = str(tmp_path)
+    assert run("finder", "import", "--starter", "-w", ws).exit_code == 0
+    with db.transaction(sessions_of(tmp_path)) as session:
+        places.replace_regions(session, regions_on_vintage(["E07000170"], "2021"))
+    result = run("finder", "search", "--region", "E12000004", "-w", ws)
+    assert result.exit_code == 0, result.output
+    assert "upscaler" not in result.output and "start-up-loans" in result.output
+    assert "2 programme(s) found" in result.output
+    result = run("finder", "search", "--region", "E12000099", "-w", ws)
+    assert result.exit_code == 0 and "0 programme(s) found" in result.output

@@ -104,6 +104,9 @@ def export(
 def search(
     query: str = typer.Argument("", help="Words to look for (all must match)."),
     area: str | None = typer.Option(None, "--area", help="LAD or area code of the firm."),
+    region: str | None = typer.Option(
+        None, "--region", help="Region of the firm, e.g. E12000004 (East Midlands) or W92000004."
+    ),
     sector: str | None = typer.Option(None, "--sector"),
     support: str | None = typer.Option(None, "--support", help="Support type, e.g. mentoring."),
     provider: str | None = typer.Option(None, "--provider"),
@@ -123,8 +126,8 @@ def search(
         page = programmes.search(
             session,
             programmes.SearchQuery(
-                q=query, area=area, sector=sector, support=support, provider=provider,
-                employees=employees, limit=limit,
+                q=query, area=area, region=region, sector=sector, support=support,
+                provider=provider, employees=employees, limit=limit,
             ),
         )  # fmt: skip
     for record in page.results:
