@@ -78,7 +78,8 @@ def test_create_read_replace_patch_delete(finder_client: TestClient, auth) -> No
         {},
         BODY | {"url": "javascript:alert(1)"},
         BODY | {"support_types": ["hugs"]},
-        BODY | {"areas": ["Narnia"]},
+        BODY | {"areas": ["E999"]},  # a shortened GSS code
+        BODY | {"areas": ["North East"]},
         BODY | {"name": "x\x00y"},
         BODY | {"internal": True},
         BODY | {"id": "../../etc"},
