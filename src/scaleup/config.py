@@ -11,7 +11,7 @@ import os
 import tomllib
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
 from pydantic_settings import (
@@ -214,14 +214,17 @@ def load_settings(
     # A workspace's own tables ([review], [inputs], [impact], ...) are read by the
     # workspace module; the settings model sees only its own sections.
     data = {k: v for k, v in data.items() if k not in WORKSPACE_SECTIONS}
-    merged = _deep_merge(data, _env_overrides(environ))
+    from_env = _env_overrides(environ)
+    merged = _deep_merge(data, from_env)
     merged = _deep_merge(merged, _drop_none(overrides or {}))
     try:
         # Sources are merged here, so that every key is validated with one message style.
         return Settings.model_validate(merged)
     except ValidationError as exc:
         messages = [_describe(e) for e in exc.errors()]
-        where = "" if source == "defaults" else f" (settings from {source})"
+        sources = [source] if source != "defaults" else []
+        sources += ["SCALEUP_* environment variables"] if from_env else []
+        where = f" (settings from {' and '.join(sources)})" if sources else ""
         raise ConfigError(f"configuration error{where}: " + "; ".join(messages)) from None
 
 
@@ -257,6 +260,30 @@ def settings_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def settings_markdown() -> str:
+    """docs/settings.md, generated from the model (``scaleup settings --markdown``)."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `src/scaleup/config.py` by `scaleup settings --markdown`; a test",
+        "checks that this page and the model agree.",
+        "",
+        "Precedence: defaults < `scaleup.toml` (or `--config FILE`) < `SCALEUP_*` environment",
+        "variables (`SCALEUP_SECTION__KEY`, e.g. `SCALEUP_METRICS__WINDOW=4`; top-level keys as",
+        "`SCALEUP_DATABASE_URL`) < command-line flags. An unknown key, a wrong type or an",
+        "impossible value is a configuration error (exit 2) naming the key.",
+        "",
+        "| key | type | default | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key, kind, default, description in settings_table():
+        cells = (key, kind, default, description)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def _type_name(annotation: Any) -> str:
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(annotation))
     text = getattr(annotation, "__name__", None) or str(annotation)
     return text.replace("typing.", "")

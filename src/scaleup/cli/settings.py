@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from scaleup.cli.console import reports_errors
-from scaleup.config import load_settings, settings_table
+from scaleup.config import load_settings, settings_markdown, settings_table
 
 
 def register(app: typer.Typer) -> None:
@@ -22,14 +22,24 @@ def show_settings(
     config: Annotated[
         Path | None, typer.Option("--config", help="Settings file (default: ./scaleup.toml).")
     ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print docs/settings.md (the settings as Markdown).")
+    ] = False,
 ) -> None:
     """Show every setting with its default and the value in force.
 
     Order of precedence: defaults < scaleup.toml (or --config) < SCALEUP_* environment
     variables (SCALEUP_SECTION__KEY, e.g. SCALEUP_METRICS__WINDOW=4) < command-line flags.
 
-    Example: scaleup settings --config review/scaleup.toml
+    Examples:
+
+        scaleup settings --config review/scaleup.toml
+
+        scaleup settings --markdown > docs/settings.md
     """
+    if markdown:
+        print(settings_markdown(), end="")
+        return
     current = load_settings(config).model_dump(mode="json")
     table = Table("setting", "type", "default", "in force", "meaning")
     for key, kind, default, description in settings_table():
