@@ -17,12 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import duckdb
 import ibis
 
 from scaleup.config import EngineSettings
 from scaleup.errors import ConfigError
 
 BACKENDS = ("duckdb", "spark")
+
+READ_ERRORS: tuple[type[Exception], ...] = (duckdb.Error,)
+"""What the checking DuckDB raises when it cannot read a file (see ``parquet_view``)."""
 
 
 def connect(engine: EngineSettings | None = None) -> Any:
@@ -44,6 +48,28 @@ def connect_duckdb(engine: EngineSettings) -> Any:
         raw.execute("SET memory_limit = ?", [engine.memory_limit])
     raw.execute("SET preserve_insertion_order = false")
     return con
+
+
+def parquet_view(backend: Any, path: Path, names: dict[str, str], row: str, view: str) -> Any:
+    """A Parquet file as a temporary view of the checking DuckDB, read where it lies.
+
+    Column ``names[k]`` of the file is called ``k``; ``row`` is the row's position in the
+    file (first = 1). Nothing is loaded into memory: each query scans the file. A file
+    DuckDB cannot read raises one of ``READ_ERRORS`` (at the latest when a query first
+    reads every value); drop the view with ``DROP VIEW``.
+    """
+    columns = ", ".join(f"{_quoted(name)} AS {_quoted(k)}" for k, name in names.items())
+    source = "'" + str(path).replace("'", "''") + "'"
+    backend.raw_sql(
+        f"CREATE OR REPLACE TEMP VIEW {_quoted(view)} AS SELECT {columns}, "
+        f"file_row_number + 1 AS {_quoted(row)} "
+        f"FROM read_parquet({source}, file_row_number = true)"
+    )
+    return backend.table(view)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 SPARK_LOG_CONFIG = """\

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from scaleup.ingest.checking import read_checked
 from scaleup.ingest.reading import (
     EXAMPLES,
     ROW,
@@ -21,7 +22,6 @@ from scaleup.ingest.reading import (
     Column,
     Findings,
     RawTable,
-    read_checked,
 )
 from scaleup.tables import SUPPRESSED
 
@@ -61,7 +61,7 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
     )
     if read is None:
         return None
-    raw, table = read
+    raw, table = read.raw, read.table
     frame = backend.execute(table.order_by(ROW))
     controlled = False
     if "controlled" in frame:

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from scaleup.errors import Problem
-from scaleup.ingest.reading import ROW, Column, Findings, read_checked
+from scaleup.ingest.checking import read_checked
+from scaleup.ingest.reading import ROW, Column, Findings
 
 COLUMNS = (
     Column("lad_code", "gss"),
@@ -55,7 +56,7 @@ def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | 
     )
     if read is None:
         return None
-    raw, table = read
+    raw, table = read.raw, read.table
     frame = backend.execute(table.order_by(ROW))
     vintages = sorted({v for v in frame.get("vintage", pd.Series(dtype=str)).dropna()})
     if len(vintages) > 1:

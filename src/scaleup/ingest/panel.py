@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import ibis.expr.types as ir
-import pandas as pd
 
+from scaleup.ingest.checking import read_checked
 from scaleup.ingest.reading import (
-    ROW,
     YEAR_RANGE,
     Column,
     Findings,
-    read_checked,
 )
 
 COLUMNS = (
@@ -56,33 +54,22 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
     )
     if read is None:
         return None
-    raw, table = read
-    t = table
-    stats = backend.execute(
-        t.aggregate(
-            first_year=t.year.min(),
-            last_year=t.year.max(),
-            max_employees=t.employees.max(),
-            max_turnover=t.turnover.max(),
-        )
-    ).iloc[0]
-    lads = backend.execute(
-        t.filter(t.lad_code.notnull()).group_by("lad_code").aggregate(first=t[ROW].min())
-    )
     # With problems already found, the typed table is not needed: only what later
     # checks (LADs against the geography, years against the population) use.
-    table = None if findings else t.select(*(c.name for c in COLUMNS if c.required))
+    required = [c.name for c in COLUMNS if c.required]
+    table = None if findings else read.table.select(*required)
+    first_year, last_year = read.ranges.get("year", (None, None))
     return Panel(
-        label=raw.label,
+        label=read.raw.label,
         table=table,
-        first_year=_int(stats["first_year"]),
-        last_year=_int(stats["last_year"]),
-        max_employees=_int(stats["max_employees"]),
-        max_turnover=_int(stats["max_turnover"]),
-        lad_first_row=dict(zip(lads["lad_code"], (int(x) for x in lads["first"]), strict=True)),
-        parquet=raw.parquet,
+        first_year=_int(first_year),
+        last_year=_int(last_year),
+        max_employees=_int(read.ranges.get("employees", (None, None))[1]),
+        max_turnover=_int(read.ranges.get("turnover", (None, None))[1]),
+        lad_first_row=read.first_rows.get("lad_code", {}),
+        parquet=read.raw.parquet,
     )
 
 
-def _int(value: Any) -> int:
-    return 0 if pd.isna(value) else int(value)
+def _int(value: int | None) -> int:
+    return 0 if value is None else int(value)

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 
 from scaleup.errors import Problem
+from scaleup.ingest.checking import read_checked
 from scaleup.ingest.reading import (
     ROW,
     YEAR_RANGE,
     Column,
     Findings,
-    read_checked,
 )
 
 COLUMNS = (
@@ -36,7 +36,7 @@ def read_population(path: Path, backend: Any, findings: Findings) -> pd.DataFram
     )
     if read is None:
         return None
-    raw, table = read
+    raw, table = read.raw, read.table
     frame = backend.execute(table.drop(ROW))
     frame.attrs["label"] = raw.label
     return frame

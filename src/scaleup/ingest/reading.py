@@ -1,27 +1,22 @@
-"""Reading and checking any contract input file: CSV or Parquet -> typed table + problems.
+"""Reading any contract input file, CSV or Parquet, and the problems of the file itself.
 
 Each input kind declares its columns once (a tuple of :class:`Column`); that declaration
-drives reading, the checks of every value and the messages. A file is read once into
-Arrow (CSV whole-number columns parsed by Arrow when they are clean, otherwise every
-value as text; Parquet as stored), with an explicit ``_row`` column: the CSV line
-(header = line 1) or the Parquet row (first data row = 1). One scan in DuckDB then types
-every value and flags every kind of problem per row into a temporary table; one
-aggregate counts each kind; one small query per kind that occurs fetches its first
-examples. A bounded number of scans whatever the size, never a Python loop over rows,
-and line numbers that do not depend on the engine's row order."""
+drives reading, the checks of every value (:mod:`scaleup.ingest.checking`) and the
+messages. A CSV file is read once into Arrow (whole-number columns parsed by Arrow when
+they are clean, otherwise every value as text), with an explicit ``_row`` column: the
+CSV line (header = line 1). A Parquet file's schema is checked here; its values are left
+where they lie, for DuckDB to scan with the row (first data row = 1)."""
 
 from __future__ import annotations
 
 import csv
 import functools
 import io
-import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
@@ -31,7 +26,6 @@ import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
 from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN
-from scaleup.tables import SUPPRESSED
 
 ROW = "_row"
 EXAMPLES = 20
@@ -97,14 +91,22 @@ class Findings:
 
 @dataclass
 class RawTable:
-    """A file as read: declared columns present in it (lower-case names) plus ``_row``."""
+    """A file as read: the declared columns present in it (lower-case names).
+
+    A CSV file is read into Arrow: ``table``, those columns plus ``_row``. A Parquet file
+    is left where it lies (``path``; ``names``: the file's name of each column present)
+    for the checking engine to scan; it is read into Arrow only if that engine cannot.
+    """
 
     label: str
     parquet: bool
-    table: pa.Table
+    present: tuple[str, ...]
+    table: pa.Table | None = None
+    path: Path | None = None
+    names: dict[str, str] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
-        return name in self.table.column_names
+        return name in self.present
 
     def problem(self, message: str, lines: Iterable[int] = (), column: str | None = None):
         return Problem(
@@ -234,7 +236,7 @@ def _read_csv(
     if table.num_rows == 0:
         findings.add(Problem(file=label, message="no data rows (only a header)"))
         return None
-    return RawTable(label=label, parquet=False, table=table)
+    return RawTable(label=label, parquet=False, present=tuple(wanted), table=table)
 
 
 def _read_parquet(
@@ -266,25 +268,49 @@ def _read_parquet(
     if not ok:
         return None
     try:
-        table = pq.read_table(path, columns=[by_lower[c.name] for c in present])
+        rows = pq.ParquetFile(path).metadata.num_rows
     except (pa.ArrowException, OSError) as exc:
         findings.add(Problem(file=label, message=f"not a readable Parquet file: {exc}"))
         return None
-    table = table.rename_columns([c.name for c in present])
-    # Ids stored as integers are ids all the same: compare them as text.
-    for i, col in enumerate(present):
-        typ = table.schema.field(i).type
-        if col.kind == "id" and pa.types.is_integer(typ):
-            table = table.set_column(i, col.name, table.column(i).cast(pa.string()))
-        elif pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
-            table = table.set_column(i, col.name, table.column(i).cast(pa.string()))
-        elif pa.types.is_dictionary(typ):
-            table = table.set_column(i, col.name, table.column(i).cast(typ.value_type))
-    if table.num_rows == 0:
+    if rows == 0:
         findings.add(Problem(file=label, message="no data rows"))
         return None
+    return RawTable(
+        label=label,
+        parquet=True,
+        present=tuple(c.name for c in present),
+        path=path,
+        names={c.name: by_lower[c.name] for c in present},
+    )
+
+
+def read_parquet_arrow(raw: RawTable, findings: Findings) -> RawTable | None:
+    """A Parquet file read into Arrow, for when the checking engine cannot scan it."""
+    assert raw.path is not None
+    try:
+        table = pq.read_table(raw.path, columns=list(raw.names.values()))
+    except (pa.ArrowException, OSError) as exc:
+        findings.add(Problem(file=raw.label, message=f"not a readable Parquet file: {exc}"))
+        return None
+    table = table.rename_columns(list(raw.names))
+    for i, name in enumerate(raw.names):
+        typ = table.schema.field(i).type
+        if pa.types.is_large_string(typ) or pa.types.is_string_view(typ):
+            table = table.set_column(i, name, table.column(i).cast(pa.string()))
+        elif pa.types.is_dictionary(typ):
+            table = table.set_column(i, name, table.column(i).cast(typ.value_type))
+    if table.num_rows == 0:
+        findings.add(Problem(file=raw.label, message="no data rows"))
+        return None
     rows = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
-    return RawTable(label=label, parquet=True, table=table.append_column(ROW, rows))
+    return RawTable(
+        label=raw.label,
+        parquet=True,
+        present=raw.present,
+        table=table.append_column(ROW, rows),
+        path=raw.path,
+        names=raw.names,
+    )
 
 
 def _is_text(typ: pa.DataType) -> bool:
@@ -309,198 +335,14 @@ def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     raise AssertionError(col.kind)
 
 
-@dataclass
-class Check:
-    """One kind of problem: a boolean expression per row and how to word it."""
-
-    column: str
-    bad: ir.BooleanValue
-    value: ir.Value
-    message: Callable[[Any], str]
-
-
-@dataclass
-class Checked:
-    """A file's source table, its typed view and the checks on its values."""
-
-    source: ir.Table
-    fields: dict[str, ir.Value]
-    checks: list[Check]
-
-    @property
-    def table(self) -> ir.Table:
-        return self.source.select(**self.fields)
-
-
-def typed(raw: RawTable, columns: tuple[Column, ...]) -> Checked:
-    """The file as typed values (ints as int64, text stripped) and the checks on them.
-
-    A ``count`` column also gets ``<name>_c`` (true where the value is ``[c]``); a
-    value that fails a check is null in the typed table.
-    """
-    t = ibis.memtable(raw.table)
-    out: dict[str, ir.Value] = {ROW: t[ROW]}
-    checks: list[Check] = []
-    for col in columns:
-        if not raw.has(col.name):
-            continue
-        v = t[col.name]
-        is_int_type = v.type().is_integer()
-        is_bool_type = v.type().is_boolean()
-        text = None if (is_int_type or is_bool_type) else _stripped(v).nullif("")
-        missing = v.isnull() if text is None else text.isnull()
-        shown = v if text is None else text
-        if not col.nullable:
-            checks.append(Check(col.name, missing, shown, lambda _v: "missing value"))
-        if col.kind in ("text", "id"):
-            out[col.name] = text if text is not None else v.cast("string")
-        elif col.kind in PATTERNS:
-            pattern, word = PATTERNS[col.kind]
-            bad = ~missing & ~text.re_search(pattern)
-            checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
-            out[col.name] = ibis.ifelse(bad, ibis.null("string"), text)
-        elif col.kind in ("int", "count"):
-            suppressed = None
-            if is_int_type:
-                value = v.cast("int64")
-            else:
-                number = text
-                if col.kind == "count":
-                    suppressed = text == SUPPRESSED
-                    number = ibis.ifelse(suppressed, ibis.null("string"), text)
-                    suppressed = suppressed.fill_null(False)
-                not_int = number.notnull() & ~number.re_search(INT_PATTERN)
-                checks.append(
-                    Check(col.name, not_int, text, lambda x: f"'{x}' is not a whole number")
-                )
-                value = number.try_cast("int64")
-                too_big = number.notnull() & ~not_int & value.isnull()
-                checks.append(Check(col.name, too_big, text, lambda x: f"'{x}' is too large"))
-            low = value < col.minimum
-            word = "is negative" if col.minimum == 0 else f"is below {col.minimum}"
-            if col.minimum == 1:
-                word = "is not positive"
-            checks.append(Check(col.name, low.fill_null(False), shown, _says(word)))
-            bad = low.fill_null(False)
-            if col.maximum is not None:
-                high = (value > col.maximum).fill_null(False)
-                span = f"is outside {col.minimum}-{col.maximum}"
-                checks[-1] = Check(col.name, bad | high, shown, _says(span))
-                bad = bad | high
-            out[col.name] = ibis.ifelse(bad, ibis.null("int64"), value)
-            if col.kind == "count":
-                out[f"{col.name}_c"] = suppressed if suppressed is not None else ibis.literal(False)
-        elif col.kind == "flag":
-            if is_bool_type:
-                out[col.name] = v
-            else:
-                low = text.lower()
-                truth = low.isin(TRUE_WORDS)
-                bad = ~missing & ~truth & ~low.isin(FALSE_WORDS)
-                checks.append(Check(col.name, bad, text, lambda x: f"'{x}' is not true or false"))
-                out[col.name] = ibis.ifelse(missing | bad, ibis.null("boolean"), truth)
-    return Checked(source=t, fields=out, checks=checks)
-
-
-def _stripped(v: ir.StringValue) -> ir.StringValue:
-    """``v`` without surrounding white space (trimming only the few values that have it:
-    a full trim of every value costs more than all the other checks together)."""
-    return ibis.ifelse(v.re_search(r"^\s|\s$"), v.strip(), v)
-
-
-def _says(word: str) -> Callable[[Any], str]:
-    return lambda x: f"'{x}' {word}"
-
-
-def run_checks(backend: Any, raw: RawTable, checked: Checked, findings: Findings) -> ir.Table:
-    """Check every value; return the typed table, materialised in ``backend``.
-
-    One scan parses the file's values and flags each kind of problem per row, into a
-    temporary table; one aggregate over it counts each kind. Only for a kind that
-    occurs, one more query fetches its first examples (by line).
-    """
-    checks, source = checked.checks, checked.source
-    flags = {f"_k{i}": c.bad.fill_null(False) for i, c in enumerate(checks)}
-    name = f"_checked_{next(_names)}"
-    table = backend.create_table(name, source.select(**checked.fields, **flags), temp=True)
-    findings.temporary.append(name)
-    if checks:
-        counts = backend.execute(table.aggregate(**{k: table[k].sum() for k in flags}))
-        for i, check in enumerate(checks):
-            total = int(counts[f"_k{i}"].iloc[0] or 0)
-            if not total:
-                continue
-            first = backend.execute(
-                source.filter(check.bad.fill_null(False))
-                .order_by(source[ROW])
-                .limit(EXAMPLES)
-                .select(source[ROW], shown=check.value.cast("string"))
-            )
-            examples = [
-                raw.problem(check.message(shown), lines=[row], column=check.column)
-                for row, shown in zip(first[ROW], first["shown"], strict=True)
-            ]
-            findings.add_examples(examples, total)
-    return table.drop(*flags) if flags else table
-
-
-_names = itertools.count(1)
-
-
 def drop_temporary(backend: Any, findings: Findings) -> None:
-    """Drop the temporary tables checking made (names made here, never from input).
+    """Drop the temporary views checking made (names made here, never from input).
 
-    Raw SQL because Ibis 12's ``drop_table`` renders an empty name with this DuckDB.
+    Raw SQL because Ibis 12's ``drop_view`` renders an empty name with this DuckDB.
     """
     for name in findings.temporary:
-        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+        backend.raw_sql(f'DROP VIEW IF EXISTS "{name}"')
     findings.temporary.clear()
-
-
-def duplicates(
-    backend: Any,
-    raw: RawTable,
-    table: ir.Table,
-    keys: tuple[str, ...],
-    describe: Callable[[dict[str, Any]], str],
-    findings: Findings,
-) -> None:
-    """Report rows sharing ``keys`` (ignoring rows where a key is invalid).
-
-    One grouped count; only when there are duplicates, one more query lists the first.
-    """
-    valid = table.filter(*[table[k].notnull() for k in keys])
-    counted = valid.group_by(list(keys)).aggregate(n=valid[ROW].count())
-    total = int(backend.execute(counted.filter(counted.n > 1).count()))
-    if not total:
-        return
-    groups = valid.group_by(list(keys)).aggregate(
-        n=valid[ROW].count(), first=valid[ROW].min(), rows=valid[ROW].collect()
-    )
-    first = backend.execute(groups.filter(groups.n > 1).order_by("first").limit(EXAMPLES))
-    examples = []
-    for rec in first.to_dict("records"):
-        lines = sorted(int(x) for x in rec["rows"])[:10]
-        examples.append(raw.problem(describe(rec), lines=lines))
-    findings.add_examples(examples, total)
-
-
-def read_checked(
-    path: Path,
-    columns: tuple[Column, ...],
-    backend: Any,
-    findings: Findings,
-    keys: tuple[str, ...],
-    describe: Callable[[dict[str, Any]], str],
-) -> tuple[RawTable, ir.Table] | None:
-    """The steps every input kind shares: read ``path``, type and check each column, and
-    report rows repeating ``keys``. None when the file cannot be read at all."""
-    raw = read_raw(path, columns, findings)
-    if raw is None:
-        return None
-    table = run_checks(backend, raw, typed(raw, columns), findings)
-    duplicates(backend, raw, table, keys, describe, findings)
-    return raw, table
 
 
 def fetch(backend: Any, expr: ir.Table) -> pa.Table:

@@ -1,0 +1,343 @@
+"""Checking the values of an input file read by :mod:`scaleup.ingest.reading`.
+
+Each declared column gets its typed value and its checks as Ibis expressions of the raw
+value (:func:`column_rules`). A coded column (a GSS, area or SIC code) is checked once per
+*distinct* value: one grouped count over the file, then the rules on those few values. The
+other columns are checked by one aggregate over the file that counts each kind of
+problem. Only for a kind that occurs does one more query fetch its first examples (by
+line). The typed table is a view of the file, never a copy: where no value needs
+stripping or nulling, a text column is the raw column itself. A bounded number of scans
+whatever the size, never a Python loop over rows, and line numbers that do not depend on
+the engine's row order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scaleup import engine
+from scaleup.ingest.duplicates import duplicates
+from scaleup.ingest.reading import (
+    EXAMPLES,
+    FALSE_WORDS,
+    INT_PATTERN,
+    PATTERNS,
+    ROW,
+    TRUE_WORDS,
+    Column,
+    Findings,
+    RawTable,
+    read_parquet_arrow,
+    read_raw,
+)
+from scaleup.tables import SUPPRESSED
+
+TEXT_KINDS = ("text", "id", *PATTERNS)
+"""Kinds whose typed value is the raw text, stripped (null when empty or invalid)."""
+
+
+@dataclass
+class Check:
+    """One kind of problem: a boolean expression of the raw value and how to word it."""
+
+    column: str
+    bad: ir.BooleanValue
+    value: ir.Value
+    message: Callable[[Any], str]
+
+
+@dataclass
+class Rules:
+    """One column's typed value(s) and checks, as expressions of its raw value."""
+
+    fields: dict[str, ir.Value]
+    checks: list[Check]
+    clean: dict[str, ir.Value] | None = None
+    """The same typed values, simpler, for a file where none of ``checks`` fails."""
+
+
+def column_rules(col: Column, v: ir.Value) -> Rules:
+    """The typed value of ``v`` (ints as int64, text stripped) and the checks on it.
+
+    A ``count`` column also gets ``<name>_c`` (true where the value is ``[c]``); a
+    value that fails a check is null in the typed table.
+    """
+    out: dict[str, ir.Value] = {}
+    checks: list[Check] = []
+    clean = None
+    is_int_type = v.type().is_integer()
+    is_bool_type = v.type().is_boolean()
+    text = None if (is_int_type or is_bool_type) else _stripped(v).nullif("")
+    missing = v.isnull() if text is None else text.isnull()
+    shown = v if text is None else text
+    if not col.nullable:
+        checks.append(Check(col.name, missing, shown, lambda _v: "missing value"))
+    if col.kind in ("text", "id"):
+        # An integer id (Parquet) stays an integer: compared and joined as such.
+        out[col.name] = text if text is not None else v
+    elif col.kind in PATTERNS:
+        pattern, word = PATTERNS[col.kind]
+        bad = ~missing & ~text.re_search(pattern)
+        checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
+        out[col.name] = ibis.ifelse(bad, ibis.null("string"), text)
+        clean = {col.name: text}
+    elif col.kind in ("int", "count"):
+        suppressed = None
+        if is_int_type:
+            value = v.cast("int64")
+        else:
+            number = text
+            if col.kind == "count":
+                suppressed = text == SUPPRESSED
+                number = ibis.ifelse(suppressed, ibis.null("string"), text)
+                suppressed = suppressed.fill_null(False)
+            not_int = number.notnull() & ~number.re_search(INT_PATTERN)
+            checks.append(Check(col.name, not_int, text, lambda x: f"'{x}' is not a whole number"))
+            value = number.try_cast("int64")
+            too_big = number.notnull() & ~not_int & value.isnull()
+            checks.append(Check(col.name, too_big, text, lambda x: f"'{x}' is too large"))
+        low = value < col.minimum
+        word = "is negative" if col.minimum == 0 else f"is below {col.minimum}"
+        if col.minimum == 1:
+            word = "is not positive"
+        checks.append(Check(col.name, low.fill_null(False), shown, _says(word)))
+        bad = low.fill_null(False)
+        if col.maximum is not None:
+            high = (value > col.maximum).fill_null(False)
+            span = f"is outside {col.minimum}-{col.maximum}"
+            checks[-1] = Check(col.name, bad | high, shown, _says(span))
+            bad = bad | high
+        out[col.name] = ibis.ifelse(bad, ibis.null("int64"), value)
+        clean = {col.name: value}
+        if col.kind == "count":
+            out[f"{col.name}_c"] = suppressed if suppressed is not None else ibis.literal(False)
+            clean[f"{col.name}_c"] = out[f"{col.name}_c"]
+    elif col.kind == "flag":
+        if is_bool_type:
+            out[col.name] = v
+        else:
+            low = text.lower()
+            truth = low.isin(TRUE_WORDS)
+            bad = ~missing & ~truth & ~low.isin(FALSE_WORDS)
+            checks.append(Check(col.name, bad, text, lambda x: f"'{x}' is not true or false"))
+            out[col.name] = ibis.ifelse(missing | bad, ibis.null("boolean"), truth)
+    return Rules(fields=out, checks=checks, clean=clean)
+
+
+def _stripped(v: ir.StringValue) -> ir.StringValue:
+    """``v`` without surrounding white space (trimming only the few values that have it:
+    a full trim of every value costs more than all the other checks together)."""
+    return ibis.ifelse(v.re_search(r"^\s|\s$"), v.strip(), v)
+
+
+def _says(word: str) -> Callable[[Any], str]:
+    return lambda x: f"'{x}' {word}"
+
+
+@dataclass
+class Plan:
+    """How one column is checked: its raw value and its rules on each row."""
+
+    column: Column
+    raw: ir.Value
+    rows: Rules
+
+    @property
+    def coded(self) -> bool:
+        """A code column: checked once per distinct value."""
+        return self.column.kind in PATTERNS and self.raw.type().is_string()
+
+    @property
+    def plain(self) -> bool:
+        """Whether the typed value may be the raw text itself (when no value differs)."""
+        return self.column.kind in TEXT_KINDS and self.raw.type().is_string()
+
+    @property
+    def typed(self) -> ir.Value:
+        return self.rows.fields[self.column.name]
+
+
+@dataclass
+class Tally:
+    """What one scan of a file found, per plan: the rows failing each check, whether the
+    typed text differs from the raw text anywhere; per column, the least and greatest
+    valid whole number and (code columns) the first row of each valid code."""
+
+    failing: list[list[int]]
+    differs: list[bool]
+    ranges: dict[str, tuple[int | None, int | None]]
+    first_rows: dict[str, dict[Any, int]]
+
+
+def _tally(backend: Any, source: ir.Table, plans: list[Plan]) -> Tally:
+    """One scan of the file: an aggregate grouped by the code columns' raw values (a few
+    thousand groups), fetched; the code columns' rules then run on their distinct values."""
+    groups = {f"_v{i}": p.raw for i, p in enumerate(plans) if p.coded}
+    sums: dict[str, ir.Value] = {"_n": source[ROW].count(), "_first": source[ROW].min()}
+    for i, plan in enumerate(plans):
+        if plan.coded:
+            continue
+        for j, check in enumerate(plan.rows.checks):
+            sums[f"_k{i}_{j}"] = source[ROW].count(where=check.bad.fill_null(False))
+        if plan.plain:
+            sums[f"_d{i}"] = source[ROW].count(where=~plan.typed.identical_to(plan.raw))
+        if plan.typed.type().is_integer():
+            sums[f"_lo{i}"] = plan.typed.min()
+            sums[f"_hi{i}"] = plan.typed.max()
+    grouped = source.group_by(**groups).aggregate(**sums) if groups else source.aggregate(**sums)
+    found = backend.to_pyarrow(grouped)
+    tally = Tally([[] for _ in plans], [True] * len(plans), {}, {})
+    for i, plan in enumerate(plans):
+        name = plan.column.name
+        if plan.coded:
+            _tally_codes(backend, found, i, plan, tally)
+            continue
+        tally.failing[i] = [_sum(found, f"_k{i}_{j}") for j in range(len(plan.rows.checks))]
+        tally.differs[i] = plan.plain and bool(_sum(found, f"_d{i}"))
+        if f"_lo{i}" in found.column_names:
+            low = pc.min(found.column(f"_lo{i}")).as_py()
+            tally.ranges[name] = (low, pc.max(found.column(f"_hi{i}")).as_py())
+    return tally
+
+
+def _tally_codes(backend: Any, found: pa.Table, i: int, plan: Plan, tally: Tally) -> None:
+    """A code column's rules on its distinct values (``_n`` rows hold each)."""
+    groups = ibis.memtable(found.select([f"_v{i}", "_n", "_first"]))
+    values = groups.group_by(_v=groups[f"_v{i}"]).aggregate(
+        _n=groups._n.sum(), _first=groups._first.min()
+    )
+    rules = column_rules(plan.column, values._v)
+    typed = rules.fields[plan.column.name]
+    sums = {f"_k{j}": values._n.sum(where=c.bad) for j, c in enumerate(rules.checks)}
+    sums["_d"] = values._n.sum(where=~typed.identical_to(values._v))
+    got = backend.to_pyarrow(values.aggregate(**sums))
+    tally.failing[i] = [_sum(got, f"_k{j}") for j in range(len(rules.checks))]
+    tally.differs[i] = bool(_sum(got, "_d"))
+    valid = values.filter(typed.notnull())
+    firsts = backend.to_pyarrow(valid.group_by(_t=typed).aggregate(_first=valid._first.min()))
+    tally.first_rows[plan.column.name] = dict(
+        zip(firsts.column("_t").to_pylist(), firsts.column("_first").to_pylist(), strict=True)
+    )
+
+
+def _sum(table: pa.Table, column: str) -> int:
+    return int(pc.sum(table.column(column)).as_py() or 0)
+
+
+def _report(
+    backend: Any,
+    raw: RawTable,
+    source: ir.Table,
+    plans: list[Plan],
+    tally: Tally,
+    findings: Findings,
+) -> ir.Table:
+    """Add the first examples of each kind of problem found; return the typed table, in
+    its simplest exact form (the raw text where no value differs from it, values without
+    the nulling of bad ones where a column has none)."""
+    fields: dict[str, ir.Value] = {ROW: source[ROW]}
+    for plan, failing, differs in zip(plans, tally.failing, tally.differs, strict=True):
+        for check, total in zip(plan.rows.checks, failing, strict=True):
+            if total:
+                _add_examples(backend, raw, source, check, total, findings)
+        if plan.plain and not differs:
+            fields[plan.column.name] = plan.raw
+        elif plan.rows.clean is not None and not any(failing):
+            fields.update(plan.rows.clean)
+        else:
+            fields.update(plan.rows.fields)
+    return source.select(**fields)
+
+
+def _add_examples(
+    backend: Any, raw: RawTable, source: ir.Table, check: Check, total: int, findings: Findings
+) -> None:
+    first = backend.execute(
+        source.filter(check.bad.fill_null(False))
+        .order_by(source[ROW])
+        .limit(EXAMPLES)
+        .select(source[ROW], shown=check.value.cast("string"))
+    )
+    examples = [
+        raw.problem(check.message(shown), lines=[row], column=check.column)
+        for row, shown in zip(first[ROW], first["shown"], strict=True)
+    ]
+    findings.add_examples(examples, total)
+
+
+_views = itertools.count(1)
+
+
+def _source(backend: Any, raw: RawTable, findings: Findings) -> ir.Table:
+    if raw.table is not None:
+        return ibis.memtable(raw.table)
+    assert raw.path is not None
+    view = f"_parquet_{next(_views)}"
+    findings.temporary.append(view)
+    return engine.parquet_view(backend, raw.path, raw.names, ROW, view)
+
+
+def _checked(
+    backend: Any, raw: RawTable, columns: tuple[Column, ...], findings: Findings
+) -> tuple[ir.Table, list[Plan], Tally]:
+    source = _source(backend, raw, findings)
+    plans = [
+        Plan(col, source[col.name], column_rules(col, source[col.name]))
+        for col in columns
+        if raw.has(col.name)
+    ]
+    return source, plans, _tally(backend, source, plans)
+
+
+@dataclass
+class CheckedFile:
+    """A file read and checked: its typed table (a view in the checking backend) and
+    what the checking scan learnt on the way."""
+
+    raw: RawTable
+    table: ir.Table
+    ranges: dict[str, tuple[int | None, int | None]]
+    """Least and greatest valid value of each whole-number column (None: no valid one)."""
+    first_rows: dict[str, dict[Any, int]]
+    """For each code column (GSS, area, SIC): each valid code's first line (or row)."""
+
+
+def read_checked(
+    path: Path,
+    columns: tuple[Column, ...],
+    backend: Any,
+    findings: Findings,
+    keys: tuple[str, ...],
+    describe: Callable[[dict[str, Any]], str],
+) -> CheckedFile | None:
+    """The steps every input kind shares: read ``path``, type and check each column, and
+    report rows repeating ``keys``. None when the file cannot be read at all.
+
+    The typed table is a view of the file in ``backend`` (a DuckDB): each query on it
+    scans the file (Parquet) or the values read (CSV) again.
+    """
+    raw = read_raw(path, columns, findings)
+    if raw is None:
+        return None
+    try:
+        source, plans, tally = _checked(backend, raw, columns, findings)
+    except engine.READ_ERRORS:
+        if raw.table is not None:
+            raise
+        # A Parquet file DuckDB cannot scan: read it as Arrow (which words the problem).
+        raw = read_parquet_arrow(raw, findings)
+        if raw is None:
+            return None
+        source, plans, tally = _checked(backend, raw, columns, findings)
+    table = _report(backend, raw, source, plans, tally, findings)
+    duplicates(backend, raw, table, keys, describe, findings, tally.ranges)
+    return CheckedFile(raw, table, tally.ranges, tally.first_rows)
