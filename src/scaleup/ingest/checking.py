@@ -4,9 +4,10 @@ Each declared column gets its typed value and its checks as Ibis expressions of 
 value (:func:`column_rules`). A coded column (a GSS, area or SIC code) is checked once per
 *distinct* value: one grouped count over the file, then the rules on those few values. The
 other columns are checked by one aggregate over the file that counts each kind of
-problem. Only for a kind that occurs does one more query fetch its first examples (by
-line). The typed table is a view of the file, never a copy: where no value needs
-stripping or nulling, a text column is the raw column itself. A bounded number of scans
+problem (and finds the least and greatest value of each whole-number column). Only for a
+kind that occurs does one more query fetch its first examples (by line). The typed table
+is a view of the file, never a copy: where no value needs stripping or nulling, a text
+column is the raw column itself. A bounded number of scans
 whatever the size, never a Python loop over rows, and line numbers that do not depend on
 the engine's row order.
 """
@@ -179,34 +180,66 @@ class Tally:
 
 
 def _tally(backend: Any, source: ir.Table, plans: list[Plan]) -> Tally:
-    """One scan of the file: an aggregate grouped by the code columns' raw values (a few
-    thousand groups), fetched; the code columns' rules then run on their distinct values."""
-    groups = {f"_v{i}": p.raw for i, p in enumerate(plans) if p.coded}
-    sums: dict[str, ir.Value] = {"_n": source[ROW].count(), "_first": source[ROW].min()}
+    """One aggregate of the checks of the columns other than codes, one of the least and
+    greatest whole numbers, and one grouped count of the code columns' raw values (a few
+    thousand groups) on whose distinct values the codes' rules then run.
+
+    Each check is a sum, not a filtered count: DuckDB then answers from a Parquet file's
+    statistics whatever they prove (no nulls, no value below 0), and so do the least and
+    greatest values of a column without problems.
+    """
+    counts: dict[str, ir.Value] = {"_n": source[ROW].count()}
     for i, plan in enumerate(plans):
         if plan.coded:
             continue
         for j, check in enumerate(plan.rows.checks):
-            sums[f"_k{i}_{j}"] = source[ROW].count(where=check.bad.fill_null(False))
+            counts[f"_k{i}_{j}"] = _count(check.bad.fill_null(False))
         if plan.plain:
-            sums[f"_d{i}"] = source[ROW].count(where=~plan.typed.identical_to(plan.raw))
-        if plan.typed.type().is_integer():
-            sums[f"_lo{i}"] = plan.typed.min()
-            sums[f"_hi{i}"] = plan.typed.max()
-    grouped = source.group_by(**groups).aggregate(**sums) if groups else source.aggregate(**sums)
-    found = backend.to_pyarrow(grouped)
+            counts[f"_d{i}"] = _count(~plan.typed.identical_to(plan.raw))
+    found = _one_row(backend, source.aggregate(**counts))
     tally = Tally([[] for _ in plans], [True] * len(plans), {}, {})
+    bounds: dict[str, ir.Value] = {}
     for i, plan in enumerate(plans):
-        name = plan.column.name
         if plan.coded:
-            _tally_codes(backend, found, i, plan, tally)
             continue
-        tally.failing[i] = [_sum(found, f"_k{i}_{j}") for j in range(len(plan.rows.checks))]
-        tally.differs[i] = plan.plain and bool(_sum(found, f"_d{i}"))
-        if f"_lo{i}" in found.column_names:
-            low = pc.min(found.column(f"_lo{i}")).as_py()
-            tally.ranges[name] = (low, pc.max(found.column(f"_hi{i}")).as_py())
+        tally.failing[i] = [found[f"_k{i}_{j}"] for j in range(len(plan.rows.checks))]
+        tally.differs[i] = plan.plain and bool(found.get(f"_d{i}"))
+        if plan.typed.type().is_integer():
+            value = _typed_values(plan, tally.failing[i], True)[plan.column.name]
+            bounds[f"_lo{i}"], bounds[f"_hi{i}"] = value.min(), value.max()
+    if bounds:
+        got = backend.to_pyarrow(source.aggregate(**bounds)).to_pylist()[0]
+        for i, plan in enumerate(plans):
+            if f"_lo{i}" in got:
+                tally.ranges[plan.column.name] = (got[f"_lo{i}"], got[f"_hi{i}"])
+    codes = {f"_v{i}": p.raw for i, p in enumerate(plans) if p.coded}
+    if codes:
+        counted = source.group_by(**codes).aggregate(_n=source.count(), _first=source[ROW].min())
+        found_codes = backend.to_pyarrow(counted)
+        for i, plan in enumerate(plans):
+            if plan.coded:
+                _tally_codes(backend, found_codes, i, plan, tally)
     return tally
+
+
+def _count(flag: ir.BooleanValue) -> ir.IntegerValue:
+    return flag.cast("int64").sum()
+
+
+def _one_row(backend: Any, expr: ir.Table) -> dict[str, int]:
+    row = backend.to_pyarrow(expr).to_pylist()[0]
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def _typed_values(plan: Plan, failing: list[int], differs: bool) -> dict[str, ir.Value]:
+    """A column's typed value(s) in their simplest form exact for this file: the raw text
+    where no value differs from it, values without the nulling of bad ones where the
+    column has none."""
+    if plan.plain and not differs:
+        return {plan.column.name: plan.raw}
+    if plan.rows.clean is not None and not any(failing):
+        return plan.rows.clean
+    return plan.rows.fields
 
 
 def _tally_codes(backend: Any, found: pa.Table, i: int, plan: Plan, tally: Tally) -> None:
@@ -241,20 +274,13 @@ def _report(
     tally: Tally,
     findings: Findings,
 ) -> ir.Table:
-    """Add the first examples of each kind of problem found; return the typed table, in
-    its simplest exact form (the raw text where no value differs from it, values without
-    the nulling of bad ones where a column has none)."""
+    """Add the first examples of each kind of problem found; return the typed table."""
     fields: dict[str, ir.Value] = {ROW: source[ROW]}
     for plan, failing, differs in zip(plans, tally.failing, tally.differs, strict=True):
         for check, total in zip(plan.rows.checks, failing, strict=True):
             if total:
                 _add_examples(backend, raw, source, check, total, findings)
-        if plan.plain and not differs:
-            fields[plan.column.name] = plan.raw
-        elif plan.rows.clean is not None and not any(failing):
-            fields.update(plan.rows.clean)
-        else:
-            fields.update(plan.rows.fields)
+        fields.update(_typed_values(plan, failing, differs))
     return source.select(**fields)
 
 
