@@ -94,8 +94,13 @@ def compute_review(
     if (inputs.panel is None) == (inputs.counts is None):
         raise InputError(Problem(None, "give exactly one of a firm panel or a counts file"))
     step(STEPS[0])
-    backend = backend if backend is not None else engine.connect(settings.engine)
-    checker = backend if backend.name == "duckdb" else engine.connect_duckdb(settings.engine)
+    # Inputs are checked in DuckDB; another engine (Spark's JVM) starts only once they pass.
+    if backend is not None and backend.name == "duckdb":
+        checker = backend
+    else:
+        checker = engine.connect_duckdb(settings.engine)
+    if backend is None and settings.engine.backend == "duckdb":
+        backend = checker
     findings = Findings()
     try:
         return _compute(inputs, settings, raw, step, force_float, backend, checker, findings)
@@ -109,7 +114,7 @@ def _compute(
     raw: bool,
     step: Callable[[str], None],
     force_float: bool,
-    backend: Any,
+    backend: Any | None,
     checker: Any,
     findings: Findings,
 ) -> ReviewTables:
@@ -129,6 +134,7 @@ def _compute(
         check_covers(population, geo.lad_codes, years, findings)
     findings.raise_if_any()
     assert geo is not None and population is not None and source is not None
+    backend = backend if backend is not None else engine.connect(settings.engine)
 
     step(STEPS[1])
     if panel is not None:
