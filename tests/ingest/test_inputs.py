@@ -249,3 +249,36 @@ def test_geography_names_and_lads_in_no_area(con, tmp_path):
         "be empty (a LAD in no area)",
     ]
     assert "W06000001" in geo.lad_codes
+
+
+@pytest.mark.parametrize("order", ["sorted", "last", "shuffled"])
+def test_parquet_duplicates_found_in_key_order_or_not(con, tmp_path, order):
+    """Integer keys are checked by sorting (or, in key order, without): same findings."""
+    import pyarrow.parquet as pq
+
+    n = 300_000
+    ids = np.repeat(np.arange(n // 3), 3)
+    years = np.tile(np.array([2017, 2018, 2019]), n // 3)
+    ids[-1], years[-1] = 7, 2018  # the last row repeats enterprise 7 in 2018
+    index = np.arange(n)
+    if order == "sorted":  # in key order, the repeat beside its twin
+        index = np.argsort(ids * 10_000 + years, kind="stable")
+    if order == "shuffled":
+        index = np.random.default_rng(1).permutation(n)
+    table = pa.table(
+        {
+            "enterprise_id": pa.array(ids[index]),
+            "year": pa.array(years[index]),
+            "lad_code": pa.array(np.full(n, "E07000001")),
+            "employees": pa.array(np.ones(n, dtype=np.int64)),
+            "turnover": pa.array(np.ones(n, dtype=np.int64)),
+        }
+    )
+    path = tmp_path / "panel.parquet"
+    pq.write_table(table, path, row_group_size=50_000)
+    findings = Findings()
+    read_panel(path, con, findings)
+    rows = sorted(int(r) + 1 for r in np.flatnonzero((ids[index] == 7) & (years[index] == 2018)))
+    assert problems(findings) == [
+        f"error: panel.parquet: row {rows[0]}, {rows[1]}: duplicate row for enterprise '7' in 2018"
+    ]

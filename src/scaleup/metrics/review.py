@@ -196,10 +196,12 @@ def _year_table(
     names: dict[str, str],
     columns: tuple[str, ...],
 ) -> pd.DataFrame:
-    dens = dens.set_index([key, "year"])
+    # A dict of rows, not ``.loc`` per cell: a pandas lookup per row costs more than the
+    # rest of the table.
+    by_cell = {(d[key], int(d["year"])): d for d in dens.to_dict("records")}
     rows = []
     for rec in cells.sort_values([key, "year"]).to_dict("records"):
-        d = dens.loc[(rec[key], int(rec["year"]))]
+        d = by_cell[(rec[key], int(rec["year"]))]
         row: dict[str, Any] = {key: rec[key], name_col: names[rec[key]], "year": int(rec["year"])}
         for m in COUNT_COLUMNS:
             row[m] = _count_cell(rec[m], rec[flag(m)])
