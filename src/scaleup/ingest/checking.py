@@ -179,14 +179,16 @@ class Tally:
     first_rows: dict[str, dict[Any, int]]
 
 
-def _tally(backend: Any, source: ir.Table, plans: list[Plan]) -> Tally:
+def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) -> Tally:
     """One aggregate of the checks of the columns other than codes, one of the least and
     greatest whole numbers, and one grouped count of the code columns' raw values (a few
     thousand groups) on whose distinct values the codes' rules then run.
 
     Each check is a sum, not a filtered count: DuckDB then answers from a Parquet file's
     statistics whatever they prove (no nulls, no value below 0), and so do the least and
-    greatest values of a column without problems.
+    greatest values of a column without problems. So that a file read ``in_place`` is
+    still read whole here (where a damaged page is reported as such), the aggregate also
+    folds every value of the other columns into one number.
     """
     counts: dict[str, ir.Value] = {"_n": source[ROW].count()}
     for i, plan in enumerate(plans):
@@ -196,6 +198,10 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan]) -> Tally:
             counts[f"_k{i}_{j}"] = _count(check.bad.fill_null(False))
         if plan.plain:
             counts[f"_d{i}"] = _count(~plan.typed.identical_to(plan.raw))
+        if in_place and plan.raw.type().is_integer():
+            counts[f"_r{i}"] = plan.raw.bit_xor()
+        elif in_place and plan.raw.type().is_string():
+            counts[f"_r{i}"] = plan.raw.length().cast("int64").sum()
     found = _one_row(backend, source.aggregate(**counts))
     tally = Tally([[] for _ in plans], [True] * len(plans), {}, {})
     bounds: dict[str, ir.Value] = {}
@@ -321,7 +327,7 @@ def _checked(
         for col in columns
         if raw.has(col.name)
     ]
-    return source, plans, _tally(backend, source, plans)
+    return source, plans, _tally(backend, source, plans, in_place=raw.table is None)
 
 
 @dataclass
