@@ -23,7 +23,6 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from scaleup import engine
 from scaleup.ingest.duplicates import duplicates
@@ -249,27 +248,25 @@ def _typed_values(plan: Plan, failing: list[int], differs: bool) -> dict[str, ir
 
 
 def _tally_codes(backend: Any, found: pa.Table, i: int, plan: Plan, tally: Tally) -> None:
-    """A code column's rules on its distinct values (``_n`` rows hold each)."""
+    """A code column's rules on its distinct values (``_n`` rows hold each): one small
+    query, summed here."""
     groups = ibis.memtable(found.select([f"_v{i}", "_n", "_first"]))
     values = groups.group_by(_v=groups[f"_v{i}"]).aggregate(
         _n=groups._n.sum(), _first=groups._first.min()
     )
     rules = column_rules(plan.column, values._v)
     typed = rules.fields[plan.column.name]
-    sums = {f"_k{j}": values._n.sum(where=c.bad) for j, c in enumerate(rules.checks)}
-    sums["_d"] = values._n.sum(where=~typed.identical_to(values._v))
-    got = backend.to_pyarrow(values.aggregate(**sums))
-    tally.failing[i] = [_sum(got, f"_k{j}") for j in range(len(rules.checks))]
-    tally.differs[i] = bool(_sum(got, "_d"))
-    valid = values.filter(typed.notnull())
-    firsts = backend.to_pyarrow(valid.group_by(_t=typed).aggregate(_first=valid._first.min()))
-    tally.first_rows[plan.column.name] = dict(
-        zip(firsts.column("_t").to_pylist(), firsts.column("_first").to_pylist(), strict=True)
-    )
-
-
-def _sum(table: pa.Table, column: str) -> int:
-    return int(pc.sum(table.column(column)).as_py() or 0)
+    flags = {f"_k{j}": c.bad.fill_null(False) for j, c in enumerate(rules.checks)}
+    got = backend.to_pyarrow(
+        values.select("_n", "_first", _t=typed, _d=~typed.identical_to(values._v), **flags)
+    ).to_pylist()
+    tally.failing[i] = [sum(g["_n"] for g in got if g[k]) for k in flags]
+    tally.differs[i] = any(g["_d"] for g in got)
+    firsts: dict[Any, int] = {}
+    for g in got:
+        if g["_t"] is not None:
+            firsts[g["_t"]] = min(g["_first"], firsts.get(g["_t"], g["_first"]))
+    tally.first_rows[plan.column.name] = firsts
 
 
 def _report(
