@@ -65,7 +65,9 @@ def test_programme_figures_in_the_api(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [("/api/v1/areas/E37000999", 404), ("/api/v1/areas/nope", 422),
-     ("/api/v1/areas/E3700090%27", 422), ("/api/v1/nothing", 404)],
+     ("/api/v1/areas/E3700090%27", 422), ("/api/v1/nothing", 404),
+     ("/api/v1/areas/SYN999", 404),  # a review's own code, well formed but unknown here
+     ("/api/v1/areas/E999", 422)],  # a shortened GSS code
 )  # fmt: skip
 def test_bad_api_requests_are_json(sqlite_client: TestClient, path: str, status: int) -> None:
     response = sqlite_client.get(path)

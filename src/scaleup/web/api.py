@@ -8,7 +8,6 @@ like the pages and the downloads.
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Path, Request
@@ -17,13 +16,15 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from scaleup.geo import AREA_CODE
 from scaleup.publish.figures import programme_figures, programme_sectors
 from scaleup.store import repo
 from scaleup.web.pages import cache_of
 
-CODE = re.compile(r"^[EWSNK]\d{8}$")
+CODE = AREA_CODE  # GSS or the review's own (geo.AREA_CODE)
 AreaCode = Annotated[
-    str, Path(pattern=CODE.pattern, description="GSS code of the area, e.g. E37000045")
+    str,
+    Path(pattern=CODE.pattern, description="GSS code (E37000045) or the review's own"),
 ]
 
 
