@@ -32,7 +32,7 @@ from scaleup.ingest.population import check_covers, read_population
 from scaleup.ingest.reading import Findings, drop_temporary
 from scaleup.metrics import areas, disclosure, scaleups
 from scaleup.metrics.cells import derive_any, with_flags
-from scaleup.metrics.review import MEASURES_COLUMN, Places, cell_frame, derive
+from scaleup.metrics.review import MEASURES_COLUMN, Places, Tables, cell_frame, derive
 from scaleup.metrics.trend import trend_window
 from scaleup.tables import (
     COUNT_COLUMNS,
@@ -68,11 +68,9 @@ class InputFiles:
 
 
 @dataclass
-class ReviewTables:
-    lad_year: pd.DataFrame
-    lad_compare: pd.DataFrame
-    area_year: pd.DataFrame
-    area_summary: pd.DataFrame
+class ReviewTables(Tables):
+    """The four tables of metrics.review.Tables, with what they were made from (meta.json)."""
+
     meta: dict
 
 
@@ -169,13 +167,8 @@ def _compute(
         measures,
         settings.metrics,
     )
-    return ReviewTables(
-        lad_year=derived.lad_year,
-        lad_compare=derived.lad_compare,
-        area_year=derived.area_year,
-        area_summary=derived.area_summary,
-        meta=_meta(inputs, settings, raw, controlled, measures, geo, years),
-    )
+    meta = _meta(inputs, settings, raw, controlled, measures, geo, years)
+    return ReviewTables(**vars(derived), meta=meta)
 
 
 def _end_years(

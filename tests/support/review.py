@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 import pandas as pd
 
+from scaleup.pipeline import ReviewTables
 from scaleup.tables import AREA_SUMMARY, AREA_YEAR, LAD_COMPARE, LAD_YEAR
 
 YEARS = (2016, 2017, 2018, 2019)
@@ -34,16 +34,7 @@ def _band(share: float) -> str:
     )  # fmt: skip
 
 
-@dataclass
-class Tables:
-    lad_year: pd.DataFrame
-    lad_compare: pd.DataFrame
-    area_year: pd.DataFrame
-    area_summary: pd.DataFrame
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-def make_tables(employment_only: bool = False, seed: int = 7) -> Tables:
+def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
     rng = random.Random(seed)
     lad_rows = []
     for code, name in LAD_NAMES.items():
@@ -131,7 +122,7 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> Tables:
         "inputs": {"counts": "counts.csv", "population": "population.csv",
                    "geography": "geography.csv"},
     }  # fmt: skip
-    return Tables(
+    return ReviewTables(
         lad_year, lad_compare,
         pd.DataFrame(area_rows, columns=list(AREA_YEAR), dtype=object),
         pd.DataFrame(summary_rows, columns=list(AREA_SUMMARY), dtype=object), meta,
