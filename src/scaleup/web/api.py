@@ -21,10 +21,9 @@ from scaleup.publish.figures import programme_figures, programme_sectors
 from scaleup.store import repo
 from scaleup.web.pages import cache_of
 
-CODE = AREA_CODE  # GSS or the review's own (geo.AREA_CODE)
 AreaCode = Annotated[
     str,
-    Path(pattern=CODE.pattern, description="GSS code (E37000045) or the review's own"),
+    Path(pattern=AREA_CODE.pattern, description="GSS code (E37000045) or the review's own"),
 ]
 
 
@@ -131,10 +130,10 @@ async def list_areas(request: Request) -> Response:
 
 async def get_area(request: Request) -> Response:
     code = request.path_params["code"]
-    if not CODE.match(code):
+    if not AREA_CODE.match(code):
         raise RequestValidationError(
             [{"loc": ("path", "code"), "type": "string_pattern_mismatch",
-              "msg": f"String should match pattern '{CODE.pattern}'", "input": code}]
+              "msg": f"String should match pattern '{AREA_CODE.pattern}'", "input": code}]
         )  # fmt: skip
     engine = request.app.state.scaleup.engine
 
