@@ -142,6 +142,23 @@ def test_init_workspace_from_geography(tmp_path: Path) -> None:
     assert "Chesterfield (also in Sheffield City Region)" in text
     with pytest.raises(InputError):
         init_workspace(tmp_path / "new", geography=geo, title="T", year=2024)
+    assert "Local Enterprise Partnership areas" in text  # area_type kept by the shared reader
+
+
+def test_init_checks_the_geography_as_compute_does(tmp_path: Path) -> None:
+    from scaleup.publish.starter import init_workspace
+
+    geo = tmp_path / "geo.csv"
+    geo.write_text(
+        "lad_code,lad_name,area_code,area_name\n"
+        "E06000015,Derby,my area,Mine\nE0700003,Nowhere,SYN1,Syn\n"
+    )
+    with pytest.raises(InputError) as caught:
+        init_workspace(tmp_path / "new", geography=geo, title="T", year=2024)
+    lines = caught.value.render()
+    assert any(line.startswith("error: geo.csv:2: area_code: 'my area'") for line in lines)
+    assert any(line.startswith("error: geo.csv:3: lad_code: 'E0700003'") for line in lines)
+    assert not (tmp_path / "new").exists()
 
 
 def test_make_workspace_is_loadable(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ set of the UK medians, but in no area's totals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ class Geography:
     lads: pd.DataFrame
     members: pd.DataFrame
     vintage: str | None
+    area_types: dict[str, str] = field(default_factory=dict)
+    """Area code -> its ``area_type`` (e.g. ``lep``), where the file gives one."""
 
     @property
     def lad_codes(self) -> list[str]:
@@ -105,6 +107,11 @@ def read_geography(path: Path, backend: Any, findings: Findings) -> Geography | 
         lads=lads,
         members=members[["area_code", "area_name", "lad_code"]],
         vintage=vintages[0] if len(vintages) == 1 else None,
+        area_types=(
+            dict(frame.dropna(subset=["area_type"])[["area_code", "area_type"]].values)
+            if "area_type" in frame
+            else {}
+        ),
     )
 
 

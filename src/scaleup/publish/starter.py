@@ -9,8 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
-
 from scaleup.atomic import staged_dir
 from scaleup.errors import InputError, Problem
 from scaleup.workspace import CONTENT_DIR, DATA_DIR, AreaContent, render_content
@@ -50,26 +48,24 @@ def _and(items: list[str]) -> str:
 
 
 def read_areas(geography: Path) -> dict[str, dict[str, object]]:
-    """Areas of a geography file: code -> name, type and member LAD names (in file order)."""
-    try:
-        if geography.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(geography)
-        else:
-            frame = pd.read_csv(geography, dtype=str, encoding="utf-8-sig")
-    except (OSError, ValueError) as exc:
-        raise InputError(Problem(str(geography), f"cannot be read: {exc}")) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in ("lad_code", "lad_name", "area_code", "area_name") if c not in frame]
-    if missing:
-        raise InputError(Problem(str(geography), f"missing column(s): {', '.join(missing)}"))
-    frame = frame.dropna(subset=["area_code"])
+    """Areas of a geography file, checked as `compute` checks it (every problem with its
+    line, exit 2): code -> name, type and member LADs (code, name)."""
+    from scaleup.config import EngineSettings
+    from scaleup.engine import connect_duckdb
+    from scaleup.ingest.geography import read_geography
+    from scaleup.ingest.reading import Findings
+
+    findings = Findings()
+    geo = read_geography(Path(geography), connect_duckdb(EngineSettings()), findings)
+    findings.raise_if_any()
+    assert geo is not None
+    names = geo.lad_names
     areas: dict[str, dict[str, object]] = {}
-    for row in frame.itertuples():
-        area = areas.setdefault(
-            row.area_code,
-            {"name": row.area_name, "type": getattr(row, "area_type", None), "lads": []},
-        )
-        area["lads"].append((row.lad_code, row.lad_name))  # type: ignore[union-attr]
+    for code, name, lad in geo.members[["area_code", "area_name", "lad_code"]].itertuples(
+        index=False
+    ):
+        area = areas.setdefault(code, {"name": name, "type": geo.area_types.get(code), "lads": []})
+        area["lads"].append((lad, names[lad]))  # type: ignore[union-attr]
     return areas
 
 
