@@ -32,7 +32,14 @@ from scaleup.ingest.population import check_covers, read_population
 from scaleup.ingest.reading import Findings, drop_temporary
 from scaleup.metrics import areas, disclosure, scaleups
 from scaleup.metrics.cells import derive_any, with_flags
-from scaleup.metrics.review import MEASURES_COLUMN, Places, Tables, cell_frame, derive
+from scaleup.metrics.review import (
+    MEASURES_COLUMN,
+    AreaTrends,
+    Places,
+    Tables,
+    cell_frame,
+    derive,
+)
 from scaleup.metrics.trend import trend_window
 from scaleup.tables import (
     COUNT_COLUMNS,
@@ -49,7 +56,11 @@ STEPS = (
     "Densities, trends, comparisons and ratings",
 )
 META_FILE = "meta.json"
+AREA_TRENDS = "area_trends"
+"""Key of meta: each area's density trend per measure, ``{area_code: {measure: trend}}``
+(None where not available); area_summary publishes only ``trend_any``."""
 __all__ = [
+    "AREA_TRENDS",
     "MEASURES_COLUMN",
     "InputFiles",
     "ReviewTables",
@@ -157,7 +168,7 @@ def _compute(
 
     step(STEPS[3])
     population = population[population["year"].isin(years)]
-    derived = derive(
+    derived, area_trends = derive(
         backend,
         lad,
         area,
@@ -167,7 +178,7 @@ def _compute(
         measures,
         settings.metrics,
     )
-    meta = _meta(inputs, settings, raw, controlled, measures, geo, years)
+    meta = _meta(inputs, settings, raw, controlled, measures, geo, years, area_trends)
     return ReviewTables(**vars(derived), meta=meta)
 
 
@@ -238,6 +249,7 @@ def _meta(
     measures: tuple[str, ...],
     geo: Geography,
     years: list[int],
+    area_trends: AreaTrends,
 ) -> dict[str, Any]:
     first, last = trend_window(max(years), settings.metrics)
     return {
@@ -249,6 +261,7 @@ def _meta(
         "vintage": geo.vintage,
         "end_years": list(years),
         "trend_window": [first, last],
+        AREA_TRENDS: area_trends,
         "settings": {
             "metrics": settings.metrics.model_dump(mode="json"),
             "publication": settings.publication.model_dump(mode="json"),

@@ -190,7 +190,7 @@ def band(share):
     return "Needs Improvement"
 
 
-def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
+def review(world: World, rules: Rules, raw: bool) -> dict:
     years = end_years(world, rules)
     last = years[-1]
     lad_counts = raw_counts(world, rules)
@@ -282,4 +282,8 @@ def review(world: World, rules: Rules, raw: bool) -> dict[str, list[dict]]:
         row["trend_any"] = shown(trend_of("area", a, "any"))
         summary.append(row)
     tables["area_summary"] = summary
+    # Each area's trend per measure (meta.json's area_trends; the site shows them).
+    tables["area_trends"] = {
+        a: {m: shown(trend_of("area", a, m)) for m in MEASURES} for a in sorted(world.areas)
+    }
     return tables

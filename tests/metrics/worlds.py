@@ -186,3 +186,19 @@ def table_differences(frame, expected: list[dict], label: str) -> list[str]:
             if not same(g[col], ev):
                 diffs.append(f"{label} row {i} {col}: got {g[col]!r}, expected {ev!r} ({g})")
     return diffs
+
+
+def review_differences(got, expected: dict) -> list[str]:
+    """Where the pipeline's review differs from the oracle's: the four tables and each
+    area's trend per measure (meta)."""
+    diffs = []
+    for name in ("lad_year", "area_year", "lad_compare", "area_summary"):
+        diffs += table_differences(getattr(got, name), expected[name], name)
+    found, wanted = got.meta["area_trends"], expected["area_trends"]
+    if sorted(found) != sorted(wanted):
+        return [*diffs, f"area_trends: areas {sorted(found)}, expected {sorted(wanted)}"]
+    for a, trends in wanted.items():
+        for m, ev in trends.items():
+            if not same(found[a].get(m), ev):
+                diffs.append(f"area_trends {a} {m}: got {found[a].get(m)!r}, expected {ev!r}")
+    return diffs

@@ -17,15 +17,16 @@ from support.review import make_tables, make_workspace, members
 
 @pytest.fixture
 def build(tmp_path: Path) -> Callable[..., tuple[BuildResult, Engine]]:
-    """Build the generated review: ``build(url=None, content=None, strict=False, ...)``."""
+    """Build the generated review: ``build(url=None, content=None, strict=False, ...)``;
+    ``tables`` replaces the generated tables."""
 
     def run(url: str | None = None, content=None, strict=False, employment_only=False,
-            out: Path | None = None):  # fmt: skip
+            out: Path | None = None, tables=None):  # fmt: skip
         root = make_workspace(tmp_path / "ws", content)
         engine = db.make_engine(url or db.default_url(root))
         result = build_site(
             load_workspace(root), load_settings(environ={}), engine, out or root / "site",
-            strict=strict, tables=make_tables(employment_only), members=members(),
+            strict=strict, tables=tables or make_tables(employment_only), members=members(),
         )  # fmt: skip
         return result, engine
 

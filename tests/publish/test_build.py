@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from scaleup.errors import InputError
 from scaleup.store import db, repo
 from scaleup.store.review import ReviewArea
-from support.review import AREAS, CONTENT, SHARED_LAD, make_workspace
+from support.review import AREAS, CONTENT, SHARED_LAD, make_tables, make_workspace
 
 
 def test_build_writes_every_page_and_download(build, store_url: str) -> None:
@@ -217,3 +217,31 @@ def test_employment_only_headline_trend_is_the_employment_trend(build) -> None:
     page = (result.out / "areas" / "northvale" / "index.html").read_text()
     shown = f"{expected:+.2f}".replace("-", "\u2212")
     assert f'data-figure="trend_employment">{shown}<' in page
+
+
+def test_area_trends_come_from_the_computed_tables(build) -> None:
+    # The build shows the trends the pipeline computed (meta.json's area_trends), once:
+    # it does not recompute them, and they are not kept a second time in the review's meta.
+    tables = make_tables()
+    tables.meta["area_trends"]["E37000901"]["employment"] = 1.25
+    tables.meta["area_trends"]["E37000901"]["turnover"] = None
+    result, engine = build(tables=tables)
+    with db.sessions(engine)() as session:
+        area = repo.get_area(session, "E37000901")
+        assert "area_trends" not in repo.get_review(session)["meta"]
+    assert area["trends"]["employment"] == 1.25 and area["trends"]["turnover"] is None
+    assert area["trends"]["any"] == area["summary"]["trend_any"]
+    assert "area_trends" in tables.meta  # the caller's tables are left as they were
+
+
+def test_tables_without_area_trends_are_refused_before_writing(build, tmp_path: Path) -> None:
+    tables = make_tables()
+    del tables.meta["area_trends"]
+    out = tmp_path / "site"
+    with pytest.raises(InputError) as caught:
+        build(tables=tables, out=out)
+    assert caught.value.render() == [
+        "error: meta.json: has no 'area_trends' (each area's trend per measure): the tables "
+        "were written by an older version of scaleup; re-run scaleup compute"
+    ]
+    assert not out.exists()

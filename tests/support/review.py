@@ -82,6 +82,7 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
                                  "quadrant": quad})  # fmt: skip
     lad_compare = pd.DataFrame(compare_rows, columns=list(LAD_COMPARE), dtype=object)
     area_rows, summary_rows = [], []
+    area_trends: dict[str, dict[str, float | None]] = {}
     for acode, (aname, members) in AREAS.items():
         for year in YEARS:
             rows = [r for r in lad_rows if r["lad_code"] in members and r["year"] == year]
@@ -108,14 +109,17 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
             s[f"{kind}_share"] = share
             s[f"{kind}_rating"] = _band(share)
         ys = [r for r in area_rows if r["area_code"] == acode]
-        d0, d1 = ys[0]["density_any"], ys[-1]["density_any"]
-        s["trend_any"] = (d1 - d0) / 3 if isinstance(d0, float) and isinstance(d1, float) else None
+        for m in ("employment", "turnover", "any"):
+            d0, d1 = ys[0][f"density_{m}"], ys[-1][f"density_{m}"]
+            ok = isinstance(d0, float) and isinstance(d1, float)
+            area_trends.setdefault(acode, {})[m] = (d1 - d0) / 3 if ok else None
+        s["trend_any"] = area_trends[acode]["any"]
         summary_rows.append(s)
     meta = {
         "published": True, "raw": False, "supplier_controlled": employment_only,
         "measures": measures, "rated_measures": ["employment"] if employment_only
         else ["employment", "turnover"], "vintage": "LAD 2021", "end_years": list(YEARS),
-        "trend_window": [2016, 2019],
+        "trend_window": [2016, 2019], "area_trends": area_trends,
         "settings": {"metrics": {"growth_rate": "1/5", "window": 3, "min_employees": 10,
                                  "trend": "endpoints", "trend_years": 4},
                      "publication": {"threshold": 10, "rounding": 5}},

@@ -36,6 +36,8 @@ from scaleup.tables import (
 DENSITY_COLUMNS = tuple(f"density_{m}" for m in MEASURES)
 MEASURES_COLUMN = "measures"
 """Extra column of area_summary: the measures its shares and ratings rest on."""
+AreaTrends = dict[str, dict[str, float | None]]
+"""``{area_code: {measure: trend}}``, None where not available."""
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,9 @@ def derive(
     years: list[int],
     measures: tuple[str, ...],
     settings: MetricsSettings,
-) -> Tables:
-    """The four tables from LAD and area count cells and LAD populations."""
+) -> tuple[Tables, AreaTrends]:
+    """The four tables from LAD and area count cells and LAD populations, and each area's
+    trend per measure (area_summary publishes only ``trend_any``)."""
     last = max(years)
     pop = population[["lad_code", "year", "population"]].astype({"year": "int64"})
     apop = areas.area_population(pop, places.members)
@@ -90,6 +93,10 @@ def derive(
     area_dens = ibis.memtable(area_d[["area_code", "year", *DENSITY_COLUMNS]])
     lad_tr = backend.execute(trends(lad_dens, "lad_code", last, settings))
     a_trend = backend.execute(trends(area_dens, "area_code", last, settings))
+    area_trends = {
+        rec["area_code"]: {m: _float_cell(rec[f"trend_{m}"]) for m in MEASURES}
+        for rec in a_trend.to_dict("records")
+    }
     latest = lad_d[lad_d["year"] == last].merge(lad_tr, on="lad_code")
     long = pd.concat(
         [
@@ -136,8 +143,8 @@ def derive(
     lad_year = _year_table(lad, lad_d, "lad_code", "lad_name", lad_names, LAD_YEAR)
     area_year = _year_table(area, area_d, "area_code", "area_name", area_names, AREA_YEAR)
     lad_compare = _compare_table(comp, lad, last, lad_names)
-    area_summary = _summary_table(rate, a_trend, area_names, rated)
-    return Tables(lad_year, lad_compare, area_year, area_summary)
+    area_summary = _summary_table(rate, area_trends, area_names, rated)
+    return Tables(lad_year, lad_compare, area_year, area_summary), area_trends
 
 
 def exact_values(
@@ -247,9 +254,8 @@ def _int_cell(value: Any) -> int | None:
 
 
 def _summary_table(
-    rate: pd.DataFrame, a_trend: pd.DataFrame, names: dict[str, str], rated: tuple[str, ...]
+    rate: pd.DataFrame, area_trends: AreaTrends, names: dict[str, str], rated: tuple[str, ...]
 ) -> pd.DataFrame:
-    trend_any = dict(zip(a_trend["area_code"], a_trend["trend_any"], strict=True))
     rows = []
     for rec in rate.sort_values("area_code").to_dict("records"):
         row = {"area_code": rec["area_code"], "area_name": names[rec["area_code"]]}
@@ -261,7 +267,7 @@ def _summary_table(
             row[col] = _float_cell(rec[col])
         for col in ("density_rating", "trend_rating"):
             row[col] = None if pd.isna(rec[col]) else rec[col]
-        row["trend_any"] = _float_cell(trend_any.get(rec["area_code"]))
+        row["trend_any"] = area_trends.get(rec["area_code"], {}).get("any")
         row[MEASURES_COLUMN] = ";".join(rated)
         rows.append(row)
     return cell_frame(rows, (*AREA_SUMMARY, MEASURES_COLUMN))

@@ -25,9 +25,8 @@ from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.pages import render_area, render_front
-from scaleup.publish.site import AreaPlan, SitePlan, cell, headline_measure, plan_site, records
+from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
-from scaleup.tables import MEASURES
 from scaleup.workspace import Workspace
 
 STEPS = ("Computing the statistics", "Planning the pages and charts", "Storing", "Writing the site")
@@ -67,37 +66,22 @@ def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]
     return [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
 
 
-def area_trends(tables: Any, settings: Settings) -> dict[str, dict[str, float | None]]:
-    """Each area's density trend per measure (``area_summary`` has only ``trend_any``),
-    by the metrics' own trend rule on the published area densities."""
-    import ibis
-    import pandas as pd
+def take_area_trends(meta: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Each area's density trend per measure, as the pipeline computed them (meta.json's
+    ``area_trends``; area_summary has only ``trend_any``), taken out of the site plan's
+    ``meta``: they are stored once, with each area."""
+    from scaleup.pipeline import AREA_TRENDS, META_FILE
 
-    from scaleup import engine as engines
-    from scaleup.metrics.trend import trends
-
-    rows = [
-        {"area_code": r["area_code"], "year": int(r["year"]),
-         **{f"density_{m}": r[f"density_{m}"] if isinstance(r[f"density_{m}"], float | int)
-            and not isinstance(r[f"density_{m}"], bool) else None for m in MEASURES}}
-        for r in records(tables.area_year)
-    ]  # fmt: skip
-    if not rows:
-        return {}
-    schema = {
-        "area_code": "string",
-        "year": "int64",
-        **{f"density_{m}": "float64" for m in MEASURES},
-    }
-    frame = pd.DataFrame(rows, columns=list(schema))
-    backend = engines.connect_duckdb(settings.engine)
-    expr = trends(ibis.memtable(frame, schema=schema), "area_code", int(frame["year"].max()),
-                  settings.metrics)  # fmt: skip
-    found = backend.execute(expr)
-    return {
-        r["area_code"]: {m: cell(r[f"trend_{m}"]) for m in MEASURES}
-        for r in found.to_dict("records")
-    }
+    found = meta.pop(AREA_TRENDS, None)
+    if not isinstance(found, dict):
+        raise InputError(
+            Problem(
+                META_FILE,
+                f"has no {AREA_TRENDS!r} (each area's trend per measure): the tables were "
+                "written by an older version of scaleup; re-run scaleup compute",
+            )
+        )
+    return found
 
 
 def read_impact(ws: Workspace) -> dict[str, Any]:
@@ -161,9 +145,9 @@ def build_site(
     if tables is None:
         tables, members = compute_tables(ws, settings)
     plan = plan_site(tables, contents, members or [], title=ws.title, year=ws.year, impact=impact)
-    found = area_trends(tables, settings)
+    trends = take_area_trends(plan.meta)
     for area in plan.areas:
-        area.summary = {**area.summary, "trends": found.get(area.code, {})}
+        area.summary = {**area.summary, "trends": trends.get(area.code, {})}
     if strict and plan.problems:
         raise InputError(plan.problems)
     step(STEPS[1])
