@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -137,3 +138,22 @@ def test_turnovers_near_ten_to_the_ten(backend, tmp_path):
     panel += firm("Z", lad(2), [(1, 1), None, None, None, (1, 1)])
     t = run(backend, tmp_path, world_of(panel), rules)
     assert cell(t, lad(1), 2018, "turnover") == 1
+
+
+def test_flat_trend_is_zero_and_a_suppressed_one_not_available(backend, tmp_path):
+    # One employment scaleup in each end year 2016-2019 and a constant population: a flat
+    # density, whose least-squares slope is 0.0 (not -0.0); published, the count of 1 is
+    # suppressed, so no trend is available (None, never 0).
+    rules = Rules(window=1, trend="ols", trend_years=3)
+    world = world_of(firm("A", lad(1), [(10, 0), (20, 0), (40, 0), (80, 0), (160, 0)]))
+    world.population = {key: 100_000 for key in world.population}
+    raw = run(backend, tmp_path / "raw", world, rules)
+    trends = raw.meta["area_trends"][A1]
+    assert trends == {"employment": 0.0, "turnover": 0.0, "any": 0.0}
+    assert all(math.copysign(1, t) == 1 for t in trends.values())
+    flat = raw.lad_compare[raw.lad_compare.lad_code == lad(1)]
+    assert list(flat["trend"]) == [0.0, 0.0, 0.0]
+    assert all(math.copysign(1, t) == 1 for t in flat["trend"])
+    published = run(backend, tmp_path / "published", world, rules, raw=False)
+    assert published.meta["area_trends"][A1] == {"employment": None, "turnover": None, "any": None}
+    assert published.area_summary.iloc[0]["trend_any"] is None

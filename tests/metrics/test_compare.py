@@ -1,11 +1,13 @@
-"""The comparison with the UK median is decided in exact arithmetic."""
+"""The comparison with the UK median and the trend rule, in exact arithmetic."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction as F
 
 from scaleup.config import MetricsSettings
-from scaleup.metrics.compare import compare, density, trend
+from scaleup.metrics.compare import compare, density
+from scaleup.metrics.trend import trend, trend_window
 
 
 def test_a_lad_exactly_at_the_median_is_not_above():
@@ -53,3 +55,19 @@ def test_exact_density_and_trends():
     assert trend({**series, 2017: None}, 2016, 2019, endpoints) == 1
     assert trend({**series, 2017: None}, 2016, 2019, ols) is None
     assert trend({**series, 2016: None}, 2016, 2019, endpoints) is None
+
+
+def test_a_flat_trend_is_zero_not_negative_zero():
+    flat = {y: F(7, 3) for y in range(2016, 2020)}
+    for rule in ("endpoints", "ols"):
+        got = float(trend(flat, 2016, 2019, MetricsSettings(trend=rule)))
+        assert got == 0 and math.copysign(1, got) == 1
+
+
+def test_the_published_trend_is_the_nearest_double():
+    # Densities 1/3 and 1/3 + 1/10 per 100,000 over three years: 1/30 exactly. The double
+    # nearest to 1/30 is float(F(1, 30)); the float rule's ((1/3 + 0.1) - 1/3) / 3 is not.
+    series = {2016: F(1, 3), 2019: F(1, 3) + F(1, 10)}
+    got = trend(series, *trend_window(2019, MetricsSettings()), MetricsSettings())
+    assert got == F(1, 30) and float(got) == 1 / 30
+    assert ((1 / 3 + 0.1) - 1 / 3) / 3 != 1 / 30

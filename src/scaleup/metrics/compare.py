@@ -1,8 +1,8 @@
 """Comparison with the median of all LADs (methodology section 4), decided exactly.
 
-A density is ``count * 100000 / population`` and a trend is a difference (or a
-least-squares slope) of densities over whole years: all are ratios of integers. They are
-held here as ``Fraction``, so the median (the mean of the two middle values for an even
+A density is ``count * 100000 / population`` and a trend (trend.py) is a difference (or
+a least-squares slope) of densities over whole years: all are ratios of integers. They
+are held as ``Fraction``, so the median (the mean of the two middle values for an even
 count) and the strictly-greater flags are exact. In floating point a LAD whose trend
 equals the median can come out 1e-17 above or below it and flip its flag and quadrant.
 The LAD table is small (a few hundred LADs a measure), so exact arithmetic costs nothing
@@ -16,32 +16,13 @@ import statistics
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
-from scaleup.config import MetricsSettings
-
-PER = 100_000
-
-Exact = Fraction | None
+from scaleup.metrics.density import PER
+from scaleup.metrics.trend import Exact
 
 
 def density(count: int | None, population: int) -> Exact:
     """Scaleups per 100,000 residents, exactly; None when the count is not a number."""
     return None if count is None else Fraction(count * PER, population)
-
-
-def trend(series: Mapping[int, Exact], first: int, last: int, settings: MetricsSettings) -> Exact:
-    """The trend rule of trend.py, exactly: endpoints or the least-squares slope."""
-    if settings.trend == "endpoints":
-        a, b = series.get(first), series.get(last)
-        return None if a is None or b is None else (b - a) / (last - first)
-    years = range(first, last + 1)
-    values = [series.get(y) for y in years]
-    if any(v is None for v in values):
-        return None
-    mean_x = Fraction(sum(years), len(years))
-    mean_y = sum(values, Fraction(0)) / len(values)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(years, values, strict=True))
-    sxx = sum((x - mean_x) ** 2 for x in years)
-    return sxy / sxx
 
 
 def median(values: Iterable[Exact]) -> Exact:

@@ -1,5 +1,6 @@
-"""The four tables of a review from (controlled) counts: densities, trends, comparisons
-and ratings run on the engine, then each cell written as the contract says.
+"""The four tables of a review from (controlled) counts: densities and ratings run on the
+engine, trends and comparisons are exact (trend.py, compare.py), then each cell is written
+as the contract says.
 
 Cells are Python values: ``int``/``float``, ``True``/``False``, ``"[c]"`` (suppressed)
 or ``None`` (not available). No file I/O here.
@@ -18,10 +19,10 @@ import pandas as pd
 from scaleup.config import MetricsSettings
 from scaleup.metrics import areas
 from scaleup.metrics.cells import flag
-from scaleup.metrics.compare import compare, density, trend
+from scaleup.metrics.compare import compare, density
 from scaleup.metrics.density import densities
 from scaleup.metrics.ratings import ratings
-from scaleup.metrics.trend import trend_window, trends
+from scaleup.metrics.trend import trend, trend_window
 from scaleup.tables import (
     AREA_SUMMARY,
     AREA_YEAR,
@@ -33,7 +34,6 @@ from scaleup.tables import (
     SUPPRESSED,
 )
 
-DENSITY_COLUMNS = tuple(f"density_{m}" for m in MEASURES)
 MEASURES_COLUMN = "measures"
 """Extra column of area_summary: the measures its shares and ratings rest on."""
 AreaTrends = dict[str, dict[str, float | None]]
@@ -89,32 +89,38 @@ def derive(
     # then a small expression (quick to compile, and the same on every engine).
     lad_d = backend.execute(densities(_values(lad, "lad_code"), pop_t, "lad_code"))
     area_d = backend.execute(densities(_values(area, "area_code"), apop_t, "area_code"))
-    lad_dens = ibis.memtable(lad_d[["lad_code", "year", *DENSITY_COLUMNS]])
-    area_dens = ibis.memtable(area_d[["area_code", "year", *DENSITY_COLUMNS]])
-    lad_tr = backend.execute(trends(lad_dens, "lad_code", last, settings))
-    a_trend = backend.execute(trends(area_dens, "area_code", last, settings))
-    area_trends = {
-        rec["area_code"]: {m: _float_cell(rec[f"trend_{m}"]) for m in MEASURES}
-        for rec in a_trend.to_dict("records")
-    }
-    latest = lad_d[lad_d["year"] == last].merge(lad_tr, on="lad_code")
+    # Trends, medians, flags and quadrants are exact (trend.py, compare.py), from the
+    # count cells; the densities shown are the engine's.
+    first, last = trend_window(last, settings)
+    lad_series = exact_densities(lad, pop, "lad_code")
+    lad_trends = {k: trend(s, first, last, settings) for k, s in lad_series.items()}
+    area_series = exact_densities(area, apop, "area_code")
+    area_trends: AreaTrends = defaultdict(dict)
+    for (code, m), s in area_series.items():
+        area_trends[code][m] = _exact_float(trend(s, first, last, settings))
+    latest = lad_d[lad_d["year"] == last]
+    codes = list(latest["lad_code"])
+    decided = compare(
+        {
+            (c, m): (lad_series[(c, m)].get(last), lad_trends[(c, m)])
+            for c in codes
+            for m in MEASURES
+        }
+    )
     long = pd.concat(
         [
             pd.DataFrame(
                 {
-                    "lad_code": latest["lad_code"],
+                    "lad_code": codes,
                     "measure": m,
-                    "density": latest[f"density_{m}"].astype("float64"),
-                    "trend": latest[f"trend_{m}"].astype("float64"),
+                    "density": latest[f"density_{m}"].astype("float64").to_list(),
+                    "trend": [_exact_float(lad_trends[(c, m)]) for c in codes],
                 }
             )
             for m in MEASURES
         ],
         ignore_index=True,
     )
-    # Medians, flags and quadrants are decided exactly (compare.py); the densities and
-    # trends shown beside them are the engine's.
-    decided = compare(exact_values(lad, pop, list(latest["lad_code"]), last, settings))
     keys = list(zip(long.lad_code, long.measure, strict=True))
     for col in ("density_median", "trend_median"):
         long[col] = [_exact_float(decided[k][col]) for k in keys]
@@ -144,43 +150,32 @@ def derive(
     area_year = _year_table(area, area_d, "area_code", "area_name", area_names, AREA_YEAR)
     lad_compare = _compare_table(comp, lad, last, lad_names)
     area_summary = _summary_table(rate, area_trends, area_names, rated)
-    return Tables(lad_year, lad_compare, area_year, area_summary), area_trends
+    return Tables(lad_year, lad_compare, area_year, area_summary), dict(area_trends)
 
 
-def exact_values(
-    lad: pd.DataFrame,
-    population: pd.DataFrame,
-    lad_codes: list[str],
-    last: int,
-    settings: MetricsSettings,
-) -> dict[tuple[str, str], tuple[Fraction | None, Fraction | None]]:
-    """Exact (density at ``last``, trend) per (LAD, measure) from the count cells.
+def exact_densities(
+    cells: pd.DataFrame, population: pd.DataFrame, key: str
+) -> dict[tuple[str, str], dict[int, Fraction | None]]:
+    """Exact density by year per (``key`` code, measure), from count cells and populations.
 
     A suppressed or not-available count (a null value) has no density, as on the engine.
     """
     pops = {
         (code, int(year)): int(p)
-        for code, year, p in population[["lad_code", "year", "population"]].itertuples(index=False)
+        for code, year, p in population[[key, "year", "population"]].itertuples(index=False)
     }
     series: dict[tuple[str, str], dict[int, Fraction | None]] = defaultdict(dict)
-    for rec in lad[["lad_code", "year", *MEASURES]].to_dict("records"):
+    for rec in cells[[key, "year", *MEASURES]].to_dict("records"):
         year = int(rec["year"])
-        pop = pops.get((rec["lad_code"], year))
+        pop = pops.get((rec[key], year))
         for m in MEASURES:
-            count = None if pd.isna(rec[m]) or pop is None else int(rec[m])
-            series[(rec["lad_code"], m)][year] = density(count, pop) if pop else None
-    first, last = trend_window(last, settings)
-    return {
-        (code, m): (
-            series[(code, m)].get(last),
-            trend(series[(code, m)], first, last, settings),
-        )
-        for code in lad_codes
-        for m in MEASURES
-    }
+            count = None if pd.isna(rec[m]) else int(rec[m])
+            series[(rec[key], m)][year] = density(count, pop) if pop else None
+    return dict(series)
 
 
 def _exact_float(value: Fraction | None) -> float | None:
+    """The double nearest to an exact value (never -0.0: a Fraction has no sign of zero)."""
     return None if value is None else float(value)
 
 
