@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from baselines import counts_duckdb  # bench/ is on the path when a bench script runs
 
 from scaleup.config import load_settings
 from scaleup.pipeline import InputFiles, compute_review, write_tables
@@ -70,20 +70,6 @@ def generate(rows: int, folder: Path, seed: int = 20211) -> dict[str, Path]:
     return paths
 
 
-BASELINE = """
-WITH p AS (SELECT * FROM read_{fmt}('{path}')),
-pairs AS (
-  SELECT e.lad_code, e.year,
-         e.employees * 125 > s.employees * 216 AS emp_up,
-         s.turnover > 0 AND e.turnover * 125 > s.turnover * 216 AS turn_up
-  FROM p s JOIN p e ON s.enterprise_id = e.enterprise_id AND s.year + 3 = e.year
-  WHERE s.employees >= 10)
-SELECT lad_code, year, sum(emp_up::INT) AS employment, sum(turn_up::INT) AS turnover,
-       sum((emp_up AND turn_up)::INT) AS both, sum((emp_up OR turn_up)::INT) AS "any"
-FROM pairs GROUP BY lad_code, year
-"""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -113,9 +99,7 @@ def main() -> None:
             write_tables(tables, folder / f"out-{fmt}")
             ours = time.perf_counter() - start
             start = time.perf_counter()
-            con = duckdb.connect()
-            reader = "parquet" if fmt == "parquet" else "csv_auto"
-            base = con.execute(BASELINE.format(fmt=reader, path=path)).df()
+            base = counts_duckdb(str(path), "parquet" if fmt == "parquet" else "csv_auto")
             baseline = time.perf_counter() - start
             ours_total = tables.lad_year["any"].sum()
             assert int(base["any"].sum()) == int(ours_total), "the two disagree"

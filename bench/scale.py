@@ -32,60 +32,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from compute import BASELINE  # bench/ is on the path when a bench script runs
+from baselines import BASELINES, totals  # bench/ is on the path when a bench script runs
 
 SEED = 2021
 # Enterprises per size: about 3.5 rows each over the 8 default years (2012-2019).
 UK_SIZES = (285_000, 1_420_000, 6_000_000)
 SMALL_SIZES = (28_500, 142_000, 600_000)
 GIB = 1024**3
+BASELINES_SCRIPT = Path(__file__).resolve().with_name("baselines.py")
 GOALS = {"vs_duckdb": 2.5, "vs_pandas": 2.5, "memory_gib": 4.0}
-
-# The hand-written single query is the one of bench/compute.py, on the Parquet file.
-DUCKDB_QUERY = BASELINE.replace("{fmt}", "parquet")
-
-
-def counts_duckdb(panel: str) -> dict[str, int]:
-    import duckdb
-
-    frame = duckdb.connect().execute(DUCKDB_QUERY.format(path=panel)).df()
-    return _totals(frame)
-
-
-def counts_pandas(panel: str) -> dict[str, int]:
-    import pandas as pd
-
-    cols = ["enterprise_id", "year", "lad_code", "employees", "turnover"]
-    p = pd.read_parquet(panel, columns=cols)
-    start = p.loc[p["employees"] >= 10, ["enterprise_id", "year", "employees", "turnover"]]
-    start = start.assign(year=start["year"] + 3)
-    pairs = start.merge(p, on=["enterprise_id", "year"], suffixes=("_0", ""))
-    emp = pairs["employees"] * 125 > pairs["employees_0"] * 216
-    turn = (pairs["turnover_0"] > 0) & (pairs["turnover"] * 125 > pairs["turnover_0"] * 216)
-    flags = pd.DataFrame(
-        {
-            "lad_code": pairs["lad_code"],
-            "year": pairs["year"],
-            "employment": emp,
-            "turnover": turn,
-            "both": emp & turn,
-            "any": emp | turn,
-        }
-    )
-    frame = flags.groupby(["lad_code", "year"], as_index=False).sum()
-    return _totals(frame)
-
-
-def _totals(frame) -> dict[str, int]:
-    cols = ("employment", "turnover", "both", "any")
-    return {c: int(frame[c].sum()) for c in cols} | {"cells": int((frame["any"] > 0).sum())}
 
 
 def counts_compute(out: Path) -> dict[str, int]:
     import pandas as pd
 
     frame = pd.read_csv(out / "lad_year.csv")
-    return _totals(frame)
+    return totals(frame)
 
 
 @dataclass
@@ -156,8 +118,9 @@ def measure(enterprises: int, folder: Path) -> Measurement:
     )
     got = counts_compute(out)
     others = {}
-    for name in ("duckdb", "pandas"):
-        run = timed([sys.executable, __file__, "--run", name, str(panel)], folder)
+    for name in BASELINES:
+        # Each baseline in a process importing only what it needs (bench/baselines.py).
+        run = timed([sys.executable, str(BASELINES_SCRIPT), name, str(panel)], folder)
         theirs = json.loads(run.stdout.strip().splitlines()[-1])
         if theirs != got:
             sys.exit(f"{name} and compute disagree: {theirs} vs {got}")
@@ -212,13 +175,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="0.1M, 0.5M and 2M rows")
     parser.add_argument("--data", type=Path, help="keep and reuse generated panels here")
-    parser.add_argument("--run", nargs=2, metavar=("IMPL", "PANEL"), help=argparse.SUPPRESS)
     opts = parser.parse_args()
-    if opts.run:
-        impl, panel = opts.run
-        fn = {"duckdb": counts_duckdb, "pandas": counts_pandas}[impl]
-        print(json.dumps(fn(panel)))
-        return
     sizes = SMALL_SIZES if opts.small else UK_SIZES
     with tempfile.TemporaryDirectory(prefix="scaleup-bench-") as tmp:
         root = opts.data or Path(tmp)
