@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -251,9 +252,11 @@ def test_geography_names_and_lads_in_no_area(con, tmp_path):
     assert "W06000001" in geo.lad_codes
 
 
+@pytest.mark.parametrize("ids_as", ["integers", "text"])
 @pytest.mark.parametrize("order", ["sorted", "last", "shuffled"])
-def test_parquet_duplicates_found_in_key_order_or_not(con, tmp_path, order):
-    """Integer keys are checked by sorting (or, in key order, without): same findings."""
+def test_parquet_duplicates_found_in_key_order_or_not(con, tmp_path, order, ids_as):
+    """Integer keys are packed, text keys hashed, then sorted (or, in key order, not):
+    the same findings."""
     import pyarrow.parquet as pq
 
     n = 300_000
@@ -267,7 +270,9 @@ def test_parquet_duplicates_found_in_key_order_or_not(con, tmp_path, order):
         index = np.random.default_rng(1).permutation(n)
     table = pa.table(
         {
-            "enterprise_id": pa.array(ids[index]),
+            "enterprise_id": pa.array(
+                ids[index] if ids_as == "integers" else ids[index].astype(str)
+            ),
             "year": pa.array(years[index]),
             "lad_code": pa.array(np.full(n, "E07000001")),
             "employees": pa.array(np.ones(n, dtype=np.int64)),
@@ -282,3 +287,36 @@ def test_parquet_duplicates_found_in_key_order_or_not(con, tmp_path, order):
     assert problems(findings) == [
         f"error: panel.parquet: row {rows[0]}, {rows[1]}: duplicate row for enterprise '7' in 2018"
     ]
+
+
+@pytest.mark.parametrize("hashing", ["constant", "by_year"])
+def test_colliding_hashes_still_count_repeats_exactly(con, tmp_path, monkeypatch, hashing):
+    """Text keys are hashed; where hashes collide, the rows are counted by their keys."""
+    from scaleup.ingest import duplicates
+
+    def weak(first, second):  # every row alike, or one hash a year
+        if hashing == "constant":
+            return ibis.literal(5, type="uint64")
+        return second.cast("uint64")
+
+    rows = [[f"E{i}", y, "E07000001", 1, 1] for i in range(40) for y in (2018, 2019)]
+    rows += [["E3", 2019, "E07000001", 2, 2], ["E9", 2018, "E07000001", 2, 2]]
+    rows += [["E9", 2018, "E07000001", 3, 3]]
+    header = ["enterprise_id", "year", "lad_code", "employees", "turnover"]
+    path = write_csv(tmp_path / "panel.csv", header, rows)
+    found = {}
+    for name, fake in (("real", None), ("weak", weak)):
+        if fake is not None:
+            monkeypatch.setattr(duplicates, "_hash", fake)
+        findings = Findings()
+        read_panel(path, con, findings)
+        found[name] = problems(findings)
+    want = [
+        "error: panel.csv:9, 82: duplicate row for enterprise 'E3' in 2019",
+        "error: panel.csv:20, 83, 84: duplicate row for enterprise 'E9' in 2018",
+    ]
+    assert found == {"real": want, "weak": want}
+    clean = write_csv(tmp_path / "clean.csv", header, rows[:80])
+    findings = Findings()
+    read_panel(clean, con, findings)
+    assert findings.problems == []  # every hash alike, and no key twice

@@ -1,20 +1,29 @@
 """Rows of an input file that repeat its key (an enterprise in a year, a LAD in a year).
 
 Counting repeated keys among millions of distinct ones is the costliest check: a grouped
-count with one group per row. When every key column is an integer (a Parquet panel's
-enterprise id and year) the keys are packed into one 64-bit number per row (their least
-and greatest values are known from the checking scan) and sorted with numpy, a fraction
-of that cost (less when the file is in key order); otherwise the engine counts the
-groups. Either way, only when there are repeats does one more query list the first.
+count with one group per row. Instead each row's key becomes one 64-bit number, fetched
+and sorted with numpy (no sort at all when the file is in key order), and neighbours
+compared:
+
+- integer keys (a Parquet panel's enterprise id and year) are packed exactly, from their
+  least and greatest values, known from the checking scan;
+- any other key (text enterprise references) is hashed. Distinct hashes prove distinct
+  keys, so a file without repeats is settled there; when some hashes repeat, only the rows
+  holding them (every repeated key, and the rare collision of two different keys) are
+  grouped and counted exactly.
+
+Only when there are repeats does one more query list the first.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 
@@ -22,6 +31,12 @@ from scaleup.ingest.reading import EXAMPLES, ROW, Findings, RawTable
 
 INT64_MAX = 2**63 - 1
 FEW_RUNS = 32
+HASHED = "_h"
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _hash(first, second) -> dt.uint64:  # type: ignore[no-untyped-def]
+    """The engine's 64-bit hash of two values together."""
 
 
 def duplicates(
@@ -40,8 +55,7 @@ def duplicates(
     if all(table[k].type().is_integer() for k in keys):
         total = _repeated_integer_keys(backend, valid, keys, ranges)
     if total is None:
-        counted = valid.group_by(list(keys)).aggregate(n=valid[ROW].count())
-        total = int(backend.execute(counted.filter(counted.n > 1).count()))
+        total = _repeated_hashed_keys(backend, valid, keys)
     if not total:
         return
     groups = valid.group_by(list(keys)).aggregate(
@@ -71,15 +85,38 @@ def _repeated_integer_keys(
     packed = ibis.literal(0, type="int64")
     for key, (low, _), span in zip(keys, bounds, spans, strict=True):
         packed = packed * span + (valid[key].cast("int64") - ibis.literal(low, type="int64"))
-    values = backend.to_pyarrow(valid.select(_k=packed)).column("_k").to_numpy()
+    return len(_repeated(_fetch(backend, valid.select(_k=packed))))
+
+
+def _repeated_hashed_keys(backend: Any, valid: ir.Table, keys: tuple[str, ...]) -> int:
+    """How many distinct keys occur more than once, for keys of any type."""
+    cols = [valid[k] for k in keys]
+    if len(cols) == 1:
+        cols.append(ibis.literal(0, type="int8"))
+    hashed = valid.mutate(**{HASHED: functools.reduce(_hash, cols)})
+    repeats = _repeated(_fetch(backend, hashed.select(HASHED)))
+    if not len(repeats):
+        return 0  # distinct hashes: distinct keys
+    suspects = ibis.memtable({HASHED: repeats}, schema={HASHED: "uint64"})
+    rows = hashed.semi_join(suspects, HASHED)
+    counted = rows.group_by(list(keys)).aggregate(n=rows[ROW].count())
+    return int(backend.execute(counted.filter(counted.n > 1).count()))
+
+
+def _fetch(backend: Any, one_column: ir.Table) -> np.ndarray:
+    return backend.to_pyarrow(one_column).column(0).to_numpy()
+
+
+def _repeated(values: np.ndarray) -> np.ndarray:
+    """The distinct values that occur more than once in ``values``."""
     if len(values) < 2:
-        return 0
+        return values[:0]
     runs = 1 + int(np.count_nonzero(values[1:] <= values[:-1]))
     if runs == 1:
-        return 0  # strictly increasing: no key twice, nothing to sort
+        return values[:0]  # strictly increasing: no value twice, nothing to sort
     # A file in key order comes back in a few increasing runs (one per reading thread),
     # which a merge sort (numpy's "stable") joins in little more than linear time.
     values = np.sort(values, kind="stable" if runs <= FEW_RUNS else "quicksort")
     same = values[1:] == values[:-1]
-    # A repeated key is a run of equal neighbours: count the runs' starts.
-    return int(same[0]) + int(np.count_nonzero(same[1:] & ~same[:-1]))
+    # A repeated value is a run of equal neighbours: take each run's start.
+    return values[1:][same & ~np.concatenate(([False], same[:-1]))]
