@@ -65,18 +65,22 @@ class Rules:
     """The same typed values, simpler, for a file where none of ``checks`` fails."""
 
 
-def column_rules(col: Column, v: ir.Value) -> Rules:
+def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = None) -> Rules:
     """The typed value of ``v`` (ints as int64, text stripped) and the checks on it.
 
     A ``count`` column also gets ``<name>_c`` (true where the value is ``[c]``); a
-    value that fails a check is null in the typed table.
+    value that fails a check is null in the typed table. ``stripped``: the text without
+    surrounding white space, where the caller has it as a column of its own.
     """
     out: dict[str, ir.Value] = {}
     checks: list[Check] = []
     clean = None
     is_int_type = v.type().is_integer()
     is_bool_type = v.type().is_boolean()
-    text = None if (is_int_type or is_bool_type) else _stripped(v).nullif("")
+    if is_int_type or is_bool_type:
+        text = None
+    else:
+        text = (stripped if stripped is not None else _stripped(v)).nullif("")
     missing = v.isnull() if text is None else text.isnull()
     shown = v if text is None else text
     if not col.nullable:
@@ -319,10 +323,24 @@ def _checked(
     backend: Any, raw: RawTable, columns: tuple[Column, ...], findings: Findings
 ) -> tuple[ir.Table, list[Plan], Tally]:
     source = _source(backend, raw, findings)
+    # The stripped text of each column checked row by row is a column of its own, so that
+    # the engine strips (and looks for white space) once a row, not once a check.
+    present = [col for col in columns if raw.has(col.name)]
+    strip = {
+        col.name: f"_s_{col.name}"
+        for col in present
+        if col.kind not in PATTERNS and source[col.name].type().is_string()
+    }
+    source = source.mutate(**{name: _stripped(source[col]) for col, name in strip.items()})
     plans = [
-        Plan(col, source[col.name], column_rules(col, source[col.name]))
-        for col in columns
-        if raw.has(col.name)
+        Plan(
+            col,
+            source[col.name],
+            column_rules(
+                col, source[col.name], source[strip[col.name]] if col.name in strip else None
+            ),
+        )
+        for col in present
     ]
     return source, plans, _tally(backend, source, plans, in_place=raw.table is None)
 
