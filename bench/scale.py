@@ -16,6 +16,7 @@ pandas, under 4 GiB; and the cost per million rows at each size (linear scaling)
     .venv/bin/python bench/scale.py            # 1M, 5M and 21M rows (6 million enterprises)
     .venv/bin/python bench/scale.py --small    # 0.1M, 0.5M, 2M rows: a quick check
     .venv/bin/python bench/scale.py --data DIR # keep (and reuse) the generated panels in DIR
+    .venv/bin/python bench/scale.py --ids text # enterprise ids as text ('0000000042')
 """
 
 from __future__ import annotations
@@ -85,17 +86,39 @@ def timed(cmd: list[str], cwd: Path) -> Run:
         return Run(seconds, usage.ru_maxrss * 1024, out.read().decode())
 
 
-def synth(enterprises: int, folder: Path) -> tuple[Path, int]:
+def synth(enterprises: int, folder: Path, ids: str) -> tuple[Path, int]:
     panel = folder / "panel.parquet"
     if not panel.exists():
         scaleup = str(Path(sys.executable).with_name("scaleup"))
         cmd = [scaleup, "synth", "--enterprises", str(enterprises), "--seed", str(SEED)]
         subprocess.run([*cmd, "--out", str(folder), "--quiet"], check=True)
+    if ids == "text":
+        panel = text_ids(panel, folder / "panel-text-ids.parquet")
     return panel, pq.ParquetFile(panel).metadata.num_rows
 
 
-def measure(enterprises: int, folder: Path) -> Measurement:
-    panel, rows = synth(enterprises, folder)
+def text_ids(panel: Path, out: Path) -> Path:
+    """The same panel with enterprise references as 10-character text ('0000000042'), as
+    an IDBR extract may give them; row group by row group."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if out.exists():
+        return out
+    source = pq.ParquetFile(panel)
+    schema = source.schema_arrow.set(0, pa.field("enterprise_id", pa.string()))
+    staged = out.with_suffix(".partial")
+    with pq.ParquetWriter(staged, schema) as writer:
+        for i in range(source.num_row_groups):
+            group = source.read_row_group(i)
+            refs = pc.utf8_lpad(pc.cast(group.column("enterprise_id"), pa.string()), 10, "0")
+            writer.write_table(group.set_column(0, schema.field(0), refs))
+    staged.rename(out)
+    return out
+
+
+def measure(enterprises: int, folder: Path, ids: str) -> Measurement:
+    panel, rows = synth(enterprises, folder, ids)
     scaleup = str(Path(sys.executable).with_name("scaleup"))
     out = folder / "tables"
     shutil.rmtree(out, ignore_errors=True)
@@ -175,6 +198,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="0.1M, 0.5M and 2M rows")
     parser.add_argument("--data", type=Path, help="keep and reuse generated panels here")
+    parser.add_argument(
+        "--ids",
+        choices=["integer", "text"],
+        default="integer",
+        help="enterprise ids as synth writes them, or as 10-character text",
+    )
     opts = parser.parse_args()
     sizes = SMALL_SIZES if opts.small else UK_SIZES
     with tempfile.TemporaryDirectory(prefix="scaleup-bench-") as tmp:
@@ -183,7 +212,7 @@ def main() -> None:
         for enterprises in sizes:
             folder = root / f"synth-{enterprises}"
             folder.mkdir(parents=True, exist_ok=True)
-            r = measure(enterprises, folder)
+            r = measure(enterprises, folder, opts.ids)
             print(
                 f"{enterprises:>9,} enterprises, {r.rows:>11,} rows: compute "
                 f"{r.compute.seconds:.1f} s, DuckDB {r.duckdb.seconds:.1f} s, "
