@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from scaleup.cli.console import reports_errors, say
-from scaleup.impact import MIN_BASE, KpiRow, compute_kpis, write_impact
-from scaleup.impact.output import cell
+
+if TYPE_CHECKING:
+    from scaleup.impact import KpiRow
 
 HELP = """Compute programme-impact KPIs from cohort files (methodology section 6).
 
@@ -37,6 +39,8 @@ def impact(
     out: Path = typer.Option(..., "--out", help="Folder for kpis.csv and sectors.csv."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
 ) -> None:
+    from scaleup.impact import compute_kpis, write_impact  # here: the CLI starts fast
+
     result = compute_kpis(participants, followups, survey, sectors, min_hours=min_hours)
     written = write_impact(result, out)
     for programme in result.programmes:
@@ -53,6 +57,9 @@ def impact(
 
 def _shown(row: KpiRow) -> str:
     """A KPI for the terminal: shares as percentages with their base and interval."""
+    from scaleup.impact import MIN_BASE
+    from scaleup.impact.output import cell
+
     if row.denominator is None:
         return cell(row.value)
     base = f"{row.numerator} of {row.denominator}"

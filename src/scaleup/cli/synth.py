@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 
 from scaleup.cli.console import reports_errors, say, steps
-from scaleup.synth import SynthSpec, generate
-from scaleup.synth.panel import CHUNK
 
 HELP = (
     "Write a synthetic firm panel (panel.parquet), population.csv and geography.csv.\n\n"
@@ -35,6 +33,9 @@ def synth(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success."),
 ) -> None:
     """Write a synthetic firm panel (panel.parquet), population.csv and geography.csv."""
+    from scaleup.synth import SynthSpec, generate  # here: the CLI starts fast
+    from scaleup.synth.panel import CHUNK
+
     spec = SynthSpec(enterprises, seed, start_year, years, lads)
     with steps(-(-enterprises // CHUNK) if enterprises > 0 else 1, quiet) as progress:
         result = generate(
