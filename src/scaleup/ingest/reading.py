@@ -5,7 +5,10 @@ drives reading, the checks of every value (:mod:`scaleup.ingest.checking`) and t
 messages. A CSV file is read once into Arrow (whole-number columns parsed by Arrow when
 they are clean, otherwise every value as text), with an explicit ``_row`` column: the
 CSV line (header = line 1). A Parquet file's schema is checked here; its values are left
-where they lie, for DuckDB to scan with the row (first data row = 1)."""
+where they lie, for DuckDB to scan with the row (first data row = 1).
+
+A reader that types its values itself (the cohort's, :mod:`scaleup.ingest.cohort`) takes
+the text cells of :func:`read_raw` (a Parquet file through :func:`read_parquet_arrow`)."""
 
 from __future__ import annotations
 
@@ -42,7 +45,9 @@ PATTERNS = {
     "sic": (SIC_PATTERN, "a 5-digit SIC 2007 code"),
 }
 
-Kind = Literal["text", "id", "gss", "area", "sic", "int", "count", "flag"]
+Kind = Literal["text", "id", "gss", "area", "sic", "int", "count", "flag", "date", "number"]
+CSV_SUFFIXES = (".csv",)
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,9 @@ class Column:
     ``area`` (an area code: geo.AREA_CODE);
     ``sic`` (a 5-digit SIC 2007 code); ``int`` (a whole number in ``minimum`` ..
     ``maximum``); ``count`` (an int, or ``[c]`` when the file is supplier-controlled);
-    ``flag`` (true/false).
+    ``flag`` (true/false). For a reader that types values itself (:mod:`checking` does
+    not know these two): ``date`` (a date, or text) and ``number`` (any number, or text).
+    A Parquet column of type null (every value missing) is accepted where ``nullable``.
     """
 
     name: str
@@ -119,15 +126,39 @@ class RawTable:
 
 
 def is_parquet_name(path: Path) -> bool:
-    return path.suffix.lower() in (".parquet", ".pq")
+    return path.suffix.lower() in PARQUET_SUFFIXES
 
 
-def read_raw(path: Path, columns: tuple[Column, ...], findings: Findings) -> RawTable | None:
-    """Read ``path``; on a file-level problem record it and return None."""
+def read_raw(
+    path: Path,
+    columns: tuple[Column, ...],
+    findings: Findings,
+    *,
+    known_suffix: bool = False,
+    no_rows_ok: bool = False,
+) -> RawTable | None:
+    """Read ``path``; on a file-level problem record it and return None.
+
+    ``known_suffix``: refuse a name ending in neither .csv nor .parquet/.pq (otherwise any
+    name but a Parquet one is read as CSV). ``no_rows_ok``: a header without data rows
+    is read as a table of no rows, not refused.
+    """
     path = Path(path)
     label = path.name
+    if path.is_dir():
+        findings.add(Problem(file=label, message=f"is a folder, not a file: {path}"))
+        return None
     if not path.is_file():
         findings.add(Problem(file=label, message=f"no such file: {path}"))
+        return None
+    suffix = path.suffix.lower()
+    if known_suffix and suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
+        findings.add(
+            Problem(
+                file=label,
+                message=f"expected a .csv or .parquet file, got {suffix or 'no'} suffix",
+            )
+        )
         return None
     with open(path, "rb") as fh:
         head = fh.read(4)
@@ -144,7 +175,7 @@ def read_raw(path: Path, columns: tuple[Column, ...], findings: Findings) -> Raw
         )
         return None
     reader = _read_parquet if parquet else _read_csv
-    return reader(path, label, columns, findings)
+    return reader(path, label, columns, findings, no_rows_ok)
 
 
 def _header_problems(
@@ -173,7 +204,7 @@ def _header_problems(
 
 
 def _read_csv(
-    path: Path, label: str, columns: tuple[Column, ...], findings: Findings
+    path: Path, label: str, columns: tuple[Column, ...], findings: Findings, no_rows_ok: bool
 ) -> RawTable | None:
     with open(path, "rb") as fh:
         first = fh.readline()
@@ -195,16 +226,32 @@ def _read_csv(
     ]
     wanted = [c.name for c in columns if c.name in read_names]
     ints = {c.name for c in columns if c.kind == "int"}
+    if path.stat().st_size == len(first):  # the header alone (Arrow cannot skip it)
+        if not no_rows_ok:
+            findings.add(Problem(file=label, message="no data rows (only a header)"))
+            return None
+        empty = {n: pa.array([], pa.string()) for n in wanted}
+        return RawTable(
+            label, False, tuple(wanted), pa.table({**empty, ROW: pa.array([], pa.int64())})
+        )
+    uneven: list[pacsv.InvalidRow] = []
 
-    def read(fast: bool) -> pa.Table:
+    def skip(row: pacsv.InvalidRow) -> str:
+        uneven.append(row)
+        return "skip"
+
+    def read(fast: bool, threads: bool = True) -> pa.Table:
         # Fast: whole-number columns parsed by Arrow. Any value Arrow refuses (a
         # word, a decimal, a space) sends the file to the careful path, where every
         # value is read as text and each problem gets its own message.
+        uneven.clear()
         types = {n: pa.int64() if fast and n in ints else pa.string() for n in read_names}
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=read_names),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+            read_options=pacsv.ReadOptions(
+                use_threads=threads, skip_rows=1, column_names=read_names
+            ),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=skip),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=wanted,
@@ -219,6 +266,8 @@ def _read_csv(
             table = read(fast=True)
         except pa.ArrowInvalid:
             table = read(fast=False)
+        if uneven:  # rows with too few or too many fields: numbered by one thread only
+            table = read(fast=False, threads=False)
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if "UTF8" in message:
@@ -227,25 +276,38 @@ def _read_csv(
             message = "not a valid CSV file: " + message.replace("CSV parse error: ", "")
         findings.add(Problem(file=label, message=message))
         return None
-    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
-    table = table.append_column(ROW, rows)
+    lines = np.arange(2, table.num_rows + len(uneven) + 2, dtype=np.int64)
+    if uneven:
+        skipped = [r.number for r in uneven if r.number is not None]
+        lines = lines[~np.isin(lines, skipped)][: table.num_rows]
+        examples = [
+            Problem(
+                file=label,
+                message=f"has {r.actual_columns} fields, the header has {r.expected_columns}",
+                lines=(r.number,) if r.number is not None else (),
+            )
+            for r in uneven[:EXAMPLES]
+        ]
+        findings.add_examples(examples, len(uneven))
+    table = table.append_column(ROW, pa.array(lines))
     # Blank lines (every value empty) are skipped, after numbering, so lines stay right.
     filled = [pc.is_valid(table.column(name)) for name in wanted]
     if filled and table.num_rows:
         table = table.filter(functools.reduce(pc.or_, filled))
-    if table.num_rows == 0:
-        findings.add(Problem(file=label, message="no data rows (only a header)"))
+    if table.num_rows == 0 and not no_rows_ok:
+        if not uneven:
+            findings.add(Problem(file=label, message="no data rows (only a header)"))
         return None
     return RawTable(label=label, parquet=False, present=tuple(wanted), table=table)
 
 
 def _read_parquet(
-    path: Path, label: str, columns: tuple[Column, ...], findings: Findings
+    path: Path, label: str, columns: tuple[Column, ...], findings: Findings, no_rows_ok: bool
 ) -> RawTable | None:
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError) as exc:
-        findings.add(Problem(file=label, message=f"not a readable Parquet file: {exc}"))
+        findings.add(_unreadable_parquet(label, exc))
         return None
     names = list(schema.names)
     if not _header_problems(label, names, columns, findings):
@@ -270,27 +332,34 @@ def _read_parquet(
     try:
         rows = pq.ParquetFile(path).metadata.num_rows
     except (pa.ArrowException, OSError) as exc:
-        findings.add(Problem(file=label, message=f"not a readable Parquet file: {exc}"))
+        findings.add(_unreadable_parquet(label, exc))
         return None
-    if rows == 0:
+    if rows == 0 and not no_rows_ok:
         findings.add(Problem(file=label, message="no data rows"))
         return None
-    return RawTable(
+    raw = RawTable(
         label=label,
         parquet=True,
         present=tuple(c.name for c in present),
         path=path,
         names={c.name: by_lower[c.name] for c in present},
     )
+    if any(pa.types.is_null(schema.field(by_lower[c.name]).type) for c in present):
+        # An engine would type such a column NULL; read here, it is text (all missing).
+        return read_parquet_arrow(raw, findings, no_rows_ok=no_rows_ok)
+    return raw
 
 
-def read_parquet_arrow(raw: RawTable, findings: Findings) -> RawTable | None:
-    """A Parquet file read into Arrow, for when the checking engine cannot scan it."""
+def read_parquet_arrow(
+    raw: RawTable, findings: Findings, *, no_rows_ok: bool = False
+) -> RawTable | None:
+    """A Parquet file read into Arrow: for when the checking engine cannot scan it, or
+    for a reader that takes the values as they are (``no_rows_ok`` as in read_raw)."""
     assert raw.path is not None
     try:
         table = pq.read_table(raw.path, columns=list(raw.names.values()))
     except (pa.ArrowException, OSError) as exc:
-        findings.add(Problem(file=raw.label, message=f"not a readable Parquet file: {exc}"))
+        findings.add(_unreadable_parquet(raw.label, exc))
         return None
     table = table.rename_columns(list(raw.names))
     for i, name in enumerate(raw.names):
@@ -299,7 +368,9 @@ def read_parquet_arrow(raw: RawTable, findings: Findings) -> RawTable | None:
             table = table.set_column(i, name, table.column(i).cast(pa.string()))
         elif pa.types.is_dictionary(typ):
             table = table.set_column(i, name, table.column(i).cast(typ.value_type))
-    if table.num_rows == 0:
+        elif pa.types.is_null(typ):
+            table = table.set_column(i, name, table.column(i).cast(pa.string()))
+    if table.num_rows == 0 and not no_rows_ok:
         findings.add(Problem(file=raw.label, message="no data rows"))
         return None
     rows = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
@@ -313,6 +384,12 @@ def read_parquet_arrow(raw: RawTable, findings: Findings) -> RawTable | None:
     )
 
 
+def _unreadable_parquet(label: str, exc: Exception) -> Problem:
+    """A Parquet file Arrow cannot read, with Arrow's reason on one line."""
+    reason = " ".join(str(exc).split())
+    return Problem(file=label, message=f"not a readable Parquet file: {reason}")
+
+
 def _is_text(typ: pa.DataType) -> bool:
     if pa.types.is_dictionary(typ):
         typ = typ.value_type
@@ -321,6 +398,8 @@ def _is_text(typ: pa.DataType) -> bool:
 
 def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     """None when ``typ`` suits the column, else a description of what was expected."""
+    if pa.types.is_null(typ) and col.nullable:
+        return None
     if col.kind in ("text", "gss", "area", "sic"):
         return None if _is_text(typ) else "text"
     if col.kind == "id":
@@ -332,6 +411,12 @@ def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
         return None if ok else "integer (or text holding [c])"
     if col.kind == "flag":
         return None if pa.types.is_boolean(typ) or _is_text(typ) else "boolean"
+    if col.kind == "date":
+        ok = pa.types.is_date(typ) or pa.types.is_timestamp(typ) or _is_text(typ)
+        return None if ok else "date (or text YYYY-MM-DD)"
+    if col.kind == "number":
+        ok = pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ)
+        return None if ok or _is_text(typ) else "number"
     raise AssertionError(col.kind)
 
 
