@@ -18,9 +18,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,6 +28,9 @@ import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
 from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN
+
+if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
+    import ibis.expr.types as ir
 
 ROW = "_row"
 EXAMPLES = 20
