@@ -80,7 +80,7 @@ def test_bad_input_exits_2_with_file_and_line_and_writes_nothing(cohort, tmp_pat
     result = run(paths, out)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"error: {paths['participants']}:3, 15: duplicate participant 'E1' in programme 'P'",
+        "error: participants.csv:3, 15: duplicate participant 'E1' in programme 'P'",
     ]
     assert "Traceback" not in result.output
     assert sorted(p.name for p in out.iterdir()) == ["kpis.csv"]
@@ -93,8 +93,7 @@ def test_the_cross_check_is_reported_once_participants_are_sound(cohort, tmp_pat
     result = run(paths, tmp_path / "out")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        f"error: {paths['followups']}:14: no participant 'GHOST' in programme 'P' in "
-        f"{paths['participants']}"
+        "error: followups.csv:14: no participant 'GHOST' in programme 'P' in participants.csv"
     ]
     assert not (tmp_path / "out").exists()
 
@@ -155,9 +154,9 @@ def test_the_installed_command_reports_a_missing_file_without_a_traceback(tmp_pa
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
-        "error: nope.csv: no such file (the participants file)",
-        "error: f.csv: no such file (the followups file)",
-        "error: s.parquet: no such file (the survey file)",
+        "error: nope.csv: no such file: nope.csv",
+        "error: f.csv: no such file: f.csv",
+        "error: s.parquet: no such file: s.parquet",
     ]
     assert not (tmp_path / "out").exists()
 

@@ -57,5 +57,5 @@ def test_a_bad_table_is_a_config_error(cohort, table, message):
 def test_bad_cohort_files_are_input_errors(cohort):
     root = workspace(cohort, f"[impact]\n{FILES}min_hours = 12\n")
     (root / "cohort" / "survey.csv").write_text("")
-    with pytest.raises(InputError, match="survey.csv: is empty"):
+    with pytest.raises(InputError, match="survey.csv: empty file"):
         impact_from_workspace(root)

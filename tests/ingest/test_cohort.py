@@ -174,18 +174,20 @@ def test_missing_columns_are_named(tmp_path):
     text = "enterprise_id,programme,joined\nE1,P,2020-01-01\n"
     found = problems(tmp_path, participants=text)
     assert found[0] == (
-        "error: participants.csv: missing column 'support_hours' "
-        "(columns found: enterprise_id, programme, joined)"
+        "error: participants.csv:1: missing required column 'support_hours' "
+        "(found: enterprise_id, programme, joined)"
     )
     assert len(found) == 3
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [
-        (b"", "is empty (expected a header row: enterprise_id, programme, wave, question, score"),
-        (b"\xff\xfeE\x00", "is not UTF-8 text"),
-        (b"PAR1\x00\x00", "is a Parquet file, but its name ends in .csv"),
+    [  # the shared reader's words, as for every input
+        (b"", "empty file (expected a header row and data)"),
+        (b"  \n\n", "empty file (expected a header row and data)"),
+        (b"\xff\xfeE\x00", "not a UTF-8 CSV file"),
+        (SURVEY.encode() + "E1,P,before,caf\xe9,3,5\n".encode("latin-1"), "not UTF-8 text"),
+        (b"PAR1\x00\x00", "is a Parquet file, but its name says CSV"),
     ],
 )
 def test_unreadable_files(tmp_path, content, message):
@@ -193,7 +195,7 @@ def test_unreadable_files(tmp_path, content, message):
     paths["survey"].write_bytes(content)
     with pytest.raises(InputError) as caught:
         read_cohort(**paths)
-    assert caught.value.render()[0].startswith(f"error: {paths['survey']}: {message}")
+    assert caught.value.render()[0].startswith(f"error: survey.csv: {message}")
 
 
 def test_missing_file_wrong_suffix_and_folder(tmp_path):
@@ -201,14 +203,18 @@ def test_missing_file_wrong_suffix_and_folder(tmp_path):
     paths["participants"] = tmp_path / "nope.csv"
     paths["followups"] = tmp_path / "followups.xlsx"
     paths["followups"].write_text("x")
-    paths["survey"] = tmp_path
+    paths["survey"] = tmp_path / "folder"
+    paths["survey"].mkdir()
+    paths["sectors"] = tmp_path / "sectors"
+    paths["sectors"].write_text(SECTORS)
     with pytest.raises(InputError) as caught:
         read_cohort(**paths)
     lines = [line.replace(f"{tmp_path}", "D") for line in caught.value.render()]
     assert lines == [
-        "error: D/nope.csv: no such file (the participants file)",
-        "error: D/followups.xlsx: expected a .csv or .parquet file, got .xlsx suffix",
-        "error: D: is a folder, not a survey file",
+        "error: nope.csv: no such file: D/nope.csv",
+        "error: followups.xlsx: expected a .csv or .parquet file, got .xlsx suffix",
+        "error: folder: is a folder, not a file: D/folder",
+        "error: sectors: expected a .csv or .parquet file, got no suffix",
     ]
 
 
@@ -217,12 +223,32 @@ def test_header_only_participants_or_sectors_are_errors_but_follow_ups_may_be_em
         tmp_path,
         participants=PARTICIPANTS.splitlines()[0] + "\n",
         followups=FOLLOWUPS.splitlines()[0] + "\n",
-        survey=SURVEY.splitlines()[0] + "\n",
-        sectors="sic_from,sic_to,sector\n",
+        survey=SURVEY.splitlines()[0],  # no line end after the header
+        sectors="sic_from,sic_to,sector\n\n,,\n",  # blank lines are no rows
     ) == [
-        "error: participants.csv: has no participants (only a header row)",
-        "error: sectors.csv: has no sector ranges (only a header row)",
+        "error: participants.csv: no data rows (only a header)",
+        "error: sectors.csv: no data rows (only a header)",
     ]
+    paths = write(tmp_path, followups=FOLLOWUPS.splitlines()[0], survey=SURVEY.splitlines()[0])
+    cohort = read_cohort(**paths)
+    assert (cohort.followups, cohort.survey) == ((), ())
+
+
+def test_rows_with_too_few_or_too_many_fields_are_each_reported_and_lines_stay_right(tmp_path):
+    text = PARTICIPANTS + "E3,P,2020-01-01\n\nE4,P,2020-01-01,12,1,1,,x\nE5,P,2020-01-01,x,1,1,\n"
+    assert problems(tmp_path, participants=text) == [
+        "error: participants.csv:4: has 3 fields, the header has 7",
+        "error: participants.csv:6: has 8 fields, the header has 7",
+        "error: participants.csv:7: support_hours: 'x' is not a number",
+    ]
+
+
+def test_cells_are_stripped_and_whole_numbers_may_end_in_zeros(tmp_path):
+    text = PARTICIPANTS + " E3 , P , 2020-01-01 , 12 , 10.0 , 1000.00 , 62020 \r\n"
+    third = read_cohort(**write(tmp_path, participants=text)).participants[2]
+    assert (third.enterprise_id, third.employees_at_entry, third.turnover_at_entry) == (
+        "E3", 10, 1000,
+    )  # fmt: skip
 
 
 def test_every_problem_of_every_file_is_reported_at_once(tmp_path):
@@ -261,15 +287,50 @@ def test_parquet_is_read_with_row_numbers(tmp_path):
     with pytest.raises(InputError) as caught:
         read_cohort(**paths)
     assert caught.value.render() == [
-        f"error: {paths['participants']}: row 2: support_hours: '-3' is negative"
+        "error: participants.parquet: row 2: support_hours: '-3' is negative"
     ]
+
+
+def test_parquet_columns_of_a_wrong_type_are_named_and_doubles_may_hold_whole_numbers(tmp_path):
+    paths = write(tmp_path)
+    paths["participants"] = tmp_path / "participants.parquet"
+    table = pa.table(
+        {
+            "enterprise_id": ["E1", "E2"], "programme": ["P", "P"],
+            "joined": [True, False], "support_hours": [12, 20],
+            "employees_at_entry": [10.0, None], "turnover_at_entry": [100.0, 200.0],
+            "sic2007": pa.nulls(2),  # every value missing: Arrow types the column null
+        }
+    )  # fmt: skip
+    pq.write_table(table, paths["participants"])
+    with pytest.raises(InputError) as caught:
+        read_cohort(**paths)
+    assert caught.value.render() == [
+        "error: participants.parquet: joined: wrong column type: expected date (or text "
+        "YYYY-MM-DD), got bool"
+    ]
+    joined = pa.array([date(2020, 1, 1), date(2020, 2, 1)])
+    pq.write_table(table.set_column(2, "joined", joined), paths["participants"])
+    participants = read_cohort(**paths).participants
+    assert [(p.employees_at_entry, p.turnover_at_entry, p.sic2007) for p in participants] == [
+        (10, 100, None), (None, 200, None),
+    ]  # fmt: skip
+
+
+def test_an_empty_parquet_follow_ups_file_is_valid(tmp_path):
+    paths = write(tmp_path)
+    paths["followups"] = tmp_path / "followups.parquet"
+    header = FOLLOWUPS.splitlines()[0].split(",")
+    pq.write_table(pa.table({name: pa.array([], pa.string()) for name in header}),
+                   paths["followups"])  # fmt: skip
+    assert read_cohort(**paths).followups == ()
 
 
 def test_a_csv_named_parquet_is_refused(tmp_path):
     paths = write(tmp_path)
     paths["participants"] = tmp_path / "participants.parquet"
     paths["participants"].write_text(PARTICIPANTS)
-    with pytest.raises(InputError, match="is not a Parquet file"):
+    with pytest.raises(InputError, match="not a Parquet file, though its name says so"):
         read_cohort(**paths)
 
 
@@ -282,7 +343,7 @@ def test_every_declared_column_is_documented():
 
 def test_a_declared_column_twice_is_an_error_but_a_repeated_extra_column_is_ignored(tmp_path):
     twice = "wave,Wave,enterprise_id,programme,question,score,scale_max\n"
-    assert problems(tmp_path, survey=twice) == ["error: survey.csv:1: column 'Wave' appears twice"]
+    assert problems(tmp_path, survey=twice) == ["error: survey.csv:1: column 'wave' appears twice"]
     extra = SURVEY.replace("scale_max\n", "scale_max,note,note\n", 1).replace(",5\n", ",5,a,b\n")
     extra = extra.replace(",10\n", ",10,c,d\n")
     assert len(read_cohort(**write(tmp_path, survey=extra)).survey) == 2

@@ -2,14 +2,15 @@
 
 The four files of contracts.md ("Programme-impact inputs"), CSV or Parquet. Each file's
 columns are declared once below (:data:`COLUMNS`); that declaration drives reading, the
-checks and docs/impact.md. :func:`read_cohort` returns a typed :class:`Cohort` or raises
-one :class:`~scaleup.errors.InputError` carrying every problem of every file.
+checks and docs/impact.md. Files are opened, their headers matched and their rows
+numbered by the shared reader (:func:`scaleup.ingest.reading.read_raw`), as every input
+is; this module types each cell (dates, choices, flags) and checks the files against
+each other. :func:`read_cohort` returns a typed :class:`Cohort` or raises one
+:class:`~scaleup.errors.InputError` carrying every problem of every file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections import defaultdict
@@ -19,13 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from scaleup.errors import Problem, raise_if
+from scaleup.errors import InputError, Problem
+from scaleup.ingest import reading
+from scaleup.ingest.reading import ROW, Findings, RawTable
 
 WAVES = ("before", "after")
 TURNOVER_ANSWERS = ("up", "same", "down")
 SCALE_MAXIMA = (5, 10)
-CSV_SUFFIXES = (".csv",)
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ _OPTIONAL = {"required": False, "empty_ok": True}
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "participants": (
-        Column("enterprise_id", "text", "the enterprise (text or integer)"),
+        Column("enterprise_id", "id", "the enterprise (text or integer)"),
         Column("programme", "text", "the programme's name"),
         Column("joined", "date", "date the enterprise joined (YYYY-MM-DD)"),
         Column("support_hours", "number", "hours of support received (>= 0)"),
@@ -56,7 +57,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("synthetic", "flag", "true for made-up records (a demo cohort)", **_OPTIONAL),
     ),
     "followups": (
-        Column("enterprise_id", "text", "the enterprise, as in participants"),
+        Column("enterprise_id", "id", "the enterprise, as in participants"),
         Column("programme", "text", "the programme, as in participants"),
         Column("followed_up", "date", "date of the follow-up (YYYY-MM-DD)"),
         Column("turnover_change", "answer", "up, same, down; empty: not answered", empty_ok=True),
@@ -64,7 +65,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("graduate_placements", "integer", "placements since joining", empty_ok=True),
     ),
     "survey": (
-        Column("enterprise_id", "text", "the enterprise, as in participants"),
+        Column("enterprise_id", "id", "the enterprise, as in participants"),
         Column("programme", "text", "the programme, as in participants"),
         Column("wave", "wave", "before or after"),
         Column("question", "text", "question key, e.g. leadership_confidence"),
@@ -211,6 +212,7 @@ def _flag(raw: str) -> Any:
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "text": _text,
+    "id": _text,
     "date": _date,
     "number": _number,
     "integer": _integer,
@@ -223,16 +225,41 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 
 # --- reading ------------------------------------------------------------------------------
 
+_READ_AS: dict[str, reading.Kind] = {
+    "text": "text",
+    "id": "id",
+    "date": "date",
+    "number": "number",
+    "integer": "number",  # 12.0 (a spreadsheet's, or a Parquet double) is whole
+    "sic": "id",  # text, or an integer Parquet column (zero-padded here)
+    "answer": "text",
+    "wave": "text",
+    "flag": "flag",
+}
+"""The shared reader's kind for each cohort kind: which Parquet column types it accepts."""
 
-@dataclass
-class _Table:
-    """Raw text cells of one file, by declared column name, with where each row came from."""
+_NO_ROWS_OK = ("followups", "survey")
+"""Files that may hold a header and no rows (no follow-ups or answers yet)."""
 
-    name: str
-    rows: list[tuple[Where, dict[str, str]]]
+_Rows = list[tuple[Where, dict[str, str]]]
+
+
+def _read(path: Path | str, kind: str, findings: Findings) -> RawTable | None:
+    """One cohort file (``kind`` is a key of COLUMNS) in Arrow; None if unreadable."""
+    columns = tuple(
+        reading.Column(c.name, _READ_AS[c.kind], required=c.required, nullable=c.empty_ok)
+        for c in COLUMNS[kind]
+    )
+    no_rows_ok = kind in _NO_ROWS_OK
+    raw = reading.read_raw(Path(path), columns, findings, known_suffix=True, no_rows_ok=no_rows_ok)
+    if raw is not None and raw.table is None:  # a Parquet file, left where it lies
+        raw = reading.read_parquet_arrow(raw, findings, no_rows_ok=no_rows_ok)
+    return raw
 
 
 def _cell_text(value: Any, sic: bool) -> str:
+    """A cell as a CSV would hold it: CSV text stripped, a Parquet value written out (an
+    integer SIC code with its leading zeros)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -248,153 +275,57 @@ def _cell_text(value: Any, sic: bool) -> str:
     return str(value).strip()
 
 
-def _match_header(
-    name: str, header: Sequence[str], columns: Sequence[Column], problems: list[Problem]
-) -> dict[str, int] | None:
-    """Declared column -> position in the header (case-insensitive); None if unusable."""
-    declared = {c.name for c in columns}
-    seen: dict[str, int] = {}
-    for i, h in enumerate(header):
-        key = h.strip().lower()
-        if key in seen and key in declared:  # a repeated extra column is ignored
-            problems.append(Problem(name, f"column {h.strip()!r} appears twice", (1,)))
-            return None
-        seen[key] = i
-    missing = [c.name for c in columns if c.required and c.name not in seen]
-    for col in missing:
-        found = ", ".join(h.strip() for h in header) or "none"
-        problems.append(Problem(name, f"missing column {col!r} (columns found: {found})"))
-    if missing:
-        return None
-    return {c.name: seen[c.name] for c in columns if c.name in seen}
-
-
-def _read_csv(path: Path, name: str, columns: Sequence[Column], problems: list[Problem]):
-    data = path.read_bytes()
-    if data.startswith(b"PAR1"):
-        problems.append(Problem(name, "is a Parquet file, but its name ends in .csv"))
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem(name, f"is not UTF-8 text (byte {exc.start + 1}); save as CSV UTF-8")
-        )
-        return None
-    if "\x00" in text:
-        problems.append(Problem(name, "is not a CSV text file (it holds NUL bytes)"))
-        return None
-    if not text.strip():
-        expected = ", ".join(c.name for c in columns if c.required)
-        problems.append(Problem(name, f"is empty (expected a header row: {expected})"))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[Where, dict[str, str]]] = []
-    try:
-        header = next(reader)
-        positions = _match_header(name, header, columns, problems)
-        if positions is None:
-            return None
-        start = reader.line_num + 1
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                problems.append(
-                    Problem(
-                        name, f"has {len(record)} fields, the header has {len(header)}", (line,)
-                    )
-                )
-                continue
-            cells = {col: record[i].strip() for col, i in positions.items()}
-            rows.append((Where(name, line), cells))
-    except csv.Error as exc:
-        problems.append(Problem(name, f"is not valid CSV: {exc}", (reader.line_num,)))
-        return None
-    return _Table(name, rows)
-
-
-def _read_parquet(path: Path, name: str, columns: Sequence[Column], problems: list[Problem]):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowException, OSError, ValueError):
-        problems.append(Problem(name, "is not a Parquet file, but its name ends in .parquet"))
-        return None
-    header = list(table.column_names)
-    positions = _match_header(name, header, columns, problems)
-    if positions is None:
-        return None
-    kinds = {c.name: c.kind for c in columns}
-    values = {col: table.column(i).to_pylist() for col, i in positions.items()}
-    rows = [
+def _rows(raw: RawTable, kind: str) -> _Rows:
+    """Each row's cells as text, by column, with its CSV line or Parquet row."""
+    assert raw.table is not None
+    sic = {c.name for c in COLUMNS[kind] if c.kind == "sic"}
+    values = {name: raw.table.column(name).to_pylist() for name in raw.present}
+    return [
         (
-            Where(name, n + 1, rows=True),
-            {col: _cell_text(values[col][n], kinds[col] == "sic") for col in positions},
+            Where(raw.label, line, rows=raw.parquet),
+            {name: _cell_text(values[name][i], name in sic) for name in raw.present},
         )
-        for n in range(table.num_rows)
+        for i, line in enumerate(raw.table.column(ROW).to_pylist())
     ]
-    return _Table(name, rows)
 
 
-def read_table(path: Path | str, kind: str, problems: list[Problem]) -> _Table | None:
-    """The raw cells of one cohort file (``kind`` is a key of COLUMNS); None if unreadable."""
-    path = Path(path)
-    name = str(path)
-    columns = COLUMNS[kind]
-    if not path.exists():
-        problems.append(Problem(name, f"no such file (the {kind} file)"))
-        return None
-    if path.is_dir():
-        problems.append(Problem(name, f"is a folder, not a {kind} file"))
-        return None
-    suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path, name, columns, problems)
-    if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(path, name, columns, problems)
-    problems.append(Problem(name, f"expected a .csv or .parquet file, got {suffix or 'no'} suffix"))
-    return None
-
-
-def _typed_rows(table: _Table, kind: str, problems: list[Problem]) -> list[tuple[Where, dict]]:
+def _typed_rows(rows: _Rows, kind: str, findings: Findings) -> list[tuple[Where, dict]]:
     """Parse every cell by its declared kind; rows with a bad cell are reported and dropped."""
     out = []
-    for where, cells in table.rows:
+    for where, cells in rows:
         values: dict[str, Any] = {}
         ok = True
         for col in COLUMNS[kind]:
             raw = cells.get(col.name, "")
             if raw == "":
                 if col.required and not col.empty_ok:
-                    problems.append(where.problem("is empty", col.name))
+                    findings.add(where.problem("is empty", col.name))
                     ok = False
                 values[col.name] = None
                 continue
             try:
                 values[col.name] = _PARSERS[col.kind](raw)
             except ValueError as exc:
-                problems.append(where.problem(str(exc), col.name))
+                findings.add(where.problem(str(exc), col.name))
                 ok = False
                 continue
             if col.kind in ("number", "integer") and not col.signed and values[col.name] < 0:
-                problems.append(where.problem(f"{raw!r} is negative", col.name))
+                findings.add(where.problem(f"{raw!r} is negative", col.name))
                 ok = False
         if ok:
             out.append((where, values))
     return out
 
 
-def _duplicates(keyed: dict[tuple, list[Where]], describe: Callable[[tuple], str]) -> list[Problem]:
+def _duplicates(
+    keyed: dict[tuple, list[Where]], describe: Callable[[tuple], str], findings: Findings
+) -> None:
     """One problem per key seen on more than one line, naming every line."""
-    return [
-        Problem(ws[0].file, describe(key), tuple(w.line for w in ws), rows=ws[0].rows)
-        for key, ws in keyed.items()
-        if len(ws) > 1
-    ]
+    for key, ws in keyed.items():
+        if len(ws) > 1:
+            findings.add(
+                Problem(ws[0].file, describe(key), tuple(w.line for w in ws), rows=ws[0].rows)
+            )
 
 
 # --- the four files -----------------------------------------------------------------------
@@ -406,17 +337,16 @@ def _record(cls: type, values: dict[str, Any], where: Where, **extra: Any) -> An
     return cls(**{n: values[n] for n in names}, where=where, **extra)
 
 
-def _participants(table: _Table, problems: list[Problem]) -> list[Participant]:
+def _participants(raw: RawTable, findings: Findings) -> list[Participant]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    for where, cells in table.rows:  # duplicates are found even among rows with bad cells
+    rows = _rows(raw, "participants")
+    for where, cells in rows:  # duplicates are found even among rows with bad cells
         if cells["enterprise_id"] and cells["programme"]:
             seen[(cells["enterprise_id"], cells["programme"])].append(where)
-    for where, v in _typed_rows(table, "participants", problems):
+    for where, v in _typed_rows(rows, "participants", findings):
         out.append(_record(Participant, v, where, synthetic=bool(v.get("synthetic"))))
-    problems += _duplicates(seen, lambda k: f"duplicate participant {k[0]!r} in programme {k[1]!r}")
-    if not table.rows:
-        problems.append(Problem(table.name, "has no participants (only a header row)"))
+    _duplicates(seen, lambda k: f"duplicate participant {k[0]!r} in programme {k[1]!r}", findings)
     return out
 
 
@@ -427,19 +357,19 @@ def _unknown(where: Where, enterprise: str, programme: str, participants_file: s
 
 
 def _followups(
-    table: _Table, joined: dict[tuple, Participant] | None, pfile: str, problems: list[Problem]
+    raw: RawTable, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
 ) -> list[FollowUp]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    for where, v in _typed_rows(table, "followups", problems):
+    for where, v in _typed_rows(_rows(raw, "followups"), "followups", findings):
         key = (v["enterprise_id"], v["programme"])
         if joined is not None:
             member = joined.get(key)
             if member is None:
-                problems.append(_unknown(where, *key, pfile))
+                findings.add(_unknown(where, *key, pfile))
                 continue
             if v["followed_up"] < member.joined:
-                problems.append(
+                findings.add(
                     where.problem(
                         f"{v['followed_up'].isoformat()} is before the enterprise joined "
                         f"({member.joined.isoformat()})",
@@ -449,55 +379,56 @@ def _followups(
                 continue
         seen[(*key, v["followed_up"])].append(where)
         out.append(_record(FollowUp, v, where))
-    problems += _duplicates(
+    _duplicates(
         seen,
         lambda k: f"two follow-ups of {k[0]!r} in {k[1]!r} on the same date {k[2].isoformat()}",
+        findings,
     )
     return out
 
 
 def _survey(
-    table: _Table, joined: dict[tuple, Participant] | None, pfile: str, problems: list[Problem]
+    raw: RawTable, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
 ) -> list[SurveyAnswer]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    for where, v in _typed_rows(table, "survey", problems):
+    for where, v in _typed_rows(_rows(raw, "survey"), "survey", findings):
         key = (v["enterprise_id"], v["programme"])
         scale, score = v["scale_max"], v["score"]
         if scale not in SCALE_MAXIMA:
-            problems.append(where.problem(f"expected 5 or 10, got {scale}", "scale_max"))
+            findings.add(where.problem(f"expected 5 or 10, got {scale}", "scale_max"))
             continue
         if not 1 <= score <= scale:
-            problems.append(where.problem(f"{score:g} is outside the scale 1-{scale}", "score"))
+            findings.add(where.problem(f"{score:g} is outside the scale 1-{scale}", "score"))
             continue
         if joined is not None and key not in joined:
-            problems.append(_unknown(where, *key, pfile))
+            findings.add(_unknown(where, *key, pfile))
             continue
         question = v["question"]
         seen[(*key, v["wave"], question)].append(where)
         out.append(_record(SurveyAnswer, v, where))
-    problems += _duplicates(
-        seen, lambda k: f"{k[0]!r} in {k[1]!r} answered {k[3]!r} twice in the {k[2]!r} wave"
+    _duplicates(
+        seen,
+        lambda k: f"{k[0]!r} in {k[1]!r} answered {k[3]!r} twice in the {k[2]!r} wave",
+        findings,
     )
     return out
 
 
-def _sectors(table: _Table, problems: list[Problem]) -> list[SectorRange]:
+def _sectors(raw: RawTable, findings: Findings) -> list[SectorRange]:
     out = []
-    for where, v in _typed_rows(table, "sectors", problems):
+    for where, v in _typed_rows(_rows(raw, "sectors"), "sectors", findings):
         if v["sic_from"] > v["sic_to"]:
-            problems.append(
+            findings.add(
                 where.problem(f"{v['sic_from']} is after sic_to {v['sic_to']}", "sic_from")
             )
             continue
         out.append(_record(SectorRange, v, where))
-    if not table.rows:
-        problems.append(Problem(table.name, "has no sector ranges (only a header row)"))
     ordered = sorted(out, key=lambda r: (r.sic_from, r.sic_to))
     widest: SectorRange | None = None
     for r in ordered:
         if widest is not None and r.sic_from <= widest.sic_to:
-            problems.append(
+            findings.add(
                 r.where.problem(
                     f"SIC range {r.sic_from}-{r.sic_to} ({r.sector!r}) overlaps "
                     f"{widest.sic_from}-{widest.sic_to} ({widest.sector!r}) on "
@@ -515,25 +446,33 @@ def read_cohort(
     survey: Path | str,
     sectors: Path | str | None = None,
 ) -> Cohort:
-    """Read and check the cohort files; raise one InputError with every problem found."""
-    problems: list[Problem] = []
-    p_table = read_table(participants, "participants", problems)
-    f_table = read_table(followups, "followups", problems)
-    s_table = read_table(survey, "survey", problems)
-    r_table = read_table(sectors, "sectors", problems) if sectors is not None else None
+    """Read and check the cohort files; raise one InputError with every problem found.
+
+    Problems are listed as found, not sorted: those of the files themselves (in the
+    order participants, follow-ups, survey, sectors), then those of their rows.
+    """
+    findings = Findings()
+    p_raw = _read(participants, "participants", findings)
+    p_read_sound = not findings
+    f_raw = _read(followups, "followups", findings)
+    s_raw = _read(survey, "survey", findings)
+    r_raw = _read(sectors, "sectors", findings) if sectors is not None else None
 
     members: list[Participant] = []
     joined: dict[tuple, Participant] | None = None
-    if p_table is not None:
-        before = len(problems)
-        members = _participants(p_table, problems)
-        if len(problems) == before:  # cross-checks only against a sound participants file
+    pfile = ""
+    if p_raw is not None:
+        before = len(findings.problems)
+        members = _participants(p_raw, findings)
+        if p_read_sound and len(findings.problems) == before:
+            # cross-checks only against a sound participants file
             joined = {(m.enterprise_id, m.programme): m for m in members}
-    pfile = p_table.name if p_table is not None else str(participants)
-    found_followups = _followups(f_table, joined, pfile, problems) if f_table is not None else []
-    found_survey = _survey(s_table, joined, pfile, problems) if s_table is not None else []
-    ranges = _sectors(r_table, problems) if r_table is not None else None
-    raise_if(problems)
+        pfile = p_raw.label
+    found_followups = _followups(f_raw, joined, pfile, findings) if f_raw is not None else []
+    found_survey = _survey(s_raw, joined, pfile, findings) if s_raw is not None else []
+    ranges = _sectors(r_raw, findings) if r_raw is not None else None
+    if findings:
+        raise InputError(findings.problems, unreported=findings.unreported)
     return Cohort(
         tuple(members),
         tuple(found_followups),
