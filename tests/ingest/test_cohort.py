@@ -347,3 +347,14 @@ def test_a_declared_column_twice_is_an_error_but_a_repeated_extra_column_is_igno
     extra = SURVEY.replace("scale_max\n", "scale_max,note,note\n", 1).replace(",5\n", ",5,a,b\n")
     extra = extra.replace(",10\n", ",10,c,d\n")
     assert len(read_cohort(**write(tmp_path, survey=extra)).survey) == 2
+
+
+def test_the_synthetic_flag_takes_the_true_and_false_words_of_every_input(tmp_path):
+    header = PARTICIPANTS.splitlines()[0] + ",synthetic\n"
+    text = header + "E1,P,2020-01-01,12,10,1000,62020,T\nE2,P,2020-01-01,12,10,1000,62020,no\n"
+    participants = read_cohort(**write(tmp_path, participants=text)).participants
+    assert [p.synthetic for p in participants] == [True, False]
+    bad = header + "E1,P,2020-01-01,12,10,1000,62020,maybe\n"
+    assert problems(tmp_path, participants=bad) == [
+        "error: participants.csv:2: synthetic: 'maybe' is not true or false"
+    ]

@@ -152,8 +152,9 @@ class Cohort:
 # --- values -------------------------------------------------------------------------------
 
 _INTEGER = re.compile(r"[+-]?\d+(\.0*)?")  # "12.0" from a spreadsheet is whole
-_SIC = re.compile(r"\d{5}")
-_FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_SIC_PATTERN, _SIC_WORD = reading.PATTERNS["sic"]  # as for every input
+_SIC = re.compile(_SIC_PATTERN)
+_FLAGS = dict.fromkeys(reading.TRUE_WORDS, True) | dict.fromkeys(reading.FALSE_WORDS, False)
 
 
 def _text(raw: str) -> Any:
@@ -189,7 +190,7 @@ def _integer(raw: str) -> Any:
 
 def _sic(raw: str) -> Any:
     if not _SIC.fullmatch(raw):
-        raise ValueError(f"{raw!r} is not a 5-digit SIC 2007 code")
+        raise ValueError(f"{raw!r} is not {_SIC_WORD}")
     return raw
 
 
@@ -207,7 +208,7 @@ def _flag(raw: str) -> Any:
     try:
         return _FLAGS[raw.lower()]
     except KeyError:
-        raise ValueError(f"expected true or false, got {raw!r}") from None
+        raise ValueError(f"{raw!r} is not true or false") from None
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
