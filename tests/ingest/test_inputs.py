@@ -320,3 +320,40 @@ def test_colliding_hashes_still_count_repeats_exactly(con, tmp_path, monkeypatch
     findings = Findings()
     read_panel(clean, con, findings)
     assert findings.problems == []  # every hash alike, and no key twice
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_text_ids_lose_surrounding_white_space_only(con, tmp_path, fmt):
+    """' 7', '7\\t' and '7' are one enterprise; a control character is part of the id;
+    an id of white space only is missing."""
+    import pyarrow.parquet as pq
+
+    ids = [" 7", "7\t", "\x017", "8\r\n", "\f", "9\x0b", "9"]
+    n = len(ids)
+    table = pa.table(
+        {
+            "enterprise_id": pa.array(ids),
+            "year": pa.array([2019] * n),
+            "lad_code": pa.array(["E07000001"] * n),
+            "employees": pa.array([1] * n),
+            "turnover": pa.array([1] * n),
+        }
+    )
+    path = tmp_path / f"panel.{fmt}"
+    if fmt == "parquet":
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(table, path)
+    findings = Findings()
+    read_panel(path, con, findings)
+    at = {"parquet": "panel.parquet: row ", "csv": "panel.csv:"}[fmt]
+    first = 1 if fmt == "parquet" else 2  # a CSV's first value is on line 2
+
+    def lines(*rows: int) -> str:
+        return at + ", ".join(str(first + r) for r in rows)
+
+    assert problems(findings) == [
+        f"error: {lines(0, 1)}: duplicate row for enterprise '7' in 2019",
+        f"error: {lines(4)}: enterprise_id: missing value",
+        f"error: {lines(5, 6)}: duplicate row for enterprise '9' in 2019",
+    ]
