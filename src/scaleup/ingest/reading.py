@@ -242,18 +242,21 @@ def _read_csv(
         uneven.append(row)
         return "skip"
 
-    def read(fast: bool, threads: bool = True) -> pa.Table:
+    def read(fast: bool, rows_apart: bool = False) -> pa.Table:
         # Fast: whole-number columns parsed by Arrow. Any value Arrow refuses (a
         # word, a decimal, a space) sends the file to the careful path, where every
-        # value is read as text and each problem gets its own message.
-        uneven.clear()
+        # value is read as text and each problem gets its own message. Should that
+        # fail too, the file is read once more by one thread, setting apart the rows
+        # with too few or too many fields (Arrow numbers them only when on one thread).
         types = {n: pa.int64() if fast and n in ints else pa.string() for n in read_names}
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=threads, skip_rows=1, column_names=read_names
+                use_threads=not rows_apart, skip_rows=1, column_names=read_names
             ),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, invalid_row_handler=skip),
+            parse_options=pacsv.ParseOptions(
+                ignore_empty_lines=False, invalid_row_handler=skip if rows_apart else None
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=wanted,
@@ -267,9 +270,10 @@ def _read_csv(
         try:
             table = read(fast=True)
         except pa.ArrowInvalid:
-            table = read(fast=False)
-        if uneven:  # rows with too few or too many fields: numbered by one thread only
-            table = read(fast=False, threads=False)
+            try:
+                table = read(fast=False)
+            except pa.ArrowInvalid:
+                table = read(fast=False, rows_apart=True)
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if "UTF8" in message:
