@@ -357,3 +357,21 @@ def test_text_ids_lose_surrounding_white_space_only(con, tmp_path, fmt):
         f"error: {lines(4)}: enterprise_id: missing value",
         f"error: {lines(5, 6)}: duplicate row for enterprise '9' in 2019",
     ]
+
+
+def test_rows_with_the_wrong_number_of_fields_are_reported_and_the_rest_checked(con, tmp_path):
+    path = tmp_path / "panel.csv"
+    path.write_text(
+        "enterprise_id,year,lad_code,employees,turnover\n"
+        "A,2019,E07000001,1\n"
+        "B,2019,E07000001,1,2,3\n"
+        "C,2019,E07000001,-1,1\n"
+        "D,2019,E07000001,1,1\n"
+    )
+    findings = Findings()
+    read_panel(path, con, findings)
+    assert problems(findings) == [
+        "error: panel.csv:2: has 4 fields, the header has 5",
+        "error: panel.csv:3: has 6 fields, the header has 5",
+        "error: panel.csv:4: employees: '-1' is negative",
+    ]
