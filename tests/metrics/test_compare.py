@@ -6,7 +6,8 @@ import math
 from fractions import Fraction as F
 
 from scaleup.config import MetricsSettings
-from scaleup.metrics.compare import compare, density
+from scaleup.metrics.compare import compare
+from scaleup.metrics.density import density
 from scaleup.metrics.trend import trend, trend_window
 
 

@@ -170,7 +170,10 @@ def worlds_st(draw, rules: Rules) -> World:
     )
 
 
-EXACT = frozenset({"trend", "trend_median", "density_median", "trend_any"})
+EXACT = frozenset(
+    {"trend", "trend_median", "density_median", "trend_any", "density"}
+    | {f"density_{m}" for m in ("employment", "turnover", "both", "any")}
+)
 """Columns computed exactly and published as the nearest double: they must be equal."""
 
 

@@ -1,6 +1,6 @@
 """Comparison with the median of all LADs (methodology section 4), decided exactly.
 
-A density is ``count * 100000 / population`` and a trend (trend.py) is a difference (or
+A density (density.py) is ``count * 100000 / population`` and a trend (trend.py) is a difference (or
 a least-squares slope) of densities over whole years: all are ratios of integers. They
 are held as ``Fraction``, so the median (the mean of the two middle values for an even
 count) and the strictly-greater flags are exact. In floating point a LAD whose trend
@@ -14,15 +14,8 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 
-from scaleup.metrics.density import PER
 from scaleup.metrics.trend import Exact
-
-
-def density(count: int | None, population: int) -> Exact:
-    """Scaleups per 100,000 residents, exactly; None when the count is not a number."""
-    return None if count is None else Fraction(count * PER, population)
 
 
 def median(values: Iterable[Exact]) -> Exact:

@@ -1,24 +1,20 @@
-"""Density: scaleups per 100,000 residents, ``count / population * 100000``."""
+"""Density: scaleups per 100,000 residents, ``count / population * 100000``: the one
+density rule.
+
+A density is a ratio of integers, so it is held exactly, as a ``Fraction``: the
+comparisons with the median decide on the exact value and the tables publish
+``float(density)``, the double nearest to it (``count / population * 100000`` in floating
+point rounds twice and can miss it by a bit). The tables are small (a few hundred LADs,
+tens of areas, a handful of years), so this costs nothing and is the same on every engine.
+"""
 
 from __future__ import annotations
 
-import ibis.expr.types as ir
-
-from scaleup.tables import MEASURES
+from fractions import Fraction
 
 PER = 100_000
 
 
-def densities(counts: ir.Table, population: ir.Table, key: str) -> ir.Table:
-    """``counts`` joined to ``population`` on (key, year) with ``density_<measure>``.
-
-    A null count (suppressed or not available) gives a null density; the caller marks
-    which of the two it is.
-    """
-    joined = counts.join(population, [key, "year"])
-    return joined.mutate(
-        **{
-            f"density_{m}": joined[m].cast("float64") / joined.population.cast("float64") * PER
-            for m in MEASURES
-        }
-    )
+def density(count: int | None, population: int) -> Fraction | None:
+    """Scaleups per 100,000 residents, exactly; None when the count is not a number."""
+    return None if count is None else Fraction(count * PER, population)

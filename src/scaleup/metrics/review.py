@@ -1,6 +1,6 @@
-"""The four tables of a review from (controlled) counts: densities and ratings run on the
-engine, trends and comparisons are exact (trend.py, compare.py), then each cell is written
-as the contract says.
+"""The four tables of a review from (controlled) counts: densities, trends and comparisons
+are exact (density.py, trend.py, compare.py), ratings run on the engine, then each cell is
+written as the contract says.
 
 Cells are Python values: ``int``/``float``, ``True``/``False``, ``"[c]"`` (suppressed)
 or ``None`` (not available). No file I/O here.
@@ -19,8 +19,8 @@ import pandas as pd
 from scaleup.config import MetricsSettings
 from scaleup.metrics import areas
 from scaleup.metrics.cells import flag
-from scaleup.metrics.compare import compare, density
-from scaleup.metrics.density import densities
+from scaleup.metrics.compare import compare
+from scaleup.metrics.density import density
 from scaleup.metrics.ratings import ratings
 from scaleup.metrics.trend import trend, trend_window
 from scaleup.tables import (
@@ -56,14 +56,6 @@ class Tables:
     area_summary: pd.DataFrame
 
 
-def _values(frame: pd.DataFrame, key: str) -> ibis.Table:
-    """A count table as an engine table of plain values (nulls where not a number)."""
-    data = frame[[key, "year", *COUNT_COLUMNS]].copy()
-    data["year"] = data["year"].astype("int64")
-    schema = {key: "string", "year": "int64", **{m: "int64" for m in COUNT_COLUMNS}}
-    return ibis.memtable(data, schema=schema)
-
-
 def derive(
     backend: Any,
     lad: pd.DataFrame,
@@ -79,18 +71,8 @@ def derive(
     last = max(years)
     pop = population[["lad_code", "year", "population"]].astype({"year": "int64"})
     apop = areas.area_population(pop, places.members)
-    pop_t = ibis.memtable(
-        pop, schema={"lad_code": "string", "year": "int64", "population": "int64"}
-    )
-    apop_t = ibis.memtable(
-        apop, schema={"area_code": "string", "year": "int64", "population": "int64"}
-    )
-    # Each stage runs on the engine and comes back as a small table: the next stage is
-    # then a small expression (quick to compile, and the same on every engine).
-    lad_d = backend.execute(densities(_values(lad, "lad_code"), pop_t, "lad_code"))
-    area_d = backend.execute(densities(_values(area, "area_code"), apop_t, "area_code"))
-    # Trends, medians, flags and quadrants are exact (trend.py, compare.py), from the
-    # count cells; the densities shown are the engine's.
+    # Densities, trends, medians, flags and quadrants are exact (density.py, trend.py,
+    # compare.py), from the count cells; the tables show the doubles nearest to them.
     first, last = trend_window(last, settings)
     lad_series = exact_densities(lad, pop, "lad_code")
     lad_trends = {k: trend(s, first, last, settings) for k, s in lad_series.items()}
@@ -98,8 +80,7 @@ def derive(
     area_trends: AreaTrends = defaultdict(dict)
     for (code, m), s in area_series.items():
         area_trends[code][m] = _exact_float(trend(s, first, last, settings))
-    latest = lad_d[lad_d["year"] == last]
-    codes = list(latest["lad_code"])
+    codes = sorted(set(lad.loc[lad["year"] == last, "lad_code"]))
     decided = compare(
         {
             (c, m): (lad_series[(c, m)].get(last), lad_trends[(c, m)])
@@ -113,7 +94,7 @@ def derive(
                 {
                     "lad_code": codes,
                     "measure": m,
-                    "density": latest[f"density_{m}"].astype("float64").to_list(),
+                    "density": [_exact_float(lad_series[(c, m)].get(last)) for c in codes],
                     "trend": [_exact_float(lad_trends[(c, m)]) for c in codes],
                 }
             )
@@ -146,8 +127,10 @@ def derive(
 
     lad_names = places.lad_names
     area_names = dict(zip(places.members["area_code"], places.members["area_name"], strict=True))
-    lad_year = _year_table(lad, lad_d, "lad_code", "lad_name", lad_names, LAD_YEAR)
-    area_year = _year_table(area, area_d, "area_code", "area_name", area_names, AREA_YEAR)
+    lad_year = _year_table(lad, lad_series, pop, "lad_code", "lad_name", lad_names, LAD_YEAR)
+    area_year = _year_table(
+        area, area_series, apop, "area_code", "area_name", area_names, AREA_YEAR
+    )
     lad_compare = _compare_table(comp, lad, last, lad_names)
     area_summary = _summary_table(rate, area_trends, area_names, rated)
     return Tables(lad_year, lad_compare, area_year, area_summary), dict(area_trends)
@@ -192,24 +175,28 @@ def _float_cell(value: Any) -> float | None:
 
 def _year_table(
     cells: pd.DataFrame,
-    dens: pd.DataFrame,
+    series: dict[tuple[str, str], dict[int, Fraction | None]],
+    population: pd.DataFrame,
     key: str,
     name_col: str,
     names: dict[str, str],
     columns: tuple[str, ...],
 ) -> pd.DataFrame:
-    # A dict of rows, not ``.loc`` per cell: a pandas lookup per row costs more than the
-    # rest of the table.
-    by_cell = {(d[key], int(d["year"])): d for d in dens.to_dict("records")}
+    # Dicts, not ``.loc`` per cell: a pandas lookup per row costs more than the rest.
+    pops = {
+        (code, int(year)): int(p)
+        for code, year, p in population[[key, "year", "population"]].itertuples(index=False)
+    }
     rows = []
     for rec in cells.sort_values([key, "year"]).to_dict("records"):
-        d = by_cell[(rec[key], int(rec["year"]))]
-        row: dict[str, Any] = {key: rec[key], name_col: names[rec[key]], "year": int(rec["year"])}
+        code, year = rec[key], int(rec["year"])
+        row: dict[str, Any] = {key: code, name_col: names[code], "year": year}
         for m in COUNT_COLUMNS:
             row[m] = _count_cell(rec[m], rec[flag(m)])
-        row["population"] = int(d["population"])
+        row["population"] = pops[(code, year)]
         for m in MEASURES:
-            row[f"density_{m}"] = SUPPRESSED if rec[flag(m)] else _float_cell(d[f"density_{m}"])
+            exact = _exact_float(series[(code, m)][year])
+            row[f"density_{m}"] = SUPPRESSED if rec[flag(m)] else exact
         rows.append(row)
     return cell_frame(rows, columns)
 
