@@ -143,10 +143,7 @@ def exact_densities(
 
     A suppressed or not-available count (a null value) has no density, as on the engine.
     """
-    pops = {
-        (code, int(year)): int(p)
-        for code, year, p in population[[key, "year", "population"]].itertuples(index=False)
-    }
+    pops = _populations(population, key)
     series: dict[tuple[str, str], dict[int, Fraction | None]] = defaultdict(dict)
     for rec in cells[[key, "year", *MEASURES]].to_dict("records"):
         year = int(rec["year"])
@@ -155,6 +152,15 @@ def exact_densities(
             count = None if pd.isna(rec[m]) else int(rec[m])
             series[(rec[key], m)][year] = density(count, pop) if pop else None
     return dict(series)
+
+
+def _populations(population: pd.DataFrame, key: str) -> dict[tuple[str, int], int]:
+    """``{(code, year): population}``: a dict, as a pandas lookup per cell costs more than
+    the rest of a table."""
+    return {
+        (code, int(year)): int(p)
+        for code, year, p in population[[key, "year", "population"]].itertuples(index=False)
+    }
 
 
 def _exact_float(value: Fraction | None) -> float | None:
@@ -182,11 +188,7 @@ def _year_table(
     names: dict[str, str],
     columns: tuple[str, ...],
 ) -> pd.DataFrame:
-    # Dicts, not ``.loc`` per cell: a pandas lookup per row costs more than the rest.
-    pops = {
-        (code, int(year)): int(p)
-        for code, year, p in population[[key, "year", "population"]].itertuples(index=False)
-    }
+    pops = _populations(population, key)
     rows = []
     for rec in cells.sort_values([key, "year"]).to_dict("records"):
         code, year = rec[key], int(rec["year"])
