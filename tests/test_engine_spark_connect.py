@@ -69,6 +69,16 @@ def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait()
 
 
+def assert_tables_as_duckdb(args: list[str], spark_out: Path, duck_out: Path) -> None:
+    """``scaleup *args`` on DuckDB writes the four tables Spark wrote to ``spark_out``."""
+    scaleup = str(Path(sys.executable).with_name("scaleup"))
+    duck = subprocess.run([scaleup, *args, "--out", str(duck_out)], capture_output=True, text=True)
+    assert duck.returncode == 0, duck.stderr
+    for name in ("lad_year", "lad_compare", "area_year", "area_summary"):
+        spark_csv = (spark_out / f"{name}.csv").read_text()
+        assert spark_csv == (duck_out / f"{name}.csv").read_text(), name
+
+
 def test_scaleup_compute_on_a_spark_connect_server(connect_server: str, tmp_path: Path) -> None:
     """`scaleup compute --engine spark` through Spark Connect writes DuckDB's tables."""
     data = tmp_path / "data"
@@ -84,13 +94,7 @@ def test_scaleup_compute_on_a_spark_connect_server(connect_server: str, tmp_path
         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    duck = subprocess.run(
-        [scaleup, *args, "--out", str(tmp_path / "duckdb")], capture_output=True, text=True
-    )
-    assert duck.returncode == 0, duck.stderr
-    for name in ("lad_year", "lad_compare", "area_year", "area_summary"):
-        spark_csv = (tmp_path / "spark" / f"{name}.csv").read_text()
-        assert spark_csv == (tmp_path / "duckdb" / f"{name}.csv").read_text(), name
+    assert_tables_as_duckdb(args, tmp_path / "spark", tmp_path / "duckdb")
 
 
 DRIVER = "from scaleup.cli.main import main\nmain()\n"
@@ -120,12 +124,5 @@ def test_scaleup_compute_under_spark_submit(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    scaleup = str(Path(sys.executable).with_name("scaleup"))
-    duck = subprocess.run(
-        [scaleup, *args, "--out", str(tmp_path / "duckdb")], capture_output=True, text=True
-    )
-    assert duck.returncode == 0, duck.stderr
-    for name in ("lad_year", "lad_compare", "area_year", "area_summary"):
-        spark_csv = (tmp_path / "spark" / f"{name}.csv").read_text()
-        assert spark_csv == (tmp_path / "duckdb" / f"{name}.csv").read_text(), name
+    assert_tables_as_duckdb(args, tmp_path / "spark", tmp_path / "duckdb")
     assert '"backend": "spark"' in (tmp_path / "spark" / "meta.json").read_text()
