@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from finder.world import migrated
 from scaleup.cli.main import app
 from scaleup.store import accounts, db, programmes
 
@@ -19,9 +20,7 @@ def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
 
 
 def sessions_of(workspace: Path):  # type: ignore[no-untyped-def]
-    engine = db.make_engine(db.default_url(workspace))
-    db.migrate(engine)
-    return db.sessions(engine)
+    return migrated(db.default_url(workspace))
 
 
 def test_import_starter_search_export_and_reimport(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finder.world import record, save
+from finder.world import migrated, record, save
 from scaleup.errors import InputError
 from scaleup.finder.directory import (
     STARTER,
@@ -27,12 +27,6 @@ from scaleup.finder.directory import (
 from scaleup.finder.hsds import to_hsds
 from scaleup.finder.records import FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
 from scaleup.store import accounts, db, programmes
-
-
-def store(url: str):  # type: ignore[no-untyped-def]
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    return db.sessions(engine)
 
 
 def directory(sessions) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -64,7 +58,7 @@ GOOD = {
 
 
 def test_bad_csv_lists_every_bad_record_and_changes_nothing(tmp_path: Path) -> None:
-    sessions = store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    sessions = migrated(f"sqlite:///{tmp_path / 's.sqlite'}")
     save(sessions, record(id="kept", name="Kept"))
     before = directory(sessions)
     path = write_csv(
@@ -191,8 +185,8 @@ def unique_by_id(records: list[ProgrammeCreate]) -> list[ProgrammeCreate]:
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_then_import_gives_the_same_directory(tmp_path: Path, fmt: str) -> None:
-    first = store(f"sqlite:///{tmp_path / 'a.sqlite'}")
-    second = store(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    first = migrated(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    second = migrated(f"sqlite:///{tmp_path / 'b.sqlite'}")
     out = tmp_path / f"dir.{fmt}"
 
     @settings(max_examples=40, deadline=None)
@@ -218,7 +212,7 @@ def test_export_then_import_gives_the_same_directory(tmp_path: Path, fmt: str) -
 
 
 def test_round_trip_and_replace_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
-    sessions = store(postgres_url)
+    sessions = migrated(postgres_url)
     with db.transaction(sessions) as session:
         summary = load_starter_directory(session)
     assert len(summary.created) == len(read_directory(STARTER))

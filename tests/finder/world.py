@@ -56,6 +56,13 @@ def record(**fields: Any) -> ProgrammeCreate:
     return ProgrammeCreate.model_validate(data)
 
 
+def migrated(url: str) -> Any:
+    """Sessions of the store at ``url``, migrated to the latest schema."""
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    return db.sessions(engine)
+
+
 def seed_geography(sessions: Any) -> None:
     """A review edition with two areas and three LADs, and the finder's regions on the
     review's vintage (what the finder's area and region filters use), as a build stores them."""
