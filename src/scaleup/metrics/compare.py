@@ -1,13 +1,13 @@
 """Comparison with the median of all LADs (methodology section 4), decided exactly.
 
-A density (density.py) is ``count * 100000 / population`` and a trend (trend.py) is a difference (or
-a least-squares slope) of densities over whole years: all are ratios of integers. They
-are held as ``Fraction``, so the median (the mean of the two middle values for an even
-count) and the strictly-greater flags are exact. In floating point a LAD whose trend
-equals the median can come out 1e-17 above or below it and flip its flag and quadrant.
-The LAD table is small (a few hundred LADs a measure), so exact arithmetic costs nothing
-and is the same on every engine. "Above" is strictly greater; a LAD whose value is not
-available (suppressed or missing) has no flag and no quadrant.
+A density (density.py) is ``count * 100000 / population`` and a trend (trend.py) is a
+difference (or a least-squares slope) of densities over whole years: all are ratios of
+integers. They are held as ``Fraction``, so the median (the mean of the two middle values
+for an even count) and the strictly-greater flags are exact. In floating point a LAD
+whose trend equals the median can come out 1e-17 above or below it and flip its flag and
+quadrant. The LAD table is small (a few hundred LADs a measure), so exact arithmetic
+costs nothing and is the same on every engine. "Above" is strictly greater; a LAD whose
+value is not available (suppressed or missing) has no flag and no quadrant.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping
 
-from scaleup.metrics.trend import Exact
+from scaleup.metrics.density import Exact
 
 
 def median(values: Iterable[Exact]) -> Exact:

@@ -14,7 +14,10 @@ from fractions import Fraction
 
 PER = 100_000
 
+Exact = Fraction | None
+"""An exact density, or a value computed from exact densities; None: not available."""
 
-def density(count: int | None, population: int) -> Fraction | None:
+
+def density(count: int | None, population: int) -> Exact:
     """Scaleups per 100,000 residents, exactly; None when the count is not a number."""
     return None if count is None else Fraction(count * PER, population)

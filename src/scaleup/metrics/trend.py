@@ -18,8 +18,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from scaleup.config import MetricsSettings
-
-Exact = Fraction | None
+from scaleup.metrics.density import Exact
 
 
 def trend_window(last_year: int, settings: MetricsSettings) -> tuple[int, int]:
