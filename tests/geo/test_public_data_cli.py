@@ -204,8 +204,24 @@ def test_geography_and_population_commands(tmp_path: Path) -> None:
         app, ["import", "population", "--years", "2021", "--out", str(tmp_path / "p2.csv")]
     )
     assert result.exit_code == 2
-    assert "no population for E06000001 (Hartlepool) in 2021 on vintage 2021" in result.stderr
+    # one line that says where the later years are, not one line per LAD
+    assert result.stderr.splitlines() == [
+        "error: scaleup/data/population/ons_mye_lad21_2001_2020.csv: population on vintage "
+        "2021 ends in 2020, the years asked for run to 2021; the shipped estimates to 2024 "
+        "are on April 2023 LAD codes: use --vintage 2023 or later (or give --population "
+        "FILE --population-vintage YEAR)"
+    ]
     assert not (tmp_path / "p2.csv").exists()
+    result = runner.invoke(
+        app, ["import", "population", "--vintage", "2025", "--years", "2017-2024",
+              "--out", str(tmp_path / "p3.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = read(tmp_path / "p3.csv")
+    assert len(rows) == 361 * 8  # every UK LAD of 2025, one revised series for every year
+    by = {(r["lad_code"], r["year"]): int(r["population"]) for r in rows}
+    assert by[("E08000035", "2019")] == 804_640  # Leeds, revised (SOURCES.md s. 2.6)
+    assert by[("E08000038", "2024")] > 0  # Barnsley under its 2025 code
 
 
 def test_compute_refuses_an_area_code_without_a_name(tmp_path: Path) -> None:
@@ -226,3 +242,30 @@ def test_compute_refuses_an_area_code_without_a_name(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "area_code and area_name must both be given, or both be empty" in result.stderr
     assert not out.exists()
+
+
+def test_the_report_holds_no_absolute_path_and_names_the_population(tmp_path: Path) -> None:
+    mine = tmp_path / "elsewhere" / "my-areas.csv"
+    mine.parent.mkdir()
+    mine.write_text(
+        "lad_code,area_code,area_name\nE06000015,X1,Derby and friends\n"
+        "E06000018,X1,Derby and friends\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "inputs"
+    result = runner.invoke(
+        app, ["import", "public-data", "--areas", str(mine), "--vintage", "2025",
+              "--years", "2021-2024", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for name in ("changes.json", "changes.md"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert str(tmp_path) not in text and "/work/" not in text
+    report = json.loads((out / "changes.json").read_text(encoding="utf-8"))
+    assert report["areas"] == "my-areas.csv"
+    assert report["population"].startswith(
+        "scaleup/data/population/ons_mye_lad23_2001_2024.csv: ONS mid-year population "
+        "estimates, the revised series of September 2025"
+    )
+    assert "differ from those first published" in report["population"]
+    assert report["years"] == [2021, 2022, 2023, 2024]

@@ -18,6 +18,13 @@ POPULATION_LAD21 = DATA_DIR / "population" / "ons_mye_lad21_2001_2020.csv"
 POPULATION_LAD21_VINTAGE = 2021
 """The LAD vintage of :data:`POPULATION_LAD21`."""
 
+POPULATION_LAD23 = DATA_DIR / "population" / "ons_mye_lad23_2001_2024.csv"
+"""ONS mid-year population estimates 2001-2024 on April 2023 LAD geography: the revised
+series (Census 2021-based) as ONS served it in autumn 2025, one vintage for every year."""
+
+POPULATION_LAD23_VINTAGE = 2023
+"""The LAD vintage of :data:`POPULATION_LAD23`."""
+
 LAD_CODE_CHANGES = DATA_DIR / "geography" / "lad_code_changes_2018_2025.csv"
 """ONS LAD, county and combined-authority code changes 2018-2025 (ONSvisual)."""
 

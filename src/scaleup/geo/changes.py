@@ -31,6 +31,8 @@ class ChangeReport:
     revisions: list[dict[str, Any]] = field(default_factory=list)
     overlaps: list[dict[str, Any]] = field(default_factory=list)
     lads_in_no_area: int = 0
+    population: str | None = None
+    """Which population estimates the densities use (series, base, years, LAD codes)."""
     outputs: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -62,6 +64,8 @@ class ChangeReport:
                 f"{len(self.overlaps)}; LADs in no area (still in the UK comparison): "
                 f"{self.lads_in_no_area}"
             )
+        if self.population:
+            lines.append(f"population: {self.population}")
         return lines
 
     def to_markdown(self) -> str:

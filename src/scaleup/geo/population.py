@@ -1,8 +1,15 @@
 """Mid-year population estimates on the review's LAD vintage.
 
-The shipped estimates are on April 2021 geography. For a later vintage, LADs that merged
-are summed (a merger is an exact union, so the sum is exact); an earlier vintage needs a
-population file on that geography (``--population FILE --population-vintage YEAR``).
+Two series are shipped, each one vintage of estimates for every year it covers:
+
+- mid-2001 to mid-2020 on April 2021 LAD codes, as published in 2021 (before Census 2021);
+- mid-2001 to mid-2024 on April 2023 LAD codes, the revised series (Census 2021-based)
+  as ONS served it in autumn 2025; its figures differ from those first published.
+
+A review on vintage 2023 or later uses the revised series; an earlier vintage the 2021
+one (the 2023 mergers cannot be split back). For a later vintage than a series', LADs that
+merged are summed (a merger is an exact union, so the sum is exact); an earlier vintage
+needs a population file on that geography (``--population FILE --population-vintage YEAR``).
 """
 
 from __future__ import annotations
@@ -23,10 +30,43 @@ from scaleup.geo.csvfile import read_lookup
 class PopulationSource:
     path: Path
     vintage: int
+    label: str = ""
+    """Which estimates these are (release, base, years, codes): said in the import's
+    report and on the review's pages."""
+    last_year: int | None = None
+    """The last year of a shipped series (None for a user's file)."""
 
     @classmethod
-    def shipped(cls) -> PopulationSource:
-        return cls(data.POPULATION_LAD21, data.POPULATION_LAD21_VINTAGE)
+    def shipped(cls, vintage: int = data.POPULATION_LAD21_VINTAGE) -> PopulationSource:
+        """The shipped series for a review on ``vintage``: the latest one whose own
+        vintage is not after it."""
+        usable = [s for s in SHIPPED if s.vintage <= vintage]
+        return usable[-1] if usable else SHIPPED[0]
+
+    def describe(self, display: str) -> str:
+        """One line for reports: the file as ``display`` and what it holds."""
+        return f"{display}: {self.label}" if self.label else display
+
+
+SHIPPED = (
+    PopulationSource(
+        data.POPULATION_LAD21,
+        data.POPULATION_LAD21_VINTAGE,
+        "ONS mid-year population estimates as published in June 2021 (mid-2020 release, "
+        "before Census 2021), mid-2001 to mid-2020 on April 2021 LAD codes",
+        2020,
+    ),
+    PopulationSource(
+        data.POPULATION_LAD23,
+        data.POPULATION_LAD23_VINTAGE,
+        "ONS mid-year population estimates, the revised series of September 2025 "
+        "(Census 2021-based; Scotland rebased on its 2022 census), mid-2001 to mid-2024 on "
+        "April 2023 LAD codes; one vintage for every year, so figures differ from those "
+        "first published for each year",
+        2024,
+    ),
+)
+"""The shipped series, oldest vintage first."""
 
 
 def read_population(source: PopulationSource, changes: CodeChanges, vintage: int) -> pd.DataFrame:

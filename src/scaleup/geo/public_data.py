@@ -25,6 +25,7 @@ from scaleup.geo.areas import (
 )
 from scaleup.geo.changes import ChangeReport
 from scaleup.geo.codes import CodeChanges, check_vintage, read_code_changes
+from scaleup.geo.population import SHIPPED as SHIPPED_POPULATION
 from scaleup.geo.population import PopulationSource, population_for, read_population
 from scaleup.ingest.ons import HighGrowthTable, combine_editions, read_high_growth
 
@@ -75,12 +76,20 @@ class Years:
 
 
 def display_name(path: Path) -> str:
-    """A shipped file as ``scaleup/data/...`` (so reports hold no machine's paths)."""
+    """A file as reports name it, with no machine's paths: a shipped file as
+    ``scaleup/data/...``, a user's file as given when relative, relative to the working
+    folder when under it, else by its name alone."""
     path = Path(path)
     try:
         return "scaleup/data/" + path.resolve().relative_to(data.DATA_DIR).as_posix()
     except ValueError:
-        return str(path)
+        pass
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def read_business(files: list[Path], edition: int | None) -> HighGrowthTable:
@@ -286,7 +295,9 @@ def prepare_geography(
         geography = shipped_geography(check_area_set(areas), places, names, vintage)
     else:
         geography = user_geography(Path(areas), places, names, vintage, changes)
-    report = ChangeReport(vintage=vintage, areas=areas if areas in AREA_SETS else str(areas))
+    report = ChangeReport(
+        vintage=vintage, areas=areas if areas in AREA_SETS else display_name(Path(areas))
+    )
     in_area = geography[geography["area_code"] != ""]
     for code, group in in_area.groupby("lad_code"):
         if len(group) > 1:
@@ -307,7 +318,7 @@ def prepare_geography(
 def _lad_names(changes: CodeChanges, vintage: int) -> dict[str, str]:
     """LAD names on the vintage: the shipped population's (2021 names), else the changes'."""
     names = changes.names()
-    shipped = PopulationSource.shipped()
+    shipped = PopulationSource.shipped(vintage)
     if vintage >= shipped.vintage:
         population = read_population(shipped, changes, vintage)
         for code, name in zip(population["lad_code"], population["lad_name"], strict=True):
@@ -325,13 +336,40 @@ def prepare_population(
 ) -> pd.DataFrame:
     """The population file for ``lads`` x ``years`` on ``vintage``."""
     check_vintage(vintage)
-    source = source or PopulationSource.shipped()
+    source = source or PopulationSource.shipped(vintage)
+    _check_years_shipped(source, vintage, years)
     changes = read_code_changes(code_changes)
     table = read_population(source, changes, vintage)
     names = dict(zip(table["lad_code"], table["lad_name"], strict=False))
     return population_for(
         table, lads, years, vintage=vintage, source=display_name(source.path), lad_names=names
     )
+
+
+def _check_years_shipped(source: PopulationSource, vintage: int, years: list[int]) -> None:
+    """A shipped series asked for years after its last: one clear line, not one per LAD."""
+    if source.last_year is None or not years or max(years) <= source.last_year:
+        return
+    later = [s for s in SHIPPED_POPULATION if s.vintage > vintage and s.last_year]
+    hint = (
+        f"; the shipped estimates to {later[-1].last_year} are on April {later[-1].vintage} "
+        f"LAD codes: use --vintage {later[-1].vintage} or later"
+        if later and later[-1].last_year and later[-1].last_year >= max(years)
+        else ""
+    )
+    raise InputError(
+        Problem(
+            display_name(source.path),
+            f"population on vintage {vintage} ends in {source.last_year}, the years asked for "
+            f"run to {max(years)}{hint} (or give --population FILE --population-vintage YEAR)",
+        )
+    )
+
+
+def population_label(source: PopulationSource | None, vintage: int) -> str:
+    """What the population of an import is, for its report (and the review's pages)."""
+    source = source or PopulationSource.shipped(vintage)
+    return source.describe(display_name(source.path))
 
 
 def prepare_public_data(
@@ -358,4 +396,5 @@ def prepare_public_data(
     pop = prepare_population(
         vintage, report.years, lads, source=population, code_changes=code_changes
     )
+    report.population = population_label(population, vintage)
     return PreparedInputs(counts, pop, geography, report)
