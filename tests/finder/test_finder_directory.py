@@ -17,8 +17,6 @@ from finder.world import migrated, record, save
 from scaleup.errors import InputError
 from scaleup.finder.directory import (
     STARTER,
-    import_directory,
-    load_starter_directory,
     read_directory,
     to_csv,
     to_json,
@@ -26,7 +24,8 @@ from scaleup.finder.directory import (
 )
 from scaleup.finder.hsds import to_hsds
 from scaleup.finder.records import FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
-from scaleup.store import accounts, db, programmes
+from scaleup.store import db, history, programmes
+from scaleup.store.programmes import import_directory, load_starter_directory
 
 
 def directory(sessions) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -228,7 +227,7 @@ def test_round_trip_and_replace_on_postgresql(postgres_url: str, tmp_path: Path)
             r.programme.model_dump() | {"retired": False}
             for r in sorted(read_directory(STARTER), key=lambda r: r.programme.id or "")
         ]
-        changes = accounts.history(session, kind="programme", key="extra")
+        changes = history.history(session, kind="programme", key="extra")
     assert [c.action for c in changes] == ["delete", "create"]
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 
 from finder.world import EAST_MIDLANDS, LADS, record, save, seed_geography
 from scaleup.geo.regions import regions_on_vintage
-from scaleup.store import db, places, programmes
-from scaleup.store.programmes import SearchQuery
+from scaleup.store import db, places, search
+from scaleup.store.search import SearchQuery
 
 WALES, LONDON = "W92000004", "E12000007"
 
@@ -36,7 +36,7 @@ def sessions(store_url: str):  # type: ignore[no-untyped-def]
 
 def ids(sessions, **query) -> list[str]:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        return sorted(r.id for r in programmes.search(session, SearchQuery(**query)).results)
+        return sorted(r.id for r in search.search(session, SearchQuery(**query)).results)
 
 
 def test_the_store_has_the_twelve_regions_and_each_lads_region(sessions) -> None:
@@ -47,7 +47,7 @@ def test_the_store_has_the_twelve_regions_and_each_lads_region(sessions) -> None
         assert {(WALES, "Wales"), ("S92000003", "Scotland")} <= set(regions)
         assert ("N92000002", "Northern Ireland") in regions
         assert places.lads_in(session, EAST_MIDLANDS) == {code for code, _ in LADS}
-        assert programmes.place_names(session)[EAST_MIDLANDS] == "East Midlands"
+        assert places.place_names(session)[EAST_MIDLANDS] == "East Midlands"
 
 
 def test_outside_england_a_lads_region_is_its_nation() -> None:
@@ -69,13 +69,13 @@ def test_a_vintage_the_geography_does_not_name_is_the_one_knowing_the_lads() -> 
 
 def test_codes_serving_a_lad_an_area_and_a_region(sessions) -> None:
     with sessions() as session:
-        assert programmes.codes_serving(session, "E07000170") == {
+        assert places.codes_serving(session, "E07000170") == {
             "UK", "E07000170", "E37000045", EAST_MIDLANDS,
         }  # fmt: skip
-        assert programmes.codes_serving(session, "E37000045") == {
+        assert places.codes_serving(session, "E37000045") == {
             "UK", "E37000045", "E07000170", "E06000018", EAST_MIDLANDS,
         }  # fmt: skip
-        assert programmes.codes_serving(session, EAST_MIDLANDS.lower()) == {
+        assert places.codes_serving(session, EAST_MIDLANDS.lower()) == {
             "UK", EAST_MIDLANDS, "E07000170", "E06000018", "E07000129", "E37000045", "E37000021",
         }  # fmt: skip
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from finder.world import record, save, seed_geography
-from scaleup.store import db, programmes
-from scaleup.store.programmes import SearchQuery
+from scaleup.store import db, search
+from scaleup.store.search import SearchQuery
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def sessions(store_url: str):  # type: ignore[no-untyped-def]
 
 def ids(sessions, **query) -> list[str]:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        return [r.id for r in programmes.search(session, SearchQuery(**query)).results]
+        return [r.id for r in search.search(session, SearchQuery(**query)).results]
 
 
 def test_backend_has_its_own_full_text_index(sessions) -> None:
@@ -127,8 +127,8 @@ def test_facet_filters(sessions) -> None:
 
 def test_pages(sessions) -> None:
     with sessions() as session:
-        first = programmes.search(session, SearchQuery(limit=3))
-        second = programmes.search(session, SearchQuery(limit=3, offset=3))
+        first = search.search(session, SearchQuery(limit=3))
+        second = search.search(session, SearchQuery(limit=3, offset=3))
     assert first.total == second.total == 4
     assert len(first.results) == 3 and len(second.results) == 1
     assert {r.id for r in first.results}.isdisjoint(r.id for r in second.results)
@@ -148,6 +148,6 @@ def test_pages(sessions) -> None:
 )
 def test_odd_search_text_is_harmless(sessions, text: str) -> None:
     with sessions() as session:
-        page = programmes.search(session, SearchQuery(q=text, area=text, sector=text))
+        page = search.search(session, SearchQuery(q=text, area=text, sector=text))
     assert page.total >= 0
     assert len(ids(sessions)) == 4  # the table is still there, unchanged

@@ -10,7 +10,7 @@ from scaleup.errors import InputError
 from scaleup.geo.areas import AREA_SETS, check_area_set, lads_on_vintage, shipped_geography
 from scaleup.geo.codes import read_code_changes
 from scaleup.geo.population import PopulationSource, population_for, read_population
-from scaleup.geo.public_data import prepare_geography
+from scaleup.public_data import prepare_geography
 
 D2N2 = "E37000045"
 D2N2_LADS = {

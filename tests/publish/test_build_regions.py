@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from scaleup.store import db, places, programmes
+from scaleup.store import db, places
 from scaleup.store.places import FinderRegion
 from support.review import LAD_NAMES
 
@@ -17,5 +17,5 @@ def test_build_stores_the_region_of_every_review_lad(build, store_url: str) -> N
         # The generated review's LADs are Derbyshire's: all in the East Midlands.
         assert places.lads_in(session, "E12000004") == set(LAD_NAMES)
         assert set(session.scalars(select(FinderRegion.vintage))) == {"2021"}
-        serving = programmes.codes_serving(session, "E12000004")
+        serving = places.codes_serving(session, "E12000004")
         assert {"E37000901", "E37000902", "E37000903", "E07000034"} <= serving

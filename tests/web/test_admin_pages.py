@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from finder.world import csrf_of
-from scaleup.store import accounts, repo
+from scaleup.store import history, repo
 
 FORM = {
     "name": "Scale Sprint",
@@ -87,7 +87,7 @@ def test_area_narrative_and_figures_preview_then_save(
     assert "Firms here grow" in public and "companies supported" in public
     with finder_app.state.scaleup.sessions() as session:
         content = repo.get_area_content(session, "E37000045")
-        changes = accounts.history(session, kind="area", key="E37000045")
+        changes = history.history(session, kind="area", key="E37000045")
     assert content is not None and content.sections[0].heading == "Programmes"
     assert content.figures[0].value == "230"
     assert len(changes) == 1 and changes[0].actor == "editor@example.org"

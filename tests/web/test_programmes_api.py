@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from finder.world import record, save, token_for
-from scaleup.store import accounts
+from scaleup.store import history
 
 BODY = {
     "name": "Export Academy",
@@ -65,7 +65,7 @@ def test_create_read_replace_patch_delete(finder_client: TestClient, auth) -> No
     assert finder_client.get("/api/v1/programmes/export-academy").status_code == 404
 
     with finder_client.app.state.scaleup.sessions() as session:  # type: ignore[attr-defined]
-        changes = accounts.history(session, kind="programme", key="export-academy")
+        changes = history.history(session, kind="programme", key="export-academy")
     assert [c.action for c in changes] == ["delete", "update", "update", "create"]
     assert {c.actor for c in changes} == {"editor@example.org"}
     assert changes[2].before["name"] == "Export Academy"

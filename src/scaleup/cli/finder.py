@@ -53,8 +53,9 @@ def import_(
     Example: scaleup finder import programmes.csv --workspace review/
     """
     from scaleup.errors import InputError, Problem
-    from scaleup.finder.directory import STARTER, import_directory, read_directory
+    from scaleup.finder.directory import STARTER, read_directory
     from scaleup.store import db
+    from scaleup.store.programmes import import_directory
 
     if (file is None) == (not starter):
         raise InputError(Problem(None, "give either FILE or --starter"))
@@ -83,7 +84,7 @@ def export(
     """
     from scaleup.errors import InputError, Problem
     from scaleup.finder.directory import write_directory
-    from scaleup.store import programmes
+    from scaleup.store import places, programmes
 
     if fmt not in ("csv", "json", "hsds"):
         raise InputError(
@@ -94,7 +95,7 @@ def export(
     sessions = open_store(config, workspace)
     with sessions() as session:
         records = programmes.all_programmes(session, include_retired=retired)
-        names = programmes.place_names(session)
+        names = places.place_names(session)
     write_directory(records, out, fmt, names)  # type: ignore[arg-type]
     say(f"wrote {len(records)} programmes to {out} ({fmt})", quiet)
 
@@ -119,13 +120,13 @@ def search(
 
     Example: scaleup finder search "leadership" --area E07000170
     """
-    from scaleup.store import programmes
+    from scaleup.store import search
 
     sessions = open_store(config, workspace)
     with sessions() as session:
-        page = programmes.search(
+        page = search.search(
             session,
-            programmes.SearchQuery(
+            search.SearchQuery(
                 q=query, area=area, region=region, sector=sector, support=support,
                 provider=provider, employees=employees, limit=limit,
             ),

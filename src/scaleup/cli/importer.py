@@ -58,7 +58,7 @@ def ons_business_demography(
 
         scaleup import ons-business-demography tidy.csv --vintage 2021 --out counts.csv
     """
-    from scaleup.geo.public_data import Years, prepare_counts, write_with_report
+    from scaleup.public_data import Years, prepare_counts, write_with_report
 
     counts, report = prepare_counts(
         files, edition=edition, vintage=vintage, years=Years.parse(years),
@@ -84,7 +84,7 @@ def geography(
 
         scaleup import geography --areas region --vintage 2023 --out regions.csv
     """
-    from scaleup.geo.public_data import prepare_geography, write_with_report
+    from scaleup.public_data import prepare_geography, write_with_report
 
     table, report = prepare_geography(areas, vintage, code_changes)
     _print(report, write_with_report(table, out, report), quiet)
@@ -115,7 +115,7 @@ def population(
     from scaleup.errors import InputError, Problem
     from scaleup.geo.areas import lads_on_vintage
     from scaleup.geo.codes import check_vintage, read_code_changes
-    from scaleup.geo.public_data import Years, prepare_population, write_csv
+    from scaleup.public_data import Years, prepare_population, write_csv
 
     check_vintage(vintage)
     span = Years.parse(years)
@@ -161,7 +161,7 @@ def public_data(
         cd inputs && scaleup compute --counts counts.csv --population population.csv
         --geography geography.csv --out ../tables
     """
-    from scaleup.geo.public_data import Years, prepare_public_data
+    from scaleup.public_data import Years, prepare_public_data
 
     prepared = prepare_public_data(
         files, areas=areas, vintage=vintage, years=Years.parse(years), edition=edition,

@@ -90,8 +90,8 @@ def register(app: typer.Typer) -> None:
 
             SCALEUP_SECRET_KEY="$(openssl rand -base64 48)" scaleup serve -w review --port 8000
         """
-        from scaleup.publish.build import serve
         from scaleup.web.auth import check_secret
+        from scaleup.web.serve import serve
 
         ws, settings, engine = _open(workspace)
         check_secret(settings)

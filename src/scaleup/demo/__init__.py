@@ -6,7 +6,9 @@ prepared from the public data in :mod:`scaleup.data` by :data:`PREPARE_COMMAND`
 
 1. :func:`build_demo_data` computes the four published tables from the workspace inputs
    (``pipeline.compute_review``) and writes them with ``pipeline.write_tables``;
-2. the site build and serving (added by the site's module), called by :func:`run_demo`.
+2. :func:`build_demo_site` builds the site and its store from those tables
+   (``publish.build.build_site``); :func:`run_demo` then loads the finder's starter
+   directory and serves it (``web.serve``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from scaleup.config import load_settings
+from scaleup.config import Settings, load_settings
 from scaleup.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from scaleup.pipeline import ReviewTables
+    from scaleup.workspace import Workspace
 
 WORKSPACE = Path(__file__).resolve().parent / "workspace"
 AREAS, VINTAGE, FIRST_YEAR = "lep2021", 2021, 2017
@@ -42,7 +49,7 @@ def prepare_demo_inputs(out_dir: Path):
 
     The years run from the first public year to the workspace's ``[review] end_year``.
     """
-    from scaleup.geo.public_data import Years, prepare_public_data
+    from scaleup.public_data import Years, prepare_public_data
 
     end_year = demo_workspace().end_year
     prepared = prepare_public_data(
@@ -78,11 +85,29 @@ def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = No
     return tables
 
 
+def build_demo_site(ws: Workspace, tables: ReviewTables, out: Path) -> tuple[Settings, Engine]:
+    """The demo's site in ``out/site`` from its computed ``tables``; the store is a SQLite
+    file in ``out`` (never in the package). Settings: development, a random per-run secret."""
+    import secrets
+
+    from scaleup.publish.build import build_site, geography_members
+    from scaleup.store import db
+
+    settings = load_settings(
+        ws.config_file,
+        environ={},
+        overrides={"environment": "development", "secret_key": secrets.token_urlsafe(48)},
+    )
+    engine = db.make_engine(db.default_url(out))
+    members = geography_members(ws, settings)
+    build_site(ws, settings, engine, out / "site", tables=tables, members=members, strict=True)
+    return settings, engine
+
+
 def load_demo_directory(engine: Engine) -> int:
     """The starter directory of support programmes in the demo's store, for its finder."""
-    from scaleup.finder.directory import load_starter_directory
     from scaleup.store import db
-    from scaleup.store.programmes import all_programmes
+    from scaleup.store.programmes import all_programmes, load_starter_directory
 
     with db.transaction(db.sessions(engine)) as session:
         load_starter_directory(session)
@@ -105,8 +130,7 @@ def run_demo(
     tables = build_demo_data(out / "data", on_step=on_step)
     if not quiet:
         say(f"wrote the demo's published tables to {out / 'data'}")
-    from scaleup.publish.build import build_demo_site
-    from scaleup.publish.build import serve as serve_site
+    from scaleup.web.serve import serve as serve_site
 
     settings, engine = build_demo_site(demo_workspace(), tables, out)
     if not quiet:

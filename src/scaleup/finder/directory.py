@@ -1,10 +1,10 @@
 """The directory as data: read and check a CSV or JSON directory, write CSV, JSON or HSDS.
 
 Reading gathers every problem of every record (file, line or record number, field, what is
-wrong) before anything is written; :func:`import_directory` then applies the records in the
-caller's transaction, so a bad file changes nothing. Export then import gives the same
-directory: lists are joined with ``;`` in CSV (an item may not contain one), empty cells
-are "none", dates are ISO 8601.
+wrong) before anything is written; :func:`scaleup.store.programmes.import_directory` then
+applies the records in the caller's transaction, so a bad file changes nothing. Export then
+import gives the same directory: lists are joined with ``;`` in CSV (an item may not
+contain one), empty cells are "none", dates are ISO 8601.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from scaleup.errors import InputError, Problem
 from scaleup.finder.records import (
@@ -29,7 +28,6 @@ from scaleup.finder.records import (
     ProgrammeCreate,
     ProgrammePublic,
 )
-from scaleup.store import programmes
 
 Format = Literal["csv", "json", "hsds"]
 JSON_FORMAT = "scaleup-finder/1"
@@ -43,20 +41,6 @@ class Record:
     where: int
     rows: bool
     programme: ProgrammeCreate
-
-
-@dataclass
-class ImportSummary:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
-        )
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -208,37 +192,6 @@ def read_directory(path: Path, fmt: Format | None = None) -> list[Record]:
     if problems:
         raise InputError(problems)
     return records
-
-
-def import_directory(
-    session: Session,
-    records: list[Record] | list[ProgrammeCreate],
-    *,
-    actor: str,
-    replace: bool = False,
-) -> ImportSummary:
-    """Create or update each record (and with ``replace`` remove the programmes not in it)."""
-    summary = ImportSummary()
-    ids = []
-    for item in records:
-        record = item.programme if isinstance(item, Record) else item
-        before = programmes.get(session, record.id) if record.id else None
-        saved, created = programmes.save(session, record, actor=actor)
-        ids.append(saved.id)
-        if created:
-            summary.created.append(saved.id)
-        elif before is not None and before.model_dump() == saved.model_dump():
-            summary.unchanged.append(saved.id)
-        else:
-            summary.updated.append(saved.id)
-    if replace:
-        summary.removed = programmes.remove_all_but(session, ids, actor=actor)
-    return summary
-
-
-def load_starter_directory(session: Session, *, actor: str = "starter directory") -> ImportSummary:
-    """Load the shipped starter directory into the store (in the caller's transaction)."""
-    return import_directory(session, read_directory(STARTER, "json"), actor=actor)
 
 
 # --- writing ----------------------------------------------------------------------------

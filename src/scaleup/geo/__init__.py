@@ -3,8 +3,9 @@
 Public data come on the LAD geography of their own year; a review is built on one named
 vintage. :mod:`codes` maps old LAD codes forward, :mod:`areas` declares the shipped area
 sets (LEP 2021, English regions, combined authorities), :mod:`population` puts the
-mid-year estimates on the vintage, and :mod:`public_data` writes the three contract files
-with a "what changed" report (:mod:`changes`).
+mid-year estimates on the vintage, and :mod:`changes` words the "what changed" report.
+The pipeline that reads the ONS tables and writes the three contract files on a vintage is
+:mod:`scaleup.public_data`, beside :mod:`scaleup.pipeline` (it reads with :mod:`scaleup.ingest`).
 
 An area need not be an official one: its code is a GSS code (E37000045) or the user's
 own. :data:`AREA_CODE` is the one rule for every area code the project reads.

@@ -202,31 +202,3 @@ def write_site(engine: Engine, out: Path) -> None:
             for name, rows in tables.items():
                 (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
             (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref["name"]))
-
-
-def build_demo_site(ws: Workspace, tables: Any, out: Path) -> tuple[Settings, Engine]:
-    """The demo's site in ``out/site`` from its computed ``tables``; the store is a SQLite
-    file in ``out`` (never in the package). Settings: development, a random per-run secret."""
-    import secrets
-
-    from scaleup.config import load_settings
-
-    settings = load_settings(
-        ws.config_file,
-        environ={},
-        overrides={"environment": "development", "secret_key": secrets.token_urlsafe(48)},
-    )
-    engine = db.make_engine(db.default_url(out))
-    members = geography_members(ws, settings)
-    build_site(ws, settings, engine, out / "site", tables=tables, members=members, strict=True)
-    return settings, engine
-
-
-def serve(settings: Settings, engine: Engine, workspace: Path | None, host: str, port: int) -> None:
-    """Serve the review (and every other part of the site) with uvicorn until interrupted."""
-    import uvicorn
-
-    from scaleup.web.app import create_app
-
-    app = create_app(settings, workspace=workspace, engine=engine)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

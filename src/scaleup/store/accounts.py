@@ -1,20 +1,19 @@
-"""Editors' accounts: users, API tokens, sign-in attempts and the history of changes.
+"""Editors' accounts: users, API tokens and sign-in attempts.
 
 Passwords are hashed with Argon2 (argon2-cffi's ``PasswordHasher``); an API token is shown
 once and only its SHA-256 is kept (tokens are long random strings, so a fast hash is
-enough). Repeated failed sign-ins lock an account, and a client, for a while. Every change
-an editor makes is written to ``change`` with who, when, what and the record before/after.
+enough). Repeated failed sign-ins lock an account, and a client, for a while. Changes to an
+account are written to the history (:mod:`scaleup.store.history`).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
@@ -25,14 +24,14 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     func,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from scaleup.errors import InputError, Problem
-from scaleup.store.db import Base
+from scaleup.store.db import Base, as_utc, utcnow
+from scaleup.store.history import record_change
 
 Role = Literal["editor", "admin"]
 ROLES: tuple[Role, ...] = ("editor", "admin")
@@ -52,10 +51,6 @@ _hasher = PasswordHasher()
 def _dummy_hash() -> str:
     """Verified against when the email is unknown, so that timing does not reveal accounts."""
     return _hasher.hash(secrets.token_urlsafe(16))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class User(Base):
@@ -91,21 +86,6 @@ class SignInAttempt(Base):
     client: Mapped[str] = mapped_column(String(100), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
-
-
-class Change(Base):
-    """One change made by an editor (or an import): who, when, what, before and after."""
-
-    __tablename__ = "change"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(40))
-    key: Mapped[str] = mapped_column(String(200))
-    before: Mapped[str | None] = mapped_column(Text, nullable=True)
-    after: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 # --- users -----------------------------------------------------------------------------
@@ -229,7 +209,7 @@ def _recent_failures(session: Session, column: Any, value: str, now: datetime) -
         )
     )
     if last_success is not None:
-        since = _aware(last_success)
+        since = as_utc(last_success)
     return (
         session.scalar(
             select(func.count())
@@ -238,11 +218,6 @@ def _recent_failures(session: Session, column: Any, value: str, now: datetime) -
         )
         or 0
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything the store writes is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_locked(session: Session, email: str, client: str, now: datetime | None = None) -> bool:
@@ -308,71 +283,3 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     user = session.get(User, row.user_id)
     return user if user is not None and user.active else None
-
-
-# --- history ----------------------------------------------------------------------------
-
-
-def record_change(
-    session: Session,
-    actor: str,
-    action: str,
-    kind: str,
-    key: str,
-    before: Any,
-    after: Any,
-) -> Change:
-    """Write one entry of the history (``before``/``after`` are JSON-able or None)."""
-    change = Change(
-        at=utcnow(),
-        actor=actor,
-        action=action,
-        kind=kind,
-        key=key[:200],
-        before=None if before is None else json.dumps(before, sort_keys=True, default=str),
-        after=None if after is None else json.dumps(after, sort_keys=True, default=str),
-    )
-    session.add(change)
-    return change
-
-
-@dataclass(frozen=True)
-class ChangeView:
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    kind: str
-    key: str
-    before: Any
-    after: Any
-
-    def fields_changed(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for each field that differs."""
-        before = self.before if isinstance(self.before, dict) else {}
-        after = self.after if isinstance(self.after, dict) else {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
-
-
-def history(
-    session: Session, *, kind: str | None = None, key: str | None = None, limit: int = 200
-) -> list[ChangeView]:
-    query = select(Change).order_by(Change.id.desc()).limit(limit)
-    if kind is not None:
-        query = query.where(Change.kind == kind)
-    if key is not None:
-        query = query.where(Change.key == key)
-    return [
-        ChangeView(
-            id=c.id,
-            at=_aware(c.at),
-            actor=c.actor,
-            action=c.action,
-            kind=c.kind,
-            key=c.key,
-            before=None if c.before is None else json.loads(c.before),
-            after=None if c.after is None else json.loads(c.after),
-        )
-        for c in session.scalars(query)
-    ]

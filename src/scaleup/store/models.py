@@ -6,7 +6,8 @@ Each part of the project keeps its tables in its own module; this module only ga
 from __future__ import annotations
 
 from scaleup.store import (
-    accounts,  # noqa: F401 - users, tokens, history
+    accounts,  # noqa: F401 - users, tokens, sign-in attempts
+    history,  # noqa: F401 - the history of changes
     places,  # noqa: F401 - the finder's regions
     programmes,  # noqa: F401 - the support finder
     review,  # noqa: F401 - the review's statistics and area content

@@ -1,21 +1,24 @@
-"""The finder's regions: the twelve regions and nations, and the region of each review LAD.
+"""Places: the finder's regions, and the review's areas and LADs as the finder sees them.
 
-Loaded by ``scaleup build`` in the transaction that stores the review, from the shipped
-geography on the review's vintage (:mod:`scaleup.geo.regions`). A firm can pick its region
-in the finder, and a programme that serves a region serves every LAD and area in it
-(:func:`scaleup.store.programmes.codes_serving`). These tables belong to the finder's part
-of the store; the review's tables are not touched.
+The regions (the twelve regions and nations, and the region of each review LAD) are loaded
+by ``scaleup build`` in the transaction that stores the review, from the shipped geography
+on the review's vintage (:mod:`scaleup.geo.regions`); the review's own tables
+(:mod:`scaleup.store.review`) are only read here. A firm can pick its region in the finder,
+and a programme that serves a region serves every LAD and area in it (:func:`codes_serving`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, delete, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from scaleup.finder.records import UK
 from scaleup.store.db import Base
+from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewLad
 
 if TYPE_CHECKING:
     from scaleup.geo.regions import Regions
@@ -90,3 +93,59 @@ def regions_of(session: Session, lad_codes: Iterable[str]) -> set[str]:
             select(FinderRegionLad.region_code).where(FinderRegionLad.lad_code.in_(codes))
         )
     )
+
+
+# --- the review's areas and LADs ------------------------------------------------------
+
+_area = ReviewArea.__table__
+_lad = ReviewLad.__table__
+_area_lad = ReviewAreaLad.__table__
+
+
+def codes_serving(session: Session, code: str) -> set[str]:
+    """The area codes whose programmes serve a firm in ``code`` (a LAD, an area or a region).
+
+    For a LAD: itself, every area containing it and its region. For an area: itself, its
+    LADs, every area containing one of its LADs and their regions. For a region: itself, its
+    LADs and every area containing one of them. Always ``UK``.
+    """
+    code = code.upper()
+    if code == UK:
+        return {UK}
+    lads = set(session.scalars(select(_area_lad.c.lad_code).where(_area_lad.c.area_code == code)))
+    lads |= lads_in(session, code)
+    lads.add(code)
+    areas = set(
+        session.scalars(select(_area_lad.c.area_code).where(_area_lad.c.lad_code.in_(lads)))
+    )
+    return {UK, code} | lads | areas | regions_of(session, lads)
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    lads: tuple[tuple[str, str], ...]
+
+
+def places(session: Session) -> list[Place]:
+    """The review's areas, in review order, each with its local authorities by name."""
+    areas = session.execute(select(_area.c.code, _area.c.name).order_by(_area.c.position)).all()
+    members = session.execute(
+        select(_area_lad.c.area_code, _lad.c.code, _lad.c.name)
+        .join(_lad, _lad.c.code == _area_lad.c.lad_code)
+        .order_by(_lad.c.name)
+    ).all()
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for area_code, lad_code, lad_name in members:
+        by_area.setdefault(area_code, []).append((lad_code, lad_name))
+    return [Place(code, name, tuple(by_area.get(code, []))) for code, name in areas]
+
+
+def place_names(session: Session) -> dict[str, str]:
+    """Code -> name for every area, LAD and region of the review, plus UK."""
+    names = {UK: "The whole UK"}
+    names.update(region_names(session))
+    names.update(dict(session.execute(select(_lad.c.code, _lad.c.name)).all()))
+    names.update(dict(session.execute(select(_area.c.code, _area.c.name)).all()))
+    return names

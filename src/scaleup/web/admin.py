@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from scaleup.errors import InputError
 from scaleup.finder.records import FIELDS, LIST_FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
 from scaleup.store import accounts, db, programmes
+from scaleup.store import history as store_history
 from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, render
 
 MAX_FIGURES = 12
@@ -170,7 +171,7 @@ def general_router() -> APIRouter:
     @r.get("/")
     def dashboard(request: Request, user: CurrentEditor) -> Response:
         with _sessions(request)() as session:
-            recent = accounts.history(session, limit=10)
+            recent = store_history.history(session, limit=10)
         return render(request, "admin/index.html", section="admin", recent=recent)
 
     @r.get("/history")
@@ -178,7 +179,7 @@ def general_router() -> APIRouter:
         request: Request, user: CurrentEditor, kind: str | None = None, key: str | None = None
     ) -> Response:
         with _sessions(request)() as session:
-            changes = accounts.history(
+            changes = store_history.history(
                 session, kind=(kind or None) and kind[:40], key=(key or None) and key[:200]
             )
         return render(

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from scaleup.errors import InputError
-from scaleup.store import accounts, db, repo
+from scaleup.store import db, history, repo
 from scaleup.web.auth import CsrfChecked, CurrentEditor, render
 from scaleup.workspace import AreaContent, Figure, parse_content
 
@@ -155,7 +155,7 @@ def router() -> APIRouter:
             after = edited.model_dump(mode="json")
             if before != after:
                 repo.save_area_content(session, area["code"], edited)
-                accounts.record_change(
+                history.record_change(
                     session, user.email, "update", "area", area["code"], before, after
                 )
         return RedirectResponse(f"/admin/areas/{area['code']}?saved=1", status_code=303)

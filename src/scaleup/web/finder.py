@@ -1,6 +1,6 @@
 """The scaleup support finder: ``/finder/`` for people, ``/api/v1/programmes`` for programs.
 
-The page and the API call the same :func:`scaleup.store.programmes.search`, so they can
+The page and the API call the same :func:`scaleup.store.search.search`, so they can
 never disagree. The page is a plain GET form (no JavaScript needed); results are ranked and
 paginated, each with a details page. Writes go through the API with an editor's bearer
 token, or through the admin (:mod:`scaleup.web.admin`).
@@ -25,7 +25,8 @@ from scaleup.finder.records import (
     ProgrammeUpdate,
 )
 from scaleup.geo.regions import REGION_PATTERN
-from scaleup.store import db, programmes
+from scaleup.store import db, programmes, search
+from scaleup.store import places as store_places
 from scaleup.store.places import regions as all_regions
 from scaleup.web.auth import ApiEditor, render
 
@@ -76,7 +77,7 @@ def pages_router() -> APIRouter:
         page: Word = None,
     ) -> Response:
         """Search form and results; every filter is a plain GET parameter."""
-        query = programmes.SearchQuery(
+        query = search.SearchQuery(
             q=q or "",
             area=area or None,
             region=region or None,
@@ -90,12 +91,12 @@ def pages_router() -> APIRouter:
             offset=_offset_of(page),
         )
         with _sessions(request)() as session:
-            found = programmes.search(session, query)
-            places = programmes.places(session)
+            found = search.search(session, query)
+            places = store_places.places(session)
             regions = all_regions(session)
-            names = programmes.place_names(session)
-            sectors = programmes.facet_values(session, "sector")
-            providers = programmes.providers(session)
+            names = store_places.place_names(session)
+            sectors = search.facet_values(session, "sector")
+            providers = search.providers(session)
         chosen = {
             "q": q or "",
             "area": area or "",
@@ -139,7 +140,7 @@ def pages_router() -> APIRouter:
     def programme_page(request: Request, programme_id: str) -> Response:
         with _sessions(request)() as session:
             record = programmes.get(session, programme_id[:80])
-            names = programmes.place_names(session)
+            names = store_places.place_names(session)
         if record is None or record.retired:
             raise HTTPException(404, "There is no programme at this address.")
         return render(request, "finder/programme.html", section="finder", p=record, names=names)
@@ -166,7 +167,7 @@ def api_router() -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> ProgrammePage:
         """Search the finder: the same results, in the same order, as ``/finder/``."""
-        query = programmes.SearchQuery(
+        query = search.SearchQuery(
             q=q or "",
             area=area or None,
             region=region or None,
@@ -180,7 +181,7 @@ def api_router() -> APIRouter:
             offset=offset,
         )
         with _sessions(request)() as session:
-            return programmes.search(session, query)
+            return search.search(session, query)
 
     @r.get("/{programme_id}", response_model=ProgrammePublic)
     def get_programme(request: Request, programme_id: str) -> ProgrammePublic:
