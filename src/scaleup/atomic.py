@@ -37,6 +37,13 @@ def staged_dir(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def staged_file(dest: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; on success rename it onto ``dest``."""
@@ -44,6 +51,7 @@ def staged_file(dest: Path) -> Iterator[Path]:
     dest.resolve().parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.resolve().parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
     tmp_path = Path(tmp)
     try:
         yield tmp_path

@@ -254,7 +254,7 @@ def test_hsds_services() -> None:
             | {"updated": date(2024, 5, 1), "retired": True}
         ),
     ]
-    services = to_hsds(records, {"E37000045": "D2N2"})
+    services = to_hsds(records, {"E37000045": "D2N2"})["contents"]
     first, second = services
     for service in services:
         assert {"id", "name", "status", "description", "url", "organization"} <= set(service)
@@ -267,10 +267,10 @@ def test_hsds_services() -> None:
     assert [a["name"] for a in first["service_areas"]] == ["D2N2", "United Kingdom"]
     assert first["service_areas"][1]["uri"].endswith("/K02000001")
     terms = {a["taxonomy_term"]["taxonomy"] for a in first["attributes"]}
-    assert terms == {"scaleup-support-type"}
+    assert terms == {"scaleup-support-type", "scaleup-finder-field"}  # the slug's attribute
     assert first["assured_date"] == "2024-05-01"
     # stable identifiers from one export to the next
-    assert to_hsds(records, {})[0]["id"] == first["id"]
+    assert to_hsds(records, {})["contents"][0]["id"] == first["id"]
     json.dumps(services)
 
 

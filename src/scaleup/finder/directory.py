@@ -145,6 +145,10 @@ def _json_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [Problem(name, f"is not valid JSON: {exc.msg}", (exc.lineno,))]
+    from scaleup.finder import hsds
+
+    if hsds.is_hsds(data):
+        return _hsds_records(hsds.services_in(data) or [], name)
     if isinstance(data, dict):
         data = data.get("programmes")
     if not isinstance(data, list):
@@ -155,6 +159,31 @@ def _json_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]
             out.append((n, item))
         else:
             problems.append(Problem(name, "expected an object", (n,), rows=True))
+    return out, problems
+
+
+def _hsds_records(
+    services: list[Any], name: str
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """HSDS 3.0 services as finder records; a service from elsewhere (no finder id) gets
+    a slug of its name, made unique within the file."""
+    from scaleup.finder import hsds
+
+    out, problems = [], []
+    taken: set[str] = set()
+    for n, service in enumerate(services, start=1):
+        if not isinstance(service, dict):
+            problems.append(Problem(name, "expected an HSDS service object", (n,), rows=True))
+            continue
+        data = hsds.from_service(service)
+        problems.extend(hsds.missing_taxonomy(name, n, data))
+        if data["id"] in taken and not hsds.has_finder_id(service):
+            base, k = data["id"], 2
+            while f"{base}-{k}" in taken:
+                k += 1
+            data["id"] = f"{base}-{k}"
+        taken.add(data["id"])
+        out.append((n, data))
     return out, problems
 
 
@@ -176,7 +205,8 @@ def read_directory(path: Path, fmt: Format | None = None) -> list[Record]:
     seen: dict[str, int] = {}
     for where, data in raw:
         record, found = check_record(data, name, where, rows)
-        problems.extend(found)
+        said = {(p.lines, p.column) for p in problems}
+        problems.extend(p for p in found if (p.lines, p.column) not in said)
         if record is None:
             continue
         assert record.id is not None

@@ -73,6 +73,6 @@ def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
     # the review: errors, api, pages; accounts, support finder, admin: auth, finder, admin
-    from scaleup.web import admin, api, auth, errors, finder, pages
+    from scaleup.web import admin, api, auth, errors, finder, hsds, pages
 
-    return (errors, api, pages, auth, finder, admin)
+    return (errors, api, pages, auth, finder, hsds, admin)

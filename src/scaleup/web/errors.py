@@ -26,7 +26,7 @@ HEADINGS = {
 
 def wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path == "/openapi.json"
+    return path.startswith(("/api/", "/hsds/")) or path == "/openapi.json"
 
 
 @lru_cache(maxsize=1)

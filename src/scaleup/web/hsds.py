@@ -1,0 +1,202 @@
+"""The support finder's directory as the HSDS 3.0 read API, under ``/hsds/``.
+
+The routes, parameters and shapes of ``spec/hsds-3.0/openapi.json``: lists are the API's
+``Page`` (``total_items``, ``total_pages``, ``page_number``, ``size``, ``first_page``,
+``last_page``, ``empty``) with their ``contents``; ``/hsds/services`` lists services as
+``compiled/service_list.json`` (``full=true``: fully nested), ``/hsds/services/{id}`` is one
+fully nested service. The documents are those of ``scaleup finder export --format hsds``
+(:mod:`scaleup.finder.hsds`); retired programmes are left out, as on the finder's pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+
+from scaleup.finder import hsds
+from scaleup.store import programmes
+
+PREFIX = "/hsds"
+PER_PAGE = 50
+
+Page = Annotated[int, Query(ge=1, le=100_000, description="Page number of the results (from 1).")]
+PerPage = Annotated[int, Query(ge=1, le=500, description="Results in a single page.")]
+Search = Annotated[
+    str | None, Query(max_length=200, description="Words that must all appear (any case).")
+]
+Flag = Annotated[bool, Query(description="Fully nested records.")]
+Id = Annotated[str | None, Query(max_length=100)]
+NOT_FOUND: dict[int | str, Any] = {404: {"description": "No record with this id"}}
+INVALID: dict[int | str, Any] = {422: {"description": "A parameter is not valid"}}
+
+
+def _directory(request: Request) -> hsds.HsdsDirectory:
+    with request.app.state.scaleup.sessions() as session:
+        records = programmes.all_programmes(session, include_retired=False)
+        names = programmes.place_names(session)
+    return hsds.directory(records, names)
+
+
+def _matches(words: list[str], *texts: Any) -> bool:
+    haystack = " ".join(t for t in texts if isinstance(t, str)).lower()
+    return all(w in haystack for w in words)
+
+
+def _words(search: str | None) -> list[str]:
+    return (search or "").lower().split()
+
+
+def _modified_after(value: str | None) -> str | None:
+    """An ISO date or date-time, as the ``last_modified`` text it is compared with."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise HTTPException(
+            422,
+            [{"loc": ["query", "modified_after"], "type": "datetime_parsing",
+              "msg": f"expected an ISO 8601 date or date-time, got {value!r}"}],
+        ) from None  # fmt: skip
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix=PREFIX, tags=["HSDS 3.0"])
+
+    @r.get("/")
+    def about(request: Request) -> dict[str, str]:
+        """This API and its relationship with HSDS."""
+        base = str(request.base_url).rstrip("/")
+        return {
+            "version": hsds.HSDS_VERSION,
+            "profile": "https://docs.openreferral.org/en/3.0/",
+            "openapi_url": f"{base}/openapi.json",
+        }
+
+    @r.get("/services", responses=INVALID)
+    def list_services(
+        request: Request,
+        search: Search = None,
+        page: Page = 1,
+        per_page: PerPage = PER_PAGE,
+        taxonomy_term_id: Id = None,
+        taxonomy_id: Id = None,
+        organization_id: Id = None,
+        modified_after: Annotated[str | None, Query(max_length=40)] = None,
+        minimal: bool = False,
+        full: Flag = False,
+    ) -> dict[str, Any]:
+        """Services, paged (``compiled/service_list.json``; ``full=true``: fully nested)."""
+        since = _modified_after(modified_after)
+        words = _words(search)
+        found = []
+        for service in _directory(request).services:
+            terms = service["attributes"]
+            if words and not _matches(
+                words, service["name"], service.get("description"),
+                service["organization"]["name"], *(a["value"] for a in terms),
+            ):  # fmt: skip
+                continue
+            if taxonomy_term_id and all(a["taxonomy_term_id"] != taxonomy_term_id for a in terms):
+                continue
+            if taxonomy_id and all(a["taxonomy_term"]["taxonomy_id"] != taxonomy_id for a in terms):
+                continue
+            if organization_id and service["organization_id"] != organization_id:
+                continue
+            if since and service["last_modified"][: len(since)] < since:
+                continue
+            if minimal:
+                found.append({"id": service["id"], "last_modified": service["last_modified"]})
+            else:
+                found.append(service if full else hsds.service_summary(service))
+        return hsds.page(found, page, per_page)
+
+    @r.get("/services/{id}", responses=NOT_FOUND)
+    def get_service(request: Request, id: str) -> dict[str, Any]:
+        """One service, fully nested (``compiled/service.json``)."""
+        found = _directory(request).service(id[:100])
+        if found is None:
+            raise HTTPException(404, f"no service {id[:100]!r}")
+        return found
+
+    @r.get("/organizations", responses=INVALID)
+    def list_organizations(
+        request: Request,
+        search: Search = None,
+        page: Page = 1,
+        per_page: PerPage = PER_PAGE,
+        full: Flag = False,
+    ) -> dict[str, Any]:
+        """Organisations (the programmes' providers), paged (``organization_list.json``)."""
+        directory = _directory(request)
+        words = _words(search)
+        found = [
+            directory.organization(o["id"]) if full else o
+            for o in directory.organizations
+            if _matches(words, o["name"], o["description"])
+        ]
+        return hsds.page([o for o in found if o is not None], page, per_page)
+
+    @r.get("/organizations/{id}", responses=NOT_FOUND)
+    def get_organization(request: Request, id: str) -> dict[str, Any]:
+        """One organisation with its services."""
+        found = _directory(request).organization(id[:100])
+        if found is None:
+            raise HTTPException(404, f"no organization {id[:100]!r}")
+        return found
+
+    @r.get("/taxonomies", responses=INVALID)
+    def list_taxonomies(
+        request: Request, search: Search = None, page: Page = 1, per_page: PerPage = PER_PAGE
+    ) -> dict[str, Any]:
+        """The taxonomies the directory's services are tagged with, paged."""
+        words = _words(search)
+        found = [
+            t for t in _directory(request).taxonomies
+            if _matches(words, t["name"], t["description"])
+        ]  # fmt: skip
+        return hsds.page(found, page, per_page)
+
+    @r.get("/taxonomies/{id}", responses=NOT_FOUND)
+    def get_taxonomy(request: Request, id: str) -> dict[str, Any]:
+        """One taxonomy."""
+        found = next((t for t in _directory(request).taxonomies if t["id"] == id), None)
+        if found is None:
+            raise HTTPException(404, f"no taxonomy {id[:100]!r}")
+        return found
+
+    @r.get("/taxonomy_terms", responses=INVALID)
+    def list_terms(
+        request: Request,
+        search: Search = None,
+        page: Page = 1,
+        per_page: PerPage = PER_PAGE,
+        taxonomy_id: Id = None,
+    ) -> dict[str, Any]:
+        """The taxonomy terms in use, paged."""
+        words = _words(search)
+        found = [
+            t for t in _directory(request).terms
+            if _matches(words, t["name"], t["description"])
+            and (not taxonomy_id or t["taxonomy_id"] == taxonomy_id)
+        ]  # fmt: skip
+        return hsds.page(found, page, per_page)
+
+    @r.get("/taxonomy_terms/{id}", responses=NOT_FOUND)
+    def get_term(request: Request, id: str) -> dict[str, Any]:
+        """One taxonomy term."""
+        found = next((t for t in _directory(request).terms if t["id"] == id), None)
+        if found is None:
+            raise HTTPException(404, f"no taxonomy term {id[:100]!r}")
+        return found
+
+    return r
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router())
