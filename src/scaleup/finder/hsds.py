@@ -387,7 +387,8 @@ def from_service(service: dict[str, Any]) -> dict[str, Any]:
 
     Support types and stages are taken from the finder's taxonomies, or from any term whose
     name is one of ours; areas from each service area's GSS code (K02000001: the UK)."""
-    org = service.get("organization") if isinstance(service.get("organization"), dict) else {}
+    found = service.get("organization")
+    org: dict[str, Any] = found if isinstance(found, dict) else {}
     data: dict[str, Any] = {
         "name": _text(service.get("name")),
         "provider": _text(org.get("name")),
