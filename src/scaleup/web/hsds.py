@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 
 from scaleup.finder import hsds
-from scaleup.store import programmes
+from scaleup.store import places, programmes
 
 PREFIX = "/hsds"
 PER_PAGE = 50
@@ -35,7 +35,7 @@ INVALID: dict[int | str, Any] = {422: {"description": "A parameter is not valid"
 def _directory(request: Request) -> hsds.HsdsDirectory:
     with request.app.state.scaleup.sessions() as session:
         records = programmes.all_programmes(session, include_retired=False)
-        names = programmes.place_names(session)
+        names = places.place_names(session)
     return hsds.directory(records, names)
 
 
