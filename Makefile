@@ -31,10 +31,12 @@ demo: $(VENV)/.installed
 
 test: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/ruff format --check src tests bench
 
 bench: install-test

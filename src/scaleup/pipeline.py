@@ -133,7 +133,7 @@ def _compute(
     counts: Counts | None = None
     if inputs.panel is not None:
         panel = read_panel(inputs.panel, checker, findings)
-    else:
+    elif inputs.counts is not None:
         counts = read_counts(inputs.counts, checker, findings)
     years = _end_years(panel, counts, settings, findings)
     source = panel or counts
@@ -148,7 +148,7 @@ def _compute(
     step(STEPS[1])
     if panel is not None:
         lad = _panel_counts(backend, checker, panel, geo, years, settings, force_float)
-        measures = MEASURES
+        measures: tuple[str, ...] = MEASURES
         controlled = False
     else:
         assert counts is not None

@@ -21,7 +21,7 @@ WORKSPACE = typer.Option(
 )
 
 
-def open_store(config: Path | None, workspace: Path):  # type: ignore[no-untyped-def]
+def open_store(config: Path | None, workspace: Path):
     """The migrated store of the settings (``database_url``) or of the workspace."""
     from scaleup.config import load_settings
     from scaleup.store import db

@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         serve(settings, engine, ws.root, host, port)
 
 
-def _open(folder: Path):  # type: ignore[no-untyped-def]
+def _open(folder: Path):
     """The workspace, its settings (its scaleup.toml < env) and the store's engine."""
     from scaleup.config import load_settings
     from scaleup.store import db

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from scaleup.errors import InputError, Problem
 from scaleup.finder.records import (
@@ -46,7 +47,7 @@ class Record:
 # --- reading ----------------------------------------------------------------------------
 
 
-def _describe(err: dict[str, Any]) -> tuple[str | None, str]:
+def _describe(err: ErrorDetails) -> tuple[str | None, str]:
     loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
     column = loc[0] if loc else None
     kind, msg = err["type"], err["msg"]
@@ -125,7 +126,7 @@ def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         return [], [Problem(name, f"missing column {c!r}", (1,)) for c in missing]
-    out = []
+    out: list[tuple[int, dict[str, Any]]] = []
     try:
         for row in reader:
             line = reader.line_num

@@ -185,33 +185,35 @@ def user_geography(
     problems: list[Problem] = []
     known = known_area_codes(places, vintage)
     for row in table.itertuples(index=False):
-        where = {"file": source, "lines": (row.line,)}
+        lines = (row.line,)
         if not GSS_CODE.match(row.lad_code) or not is_lad(row.lad_code):
             problems.append(
-                Problem(**where, column="lad_code", message=f"{row.lad_code!r} is not a LAD code")
+                Problem(source, f"{row.lad_code!r} is not a LAD code", lines, column="lad_code")
             )
         elif row.lad_code not in places:
             now = changes.forward(row.lad_code, vintage)
             hint = f" (on vintage {vintage} it is {now})" if now != row.lad_code else ""
             problems.append(
                 Problem(
-                    **where,
+                    source,
+                    f"{row.lad_code} is not a LAD on vintage {vintage}{hint}",
+                    lines,
                     column="lad_code",
-                    message=f"{row.lad_code} is not a LAD on vintage {vintage}{hint}",
                 )
             )
         if row.area_code and (message := area_code_problem(row.area_code, known, vintage)):
-            problems.append(Problem(**where, column="area_code", message=message))
+            problems.append(Problem(source, message, lines, column="area_code"))
         if row.area_code and not row.area_name:
             problems.append(
-                Problem(**where, column="area_name", message=f"no name for area {row.area_code}")
+                Problem(source, f"no name for area {row.area_code}", lines, column="area_name")
             )
         if row.vintage and row.vintage != str(vintage):
             problems.append(
                 Problem(
-                    **where,
+                    source,
+                    f"file is on vintage {row.vintage!r}, the review on {vintage}",
+                    lines,
                     column="vintage",
-                    message=f"file is on vintage {row.vintage!r}, the review on {vintage}",
                 )
             )
     if problems:

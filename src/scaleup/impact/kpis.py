@@ -8,9 +8,10 @@ support hours) and carries a note saying what it was computed over.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from scaleup.impact.sectors import SIC_SECTIONS, SicRange, count_sectors
 from scaleup.ingest.cohort import Cohort, FollowUp, Participant, SurveyAnswer
@@ -140,10 +141,13 @@ def _hidden(n: int) -> str:
     return f"not shown as a percentage: base {n} is under {MIN_BASE}"
 
 
-def _latest(followups: Sequence[FollowUp], field: str) -> float | int | str | None:
+T = TypeVar("T")
+
+
+def _latest(followups: Sequence[FollowUp], field: Callable[[FollowUp], T | None]) -> T | None:
     """The value of ``field`` in the latest follow-up that recorded it."""
     for f in sorted(followups, key=lambda f: f.followed_up, reverse=True):
-        value = getattr(f, field)
+        value = field(f)
         if value is not None:
             return value
     return None
@@ -176,7 +180,7 @@ def _programme_rows(
     p.total("employees_at_entry", [m.employees_at_entry for m in supported], "")
 
     ids = [m.enterprise_id for m in supported]
-    changes = [_latest(followups.get(e, []), "turnover_change") for e in ids]
+    changes = [_latest(followups.get(e, []), lambda f: f.turnover_change) for e in ids]
     answered = sum(c is not None for c in changes)
     up = sum(c == "up" for c in changes)
     p.share(
@@ -188,11 +192,13 @@ def _programme_rows(
     )
     latest = ", latest follow-up of each"
     p.total(
-        "jobs_created_fte", [_latest(followups.get(e, []), "new_jobs_fte") for e in ids], latest
+        "jobs_created_fte",
+        [_latest(followups.get(e, []), lambda f: f.new_jobs_fte) for e in ids],
+        latest,
     )
     p.total(
         "graduate_placements",
-        [_latest(followups.get(e, []), "graduate_placements") for e in ids],
+        [_latest(followups.get(e, []), lambda f: f.graduate_placements) for e in ids],
         latest,
     )
 

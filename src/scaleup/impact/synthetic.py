@@ -24,6 +24,7 @@ import sys
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from scaleup.atomic import staged_dir
 
@@ -184,8 +185,8 @@ def _tune(pairs: list[dict]) -> None:
     """Nudge risers' after-scores until mean(after)/mean(before) - 1 is just >= 63%."""
 
     def change() -> Fraction:
-        after = sum(_norm(p["after"], p["after_scale"]) for p in pairs)
-        before = sum(_norm(p["before"], p["before_scale"]) for p in pairs)
+        after = sum((_norm(p["after"], p["after_scale"]) for p in pairs), Fraction(0))
+        before = sum((_norm(p["before"], p["before_scale"]) for p in pairs), Fraction(0))
         return after / before - 1
 
     risers = [p for p in pairs if p["role"] == "rose"]
@@ -207,7 +208,7 @@ def _survey(rng: random.Random, supported: list[dict], below: list[dict]) -> lis
     rng.shuffle(firms)
     roles = ["rose"] * ROSE + ["tied"] * TIED + ["fell"] * (PAIRED - ROSE - TIED)
     rng.shuffle(roles)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for k, (firm, role) in enumerate(zip(firms[:PAIRED], roles, strict=True)):
         scales = (5, 10) if k % 25 == 0 else rng.choice([(5, 5), (5, 5), (10, 10)])
         before, after = _pair(rng, role, *scales)

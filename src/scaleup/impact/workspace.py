@@ -36,7 +36,7 @@ def _check(table: Mapping[str, Any], source: str) -> float:
         isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0
     ):
         problems.append(f"impact.min_hours: expected a number >= 0, got {hours!r}")
-    if problems:
+    if problems or hours is None:  # a missing min_hours is among the problems
         raise ConfigError(f"configuration error ({source}): " + "; ".join(problems), source)
     return float(hours)
 

@@ -89,6 +89,7 @@ def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = Non
         # An integer id (Parquet) stays an integer: compared and joined as such.
         out[col.name] = text if text is not None else v
     elif col.kind in PATTERNS:
+        assert text is not None  # a code column is text (Parquet types are checked first)
         pattern, word = PATTERNS[col.kind]
         bad = ~missing & ~text.re_search(pattern)
         checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
@@ -99,6 +100,7 @@ def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = Non
         if is_int_type:
             value = v.cast("int64")
         else:
+            assert text is not None
             number = text
             if col.kind == "count":
                 suppressed = text == SUPPRESSED
@@ -129,6 +131,7 @@ def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = Non
         if is_bool_type:
             out[col.name] = v
         else:
+            assert text is not None
             low = text.lower()
             truth = low.isin(TRUE_WORDS)
             bad = ~missing & ~truth & ~low.isin(FALSE_WORDS)

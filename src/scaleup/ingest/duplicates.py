@@ -35,7 +35,7 @@ HASHED = "_h"
 
 
 @ibis.udf.scalar.builtin(name="hash")
-def _hash(first, second) -> dt.uint64:  # type: ignore[no-untyped-def]
+def _hash(first, second) -> dt.uint64:
     """The engine's 64-bit hash of two values together."""
 
 

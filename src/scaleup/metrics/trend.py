@@ -32,11 +32,13 @@ def trend(series: Mapping[int, Exact], first: int, last: int, settings: MetricsS
         a, b = series.get(first), series.get(last)
         return None if a is None or b is None else (b - a) / (last - first)
     years = range(first, last + 1)
-    values = [series.get(y) for y in years]
-    if any(v is None for v in values):
+    values = [v for y in years if (v := series.get(y)) is not None]
+    if len(values) < len(years):
         return None
     mean_x = Fraction(sum(years), len(years))
     mean_y = sum(values, Fraction(0)) / len(values)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(years, values, strict=True))
-    sxx = sum((x - mean_x) ** 2 for x in years)
+    sxy = sum(
+        ((x - mean_x) * (y - mean_y) for x, y in zip(years, values, strict=True)), Fraction(0)
+    )
+    sxx = sum(((x - mean_x) * (x - mean_x) for x in years), Fraction(0))
     return sxy / sxx

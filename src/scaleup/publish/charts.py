@@ -135,6 +135,10 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
     )
 
 
+def _yes_no(value: object) -> str:
+    return "yes" if value is True else "no" if value is False else "not available"
+
+
 def density_strip(
     area_name: str, rows: list[dict[str, Any] | None], measure: str, median: float
 ) -> Chart | None:
@@ -171,7 +175,7 @@ def density_strip(
             [
                 r["lad_name"],
                 decimal(r.get("density"), 1),
-                {True: "yes", False: "no"}.get(r.get("density_above_median"), "not available"),
+                _yes_no(r.get("density_above_median")),
             ]
             for r in rows
             if r

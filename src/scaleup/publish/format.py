@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
@@ -16,7 +16,7 @@ SUPPRESSED_TEXT = "[c]"
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

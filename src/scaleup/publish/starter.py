@@ -7,6 +7,7 @@ and its local authorities); the review team writes the narrative.
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaleup.atomic import staged_dir
@@ -47,7 +48,16 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def read_areas(geography: Path) -> dict[str, dict[str, object]]:
+@dataclass(frozen=True)
+class StarterArea:
+    """What a geography file says about one area: its name, type and member LADs."""
+
+    name: str
+    type: str | None
+    lads: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+
+
+def read_areas(geography: Path) -> dict[str, StarterArea]:
     """Areas of a geography file, checked as `compute` checks it (every problem with its
     line, exit 2): code -> name, type and member LADs (code, name)."""
     from scaleup.config import EngineSettings
@@ -60,30 +70,29 @@ def read_areas(geography: Path) -> dict[str, dict[str, object]]:
     findings.raise_if_any()
     assert geo is not None
     names = geo.lad_names
-    areas: dict[str, dict[str, object]] = {}
+    areas: dict[str, StarterArea] = {}
     for code, name, lad in geo.members[["area_code", "area_name", "lad_code"]].itertuples(
         index=False
     ):
-        area = areas.setdefault(code, {"name": name, "type": geo.area_types.get(code), "lads": []})
-        area["lads"].append((lad, names[lad]))  # type: ignore[union-attr]
+        area = areas.setdefault(code, StarterArea(name, geo.area_types.get(code)))
+        area.lads.append((lad, names[lad]))
     return areas
 
 
-def stub_content(code: str, areas: dict[str, dict[str, object]], order: int | None = None) -> str:
+def stub_content(code: str, areas: dict[str, StarterArea], order: int | None = None) -> str:
     """A content file that states what the geography says about the area, nothing more."""
     area = areas[code]
-    lads: list[tuple[str, str]] = area["lads"]  # type: ignore[assignment]
-    kind = AREA_KINDS.get(str(area.get("type") or ""), "area")
+    lads = area.lads
+    kind = AREA_KINDS.get(area.type or "", "area")
     names = sorted(name for _c, name in lads)
     text = (
-        f"{area['name']} is one of the {len(areas)} {kind} areas of this review. It brings "
+        f"{area.name} is one of the {len(areas)} {kind} areas of this review. It brings "
         f"together {len(lads)} local authority district{'s' if len(lads) != 1 else ''}: "
         f"{_and(names)}."
     )
     shared = []
     for lad_code, lad_name in sorted(lads, key=lambda x: x[1]):
-        others = [str(a["name"]) for c, a in areas.items()
-                  if c != code and lad_code in {x for x, _ in a["lads"]}]  # type: ignore[attr-defined]  # fmt: skip
+        others = [a.name for c, a in areas.items() if c != code and lad_code in dict(a.lads)]
         if others:
             shared.append(f"{lad_name} (also in {_and(others)})")
     if shared:
@@ -104,8 +113,7 @@ def init_workspace(folder: Path, *, geography: Path | None, title: str, year: in
                     shutil.copytree(source, stage / item)
                 else:
                     shutil.copy2(source, stage / item)
-            areas = {p.stem: {} for p in (DEMO / CONTENT_DIR).glob("*.md")}
-            return len(areas)
+            return len(list((DEMO / CONTENT_DIR).glob("*.md")))
         areas = read_areas(Path(geography))
         if not areas:
             raise InputError(Problem(str(geography), "no areas (area_code is empty everywhere)"))

@@ -76,7 +76,7 @@ class ProgrammeFacet(Base):
 
 def _facets(session: Session, ids: list[str]) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {i: {f: [] for f in LIST_FIELDS} for i in ids}
-    field_of = {facet: field for field, facet in FACET_OF_FIELD.items()}
+    field_of: dict[str, str] = {facet: field for field, facet in FACET_OF_FIELD.items()}
     if not ids:
         return out
     rows = session.execute(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from scaleup.finder.records import SIZE_BANDS, ProgrammePage
@@ -41,7 +41,7 @@ class SearchQuery:
     include_retired: bool = False
 
 
-def _has(facet: str, values: Iterable[str]):  # type: ignore[no-untyped-def]
+def _has(facet: str, values: Iterable[str]):
     values = list(values)
     return exists().where(
         ProgrammeFacet.programme_id == Programme.id,
@@ -50,7 +50,7 @@ def _has(facet: str, values: Iterable[str]):  # type: ignore[no-untyped-def]
     )
 
 
-def _size_filter(low: int, high: int | None):  # type: ignore[no-untyped-def]
+def _size_filter(low: int, high: int | None):
     """Programmes whose employee range overlaps [low, high]."""
     conditions = [or_(Programme.max_employees.is_(None), Programme.max_employees >= low)]
     if high is not None:
@@ -82,7 +82,7 @@ def search(session: Session, query: SearchQuery) -> ProgrammePage:
     )
     limit = max(1, min(query.limit, MAX_LIMIT))
     offset = max(0, query.offset)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if not query.include_retired:
         conditions.append(Programme.retired.is_(False))
     if query.area and query.area.strip():

@@ -122,7 +122,7 @@ def make_places(rng: np.random.Generator, n_lads: int, years: range) -> Places:
     area_names = _names(rng, n_lads)
     start, area_no = 0, 0
     while start < n_lads:
-        size = int(min(rng.integers(4, 17), n_lads - start))
+        size = min(int(rng.integers(4, 17)), n_lads - start)
         area_no += 1
         area_code = f"{AREA_PREFIX}{area_no:03d}"
         area_name = f"{area_names[area_no - 1]} {_AREA_WORDS[area_no % len(_AREA_WORDS)]}"

@@ -23,7 +23,7 @@ from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, render
 MAX_FIGURES = 12
 
 
-def _sessions(request: Request):  # type: ignore[no-untyped-def]
+def _sessions(request: Request):
     return request.app.state.scaleup.sessions
 
 

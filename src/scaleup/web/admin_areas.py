@@ -23,7 +23,7 @@ MAX_FIGURES = 12
 MAX_NARRATIVE = 50_000
 
 
-def _sessions(request: Request):  # type: ignore[no-untyped-def]
+def _sessions(request: Request):
     return request.app.state.scaleup.sessions
 
 

@@ -90,7 +90,7 @@ class NotAllowed(Exception):
     """Signed in, but the role does not allow it: 403."""
 
 
-def _sessions(request: Request):  # type: ignore[no-untyped-def]
+def _sessions(request: Request):
     return request.app.state.scaleup.sessions
 
 

@@ -43,7 +43,7 @@ RegionCode = Annotated[
 ]
 
 
-def _sessions(request: Request):  # type: ignore[no-untyped-def]
+def _sessions(request: Request):
     return request.app.state.scaleup.sessions
 
 

@@ -62,6 +62,7 @@ class RenderedCache:
         current = version()
         if current is None:
             return None
+        body: bytes | None
         if found is not None and found[1] == current:
             body = found[2]
         else:
