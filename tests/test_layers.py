@@ -20,7 +20,7 @@ PACKAGE = Path(scaleup.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "atomic", "tables", "data"),
     ("config",),
-    ("engine", "geo"),
+    ("engine", "geo", "meta"),
     ("ingest", "finder", "synth"),
     ("metrics",),
     ("impact", "workspace"),

@@ -46,8 +46,8 @@ def test_employment_only_counts(tmp_path):
         tmp_path, ["lad_code", "year", "employment", "turnover", "controlled"], rows
     )
     t = compute_review(inputs, settings())
-    assert t.meta["measures"] == ["employment"] and t.meta["supplier_controlled"] is True
-    assert t.meta["end_years"] == list(YEARS)
+    assert t.meta.measures == ("employment",) and t.meta.supplier_controlled is True
+    assert t.meta.end_years == tuple(YEARS)
     first = t.lad_year.iloc[0].to_dict()
     assert first["employment"] == 10  # passed through: not rounded to 5
     assert first["turnover"] is None and first["both"] is None and first["any"] is None
@@ -103,8 +103,8 @@ def test_uncontrolled_counts_with_all_measures_are_disclosure_controlled(tmp_pat
     rows = [[x, y, 12, 33, 4] for x in LADS for y in YEARS]
     header = ["lad_code", "year", "employment", "turnover", "both"]
     t = compute_review(counts_inputs(tmp_path, header, rows), settings())
-    assert t.meta["measures"] == ["employment", "turnover", "any"]
-    assert t.meta["supplier_controlled"] is False
+    assert t.meta.measures == ("employment", "turnover", "any")
+    assert t.meta.supplier_controlled is False
     rec = t.lad_year.iloc[0]
     assert rec["both"] == SUPPRESSED and rec["employment"] == SUPPRESSED  # 4 < 10, then 12
     assert rec["turnover"] == 35 and rec["any"] == 40
@@ -129,7 +129,7 @@ def test_write_and_read_back(tmp_path):
     back = read_tables(out)
     for name in TABLES:
         assert getattr(back, name).equals(getattr(t, name)), name
-    assert back.meta == t.meta
+    assert back.meta == t.meta and back.area_trends == t.area_trends
     with open(out / "lad_compare.csv") as fh:
         text = fh.read()
     assert "true" in text or "false" in text

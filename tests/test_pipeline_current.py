@@ -88,7 +88,7 @@ def authorities(tmp_path_factory) -> ReviewTables:
 def test_combined_authorities_2017_2024_match_the_ons_tables(authorities) -> None:
     ons, population = ons_high_growth(), ons_area_population()
     years = authorities.area_year.set_index(["area_code", "year"])
-    assert authorities.meta["end_years"] == list(YEARS)
+    assert authorities.meta.end_years == tuple(YEARS)
     for code, members in AUTHORITIES_2025.items():
         for year in YEARS:
             values = [ons[(lad, year)] for lad in members if (lad, year) in ons]
@@ -118,7 +118,7 @@ def test_trend_ratings_and_the_full_matrix_appear_on_2021_2024(authorities) -> N
 @pytest.mark.parametrize(("areas", "n_areas"), [("region", 9), ("lep2021", 38)])
 def test_every_shipped_area_set_runs_2017_2024(tmp_path: Path, areas: str, n_areas: int) -> None:
     tables = build(tmp_path, areas)
-    assert tables.meta["end_years"] == list(YEARS)
+    assert tables.meta.end_years == tuple(YEARS)
     assert len(tables.area_summary) == n_areas
     assert tables.area_summary["trend_rating"].notna().all()
     if areas == "region":

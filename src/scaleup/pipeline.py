@@ -1,4 +1,4 @@
-"""Files in -> ReviewTables (the four tables of tables.py + meta) -> files out.
+"""Files in -> ReviewTables (the four tables of tables.py + meta + area trends) -> files out.
 
 ``compute_review`` reads and checks every input (all problems at once, before any work),
 counts scaleups with the configured engine, applies disclosure control unless ``raw``,
@@ -30,11 +30,11 @@ from scaleup.ingest.geography import Geography, check_known, read_geography
 from scaleup.ingest.panel import Panel, read_panel
 from scaleup.ingest.population import check_covers, read_population
 from scaleup.ingest.reading import Findings, drop_temporary
+from scaleup.meta import META_FILE, AreaTrends, EngineUsed, ReviewMeta, SettingsUsed
 from scaleup.metrics import areas, disclosure, scaleups
 from scaleup.metrics.cells import derive_any, with_flags
 from scaleup.metrics.review import (
     MEASURES_COLUMN,
-    AreaTrends,
     Places,
     Tables,
     cell_frame,
@@ -55,12 +55,7 @@ STEPS = (
     "Disclosure control",
     "Densities, trends, comparisons and ratings",
 )
-META_FILE = "meta.json"
-AREA_TRENDS = "area_trends"
-"""Key of meta: each area's density trend per measure, ``{area_code: {measure: trend}}``
-(None where not available); area_summary publishes only ``trend_any``."""
 __all__ = [
-    "AREA_TRENDS",
     "MEASURES_COLUMN",
     "InputFiles",
     "ReviewTables",
@@ -80,9 +75,11 @@ class InputFiles:
 
 @dataclass
 class ReviewTables(Tables):
-    """The four tables of metrics.review.Tables, with what they were made from (meta.json)."""
+    """The four tables of metrics.review.Tables, with what they were made from and each
+    area's trend per measure (together, meta.json)."""
 
-    meta: dict
+    meta: ReviewMeta
+    area_trends: AreaTrends
 
 
 def compute_review(
@@ -178,8 +175,8 @@ def _compute(
         measures,
         settings.metrics,
     )
-    meta = _meta(inputs, settings, raw, controlled, measures, geo, years, area_trends)
-    return ReviewTables(**vars(derived), meta=meta)
+    meta = _meta(inputs, settings, raw, controlled, measures, geo, years)
+    return ReviewTables(**vars(derived), meta=meta, area_trends=area_trends)
 
 
 def _end_years(
@@ -249,25 +246,22 @@ def _meta(
     measures: tuple[str, ...],
     geo: Geography,
     years: list[int],
-    area_trends: AreaTrends,
-) -> dict[str, Any]:
-    first, last = trend_window(max(years), settings.metrics)
-    return {
-        "published": not raw,
-        "raw": raw,
-        "supplier_controlled": controlled,
-        "measures": list(measures),
-        "rated_measures": [m for m in RATED_MEASURES if m in measures],
-        "vintage": geo.vintage,
-        "end_years": list(years),
-        "trend_window": [first, last],
-        AREA_TRENDS: area_trends,
-        "settings": {
-            "metrics": settings.metrics.model_dump(mode="json"),
-            "publication": settings.publication.model_dump(mode="json"),
-            "engine": {"backend": settings.engine.backend},
-        },
-        "inputs": {
+) -> ReviewMeta:
+    return ReviewMeta(
+        published=not raw,
+        raw=raw,
+        supplier_controlled=controlled,
+        measures=measures,
+        rated_measures=tuple(m for m in RATED_MEASURES if m in measures),
+        vintage=geo.vintage,
+        end_years=tuple(years),
+        trend_window=trend_window(max(years), settings.metrics),
+        settings=SettingsUsed(
+            metrics=settings.metrics,
+            publication=settings.publication,
+            engine=EngineUsed(backend=settings.engine.backend),
+        ),
+        inputs={
             k: Path(v).name
             for k, v in (
                 ("panel", inputs.panel),
@@ -277,7 +271,7 @@ def _meta(
             )
             if v is not None
         },
-    }
+    )
 
 
 # --- files ----------------------------------------------------------------------------
@@ -308,7 +302,8 @@ def write_tables(tables: ReviewTables, out: Path) -> None:
                 for row in frame.itertuples(index=False, name=None):
                     writer.writerow([_text(v) for v in row])
         (stage / META_FILE).write_text(
-            json.dumps(tables.meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(tables.meta.file_json(tables.area_trends), indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
         )
 
 
@@ -373,12 +368,17 @@ def read_tables(folder: Path) -> ReviewTables:
         if missing:
             problems.append(Problem(path.name, f"missing columns: {', '.join(missing)}", (1,)))
         frames[name] = cell_frame(rows, tuple(header))
+    meta_file = folder / META_FILE
     try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        meta, trends = ReviewMeta.from_file_json(
+            json.loads(meta_file.read_text(encoding="utf-8")), str(meta_file)
+        )
     except FileNotFoundError:
-        problems.append(Problem(str(folder / META_FILE), "missing (write it with scaleup compute)"))
+        problems.append(Problem(str(meta_file), "missing (write it with scaleup compute)"))
     except json.JSONDecodeError as exc:
-        problems.append(Problem(str(folder / META_FILE), f"not valid JSON: {exc}"))
+        problems.append(Problem(str(meta_file), f"not valid JSON: {exc}"))
+    except InputError as exc:
+        problems += exc.problems()
     if problems:
         raise InputError(problems)
-    return ReviewTables(meta=meta, **frames)
+    return ReviewTables(meta=meta, area_trends=trends, **frames)

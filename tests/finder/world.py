@@ -23,12 +23,20 @@ from sqlalchemy import insert
 from scaleup.config import Settings, load_settings
 from scaleup.finder.records import ProgrammeCreate
 from scaleup.geo.regions import regions_on_vintage
+from scaleup.meta import Comparison, EditionMeta
 from scaleup.store import accounts, db, places, programmes
 from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewEdition, ReviewLad
 from scaleup.web.app import create_app
 
 SECRET = "k7Qz-9fVw2LmXr4Tn8YbJc3Hd6Gs1PaE5uRoIiWq0"
 PASSWORD = "a long enough passphrase"
+
+EDITION_META = EditionMeta(
+    published=True, raw=False, supplier_controlled=False, measures=("employment",),
+    rated_measures=("employment",), vintage="2021", end_years=(2019,),
+    trend_window=(2016, 2019), comparison=Comparison(label="England (all local authorities)"),
+)  # fmt: skip
+"""What the edition of the test store says of itself (its statistics are not used)."""
 
 # Two areas of a review and their LADs (one LAD in both, as LEPs once overlapped).
 AREAS = [("E37000045", "D2N2", "d2n2"), ("E37000021", "Leicester and Leicestershire", "lls")]
@@ -72,7 +80,7 @@ def seed_geography(sessions: Any) -> None:
                 key="current",
                 title="Test review",
                 year=2021,
-                meta={},
+                meta=EDITION_META.to_json(),
                 built_at=datetime.now(UTC),
             )
         )

@@ -148,12 +148,12 @@ def test_flat_trend_is_zero_and_a_suppressed_one_not_available(backend, tmp_path
     world = world_of(firm("A", lad(1), [(10, 0), (20, 0), (40, 0), (80, 0), (160, 0)]))
     world.population = {key: 100_000 for key in world.population}
     raw = run(backend, tmp_path / "raw", world, rules)
-    trends = raw.meta["area_trends"][A1]
+    trends = raw.area_trends[A1]
     assert trends == {"employment": 0.0, "turnover": 0.0, "any": 0.0}
     assert all(math.copysign(1, t) == 1 for t in trends.values())
     flat = raw.lad_compare[raw.lad_compare.lad_code == lad(1)]
     assert list(flat["trend"]) == [0.0, 0.0, 0.0]
     assert all(math.copysign(1, t) == 1 for t in flat["trend"])
     published = run(backend, tmp_path / "published", world, rules, raw=False)
-    assert published.meta["area_trends"][A1] == {"employment": None, "turnover": None, "any": None}
+    assert published.area_trends[A1] == {"employment": None, "turnover": None, "any": None}
     assert published.area_summary.iloc[0]["trend_any"] is None

@@ -56,6 +56,6 @@ def check(backend, rules, world, raw):
             raw=raw,
             backend=backend,
         )
-    assert got.meta["measures"] == ["employment", "turnover", "any"]
+    assert got.meta.measures == ("employment", "turnover", "any")
     diffs = review_differences(got, expected)
     assert not diffs, "\n".join(diffs[:10])

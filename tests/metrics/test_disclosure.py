@@ -107,14 +107,14 @@ def test_area_counts_summed_before_rounding():
     assert shown(area_pub, "area_code", A1, "employment") == 25  # round(24), not 10 + 10
 
 
-def relations_of_published(tables):
-    """Every relation of the published tables as a list of its cell texts."""
+def relations_of_published(tables, members):
+    """Every relation of the published tables as a list of its cell texts; ``members``:
+    each area's LAD codes."""
     rels = []
     for frame in (tables.lad_year, tables.area_year):
         for rec in frame.to_dict("records"):
             rels.append([rec[m] for m in COUNT_COLUMNS])
     lad = tables.lad_year.set_index(["lad_code", "year"])
-    members = tables.meta["_members"]
     for rec in tables.area_year.to_dict("records"):
         for m in COUNT_COLUMNS:
             parts = [lad.loc[(x, rec["year"]), m] for x in members[rec["area_code"]]]
@@ -140,8 +140,7 @@ def test_no_suppressed_cell_is_recoverable(backend, case):
     with tempfile.TemporaryDirectory() as tmp:
         inputs = write_world(world, Path(tmp))
         tables = compute_review(inputs, settings_of(rules), backend=backend)
-    tables.meta["_members"] = world.areas
-    for cells in relations_of_published(tables):
+    for cells in relations_of_published(tables, world.areas):
         assert sum(c == SUPPRESSED for c in cells) != 1, cells
     # Published counts are multiples of the rounding base; any is consistent.
     for frame in (tables.lad_year, tables.area_year):

@@ -200,11 +200,11 @@ def table_differences(frame, expected: list[dict], label: str) -> list[str]:
 
 def review_differences(got, expected: dict) -> list[str]:
     """Where the pipeline's review differs from the oracle's: the four tables and each
-    area's trend per measure (meta)."""
+    area's trend per measure."""
     diffs = []
     for name in ("lad_year", "area_year", "lad_compare", "area_summary"):
         diffs += table_differences(getattr(got, name), expected[name], name)
-    found, wanted = got.meta["area_trends"], expected["area_trends"]
+    found, wanted = got.area_trends, expected["area_trends"]
     if sorted(found) != sorted(wanted):
         return [*diffs, f"area_trends: areas {sorted(found)}, expected {sorted(wanted)}"]
     for a, trends in wanted.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from scaleup.errors import InputError
+from scaleup.pipeline import read_tables, write_tables
 from scaleup.store import db, repo
 from scaleup.store.review import ReviewArea
 from support.review import AREAS, CONTENT, SHARED_LAD, make_tables, make_workspace
@@ -49,7 +51,7 @@ def test_page_order_previous_next_and_shared_lads(build) -> None:
     assert 'id="shared-lads"' in page and "Chesterfield (also in" in page
     with db.sessions(engine)() as session:
         area = repo.get_area(session, "E37000902")
-    assert area["shared_lads"][SHARED_LAD][0]["code"] == "E37000901"
+    assert area is not None and area.shared_lads[SHARED_LAD][0].code == "E37000901"
 
 
 def test_downloaded_csv_is_what_the_repo_gives(build) -> None:
@@ -203,17 +205,19 @@ def test_a_second_build_replaces_the_first(build, store_url: str) -> None:
     result, _ = build(url=store_url, employment_only=True)
     with db.sessions(engine)() as session:
         assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3
-        assert repo.get_area(session, "E37000901")["measures"] == ["employment"]
+        area = repo.get_area(session, "E37000901")
+        assert area is not None and area.measures == ("employment",)
 
 
 def test_employment_only_headline_trend_is_the_employment_trend(build) -> None:
     result, engine = build(employment_only=True)
     with db.sessions(engine)() as session:
         area = repo.get_area(session, "E37000901")
-    years = {y["year"]: y["density_employment"] for y in area["years"]}
+    assert area is not None
+    years = {y["year"]: y["density_employment"] for y in area.years}
     expected = (years[2019] - years[2016]) / 3
-    assert area["trends"]["employment"] == pytest.approx(expected)
-    assert area["trends"]["any"] is None and area["summary"]["trend_any"] is None
+    assert area.trends["employment"] == pytest.approx(expected)
+    assert area.trends["any"] is None and area.summary["trend_any"] is None
     page = (result.out / "areas" / "northvale" / "index.html").read_text()
     shown = f"{expected:+.2f}".replace("-", "\u2212")
     assert f'data-figure="trend_employment">{shown}<' in page
@@ -223,25 +227,29 @@ def test_area_trends_come_from_the_computed_tables(build) -> None:
     # The build shows the trends the pipeline computed (meta.json's area_trends), once:
     # it does not recompute them, and they are not kept a second time in the review's meta.
     tables = make_tables()
-    tables.meta["area_trends"]["E37000901"]["employment"] = 1.25
-    tables.meta["area_trends"]["E37000901"]["turnover"] = None
+    tables.area_trends["E37000901"]["employment"] = 1.25
+    tables.area_trends["E37000901"]["turnover"] = None
     result, engine = build(tables=tables)
     with db.sessions(engine)() as session:
         area = repo.get_area(session, "E37000901")
-        assert "area_trends" not in repo.get_review(session)["meta"]
-    assert area["trends"]["employment"] == 1.25 and area["trends"]["turnover"] is None
-    assert area["trends"]["any"] == area["summary"]["trend_any"]
-    assert "area_trends" in tables.meta  # the caller's tables are left as they were
+        edition = repo.get_review(session)
+    assert edition is not None and "area_trends" not in edition.meta.to_json()
+    assert area is not None
+    assert area.trends["employment"] == 1.25 and area.trends["turnover"] is None
+    assert area.trends["any"] == area.summary["trend_any"]
 
 
-def test_tables_without_area_trends_are_refused_before_writing(build, tmp_path: Path) -> None:
-    tables = make_tables()
-    del tables.meta["area_trends"]
-    out = tmp_path / "site"
+def test_tables_without_area_trends_are_refused_before_writing(tmp_path: Path) -> None:
+    # Tables written by an older version (meta.json without area_trends) are refused when
+    # read, so no build can start from them.
+    folder = tmp_path / "tables"
+    write_tables(make_tables(), folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    del meta["area_trends"]
+    (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(InputError) as caught:
-        build(tables=tables, out=out)
+        read_tables(folder)
     assert caught.value.render() == [
-        "error: meta.json: has no 'area_trends' (each area's trend per measure): the tables "
-        "were written by an older version of scaleup; re-run scaleup compute"
+        f"error: {folder / 'meta.json'}: has no 'area_trends' (each area's trend per measure): "
+        "the tables were written by an older version of scaleup; re-run scaleup compute"
     ]
-    assert not out.exists()

@@ -7,14 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scaleup.errors import InputError
+from scaleup.meta import ImpactMeta
 from scaleup.publish.figures import kpi_text, resolve
 from scaleup.publish.sentences import density_sentences, trend_sentences
+from scaleup.store.repo import LadView
 from scaleup.workspace import AreaContent, Figure, Section, parse_content, render_content
 
 D2N2 = {"n_lads": 17, "density_above_employment": 10, "density_above_turnover": 5,
         "trend_above_employment": 9, "trend_above_turnover": 7}  # fmt: skip
-LADS = [{"measures": {m: {"density_above_median": True, "trend_above_median": False}
-                      for m in ("employment", "turnover")}}]  # fmt: skip
+LADS = [LadView("E06000015", "Derby", {m: {"density_above_median": True,
+                                           "trend_above_median": False}
+                                       for m in ("employment", "turnover")}, ())]  # fmt: skip
 
 
 def test_seed_sentences() -> None:
@@ -33,7 +36,7 @@ def test_not_available_and_suppressed_are_said() -> None:
     summary = {**D2N2, "density_above_turnover": None, "trend_above_employment": "[c]"}
     assert "not available" in density_sentences(summary, LADS)[1]
     assert "withheld" in trend_sentences(summary, LADS)[0]
-    no_flags = [{"measures": {"employment": {"trend_above_median": None}}}]
+    no_flags = [LadView("E06000015", "Derby", {"employment": {"trend_above_median": None}}, ())]
     assert "not available" in trend_sentences(D2N2, no_flags)[0]
 
 
@@ -43,14 +46,14 @@ def test_kpi_figures() -> None:
     assert kpi_text("confidence_mean_change", 0.63) == "+63%"
     assert kpi_text("companies_supported", 230) == "230"
     assert kpi_text("turnover_increase_share", None) is None
-    impact = {"programmes": {"UpScaler": {"synthetic": True, "sectors": [], "kpis": {
+    impact = ImpactMeta.from_json({"programmes": {"UpScaler": {"synthetic": True, "kpis": {
         "turnover_increase_share": {"value": 0.49, "denominator": 200, "ci_low": 0.42,
-                                    "ci_high": 0.56, "note": "synthetic cohort"}}}}}  # fmt: skip
+                                    "ci_high": 0.56, "note": "synthetic cohort"}}}}})  # fmt: skip
     got = resolve(Figure(label="x", programme="UpScaler", kpi="turnover_increase_share"), impact)
-    assert got["value"] == "49%" and got["synthetic"] is True
-    assert got["base"] == "n = 200; 95% interval 42% to 56%"
+    assert got.value == "49%" and got.synthetic is True
+    assert got.base == "n = 200; 95% interval 42% to 56%"
     missing = resolve(Figure(label="x", programme="Other", kpi="companies_supported"), impact)
-    assert missing["value"] is None
+    assert missing.value is None
 
 
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip)
@@ -84,14 +87,14 @@ def test_named_programme_without_figures_shows_its_headline_kpis() -> None:
 
     row = {"denominator": None, "eligible": 41, "note": ""}
     kpis = {"companies_supported": {**row, "value": 41}, "jobs_created_fte": {**row, "value": 12.5}}
-    impact = {"programmes": {"Growbig": {"synthetic": False, "sectors": [], "kpis": kpis}}}
+    impact = ImpactMeta.from_json({"programmes": {"Growbig": {"kpis": kpis}}})
     content = AreaContent(code="E37000045", programmes=["Growbig", "Unknown"])
     shown = programme_figures(content, impact)
-    assert [(f["value"], f["label"]) for f in shown] == [
+    assert [(f.value, f.label) for f in shown] == [
         ("41", "companies supported by Growbig"),
         ("12.5", "new jobs created through Growbig (full-time equivalent)"),
     ]
-    assert shown[0]["base"] == "n = 41"
+    assert shown[0].base == "n = 41"
 
 
 def test_extra_template_folders_extend_the_base(tmp_path) -> None:

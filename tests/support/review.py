@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from scaleup.meta import ReviewMeta
 from scaleup.pipeline import ReviewTables
 from scaleup.tables import AREA_SUMMARY, AREA_YEAR, LAD_COMPARE, LAD_YEAR
 
@@ -115,21 +116,22 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
             area_trends.setdefault(acode, {})[m] = (d1 - d0) / 3 if ok else None
         s["trend_any"] = area_trends[acode]["any"]
         summary_rows.append(s)
-    meta = {
+    meta = ReviewMeta.from_json({
         "published": True, "raw": False, "supplier_controlled": employment_only,
         "measures": measures, "rated_measures": ["employment"] if employment_only
         else ["employment", "turnover"], "vintage": "LAD 2021", "end_years": list(YEARS),
-        "trend_window": [2016, 2019], "area_trends": area_trends,
+        "trend_window": [2016, 2019],
         "settings": {"metrics": {"growth_rate": "1/5", "window": 3, "min_employees": 10,
                                  "trend": "endpoints", "trend_years": 4},
                      "publication": {"threshold": 10, "rounding": 5}},
         "inputs": {"counts": "counts.csv", "population": "population.csv",
                    "geography": "geography.csv"},
-    }  # fmt: skip
+    })  # fmt: skip
     return ReviewTables(
         lad_year, lad_compare,
         pd.DataFrame(area_rows, columns=list(AREA_YEAR), dtype=object),
         pd.DataFrame(summary_rows, columns=list(AREA_SUMMARY), dtype=object), meta,
+        area_trends,
     )  # fmt: skip
 
 

@@ -54,7 +54,7 @@ def compute(
         progress.step("Writing tables")
         write_tables(tables, out)
     kind = "raw (exact counts)" if raw else "published (disclosure-controlled)"
-    if tables.meta.get("supplier_controlled"):
+    if tables.meta.supplier_controlled:
         kind = "published (counts as controlled by their supplier)"
     areas, lads = len(tables.area_summary), tables.lad_year["lad_code"].nunique()
     say(f"wrote {kind} tables for {lads} LADs in {areas} areas to {out}", quiet)

@@ -72,7 +72,7 @@ def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = No
     )
     settings = load_settings(workspace.config_file, environ={})
     tables = compute_review(inputs, settings, on_step=on_step)
-    end_years = tables.meta.get("end_years") or []
+    end_years = tables.meta.end_years
     if workspace.end_year is not None and end_years and end_years[-1] != workspace.end_year:
         raise InputError(
             Problem(

@@ -17,6 +17,7 @@ import ibis
 import pandas as pd
 
 from scaleup.config import MetricsSettings
+from scaleup.meta import AreaTrends
 from scaleup.metrics import areas
 from scaleup.metrics.cells import flag
 from scaleup.metrics.compare import compare
@@ -36,8 +37,6 @@ from scaleup.tables import (
 
 MEASURES_COLUMN = "measures"
 """Extra column of area_summary: the measures its shares and ratings rest on."""
-AreaTrends = dict[str, dict[str, float | None]]
-"""``{area_code: {measure: trend}}``, None where not available."""
 
 
 @dataclass(frozen=True)

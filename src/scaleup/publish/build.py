@@ -14,13 +14,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from scaleup.atomic import staged_dir
 from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
+from scaleup.meta import ImpactMeta
 from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
@@ -28,6 +29,9 @@ from scaleup.publish.pages import render_area, render_front
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
 from scaleup.workspace import Workspace
+
+if TYPE_CHECKING:
+    from scaleup.pipeline import ReviewTables
 
 STEPS = ("Computing the statistics", "Planning the pages and charts", "Storing", "Writing the site")
 
@@ -39,7 +43,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def compute_tables(ws: Workspace, settings: Settings) -> tuple[Any, list[tuple[str, str]]]:
+def compute_tables(ws: Workspace, settings: Settings) -> tuple[ReviewTables, list[tuple[str, str]]]:
     """The pipeline's published tables and the geography's (area, LAD) memberships."""
     from scaleup.pipeline import InputFiles, compute_review
 
@@ -66,27 +70,9 @@ def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]
     return [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
 
 
-def take_area_trends(meta: dict[str, Any]) -> dict[str, dict[str, float | None]]:
-    """Each area's density trend per measure, as the pipeline computed them (meta.json's
-    ``area_trends``; area_summary has only ``trend_any``), taken out of the site plan's
-    ``meta``: they are stored once, with each area."""
-    from scaleup.pipeline import AREA_TRENDS, META_FILE
-
-    found = meta.pop(AREA_TRENDS, None)
-    if not isinstance(found, dict):
-        raise InputError(
-            Problem(
-                META_FILE,
-                f"has no {AREA_TRENDS!r} (each area's trend per measure): the tables were "
-                "written by an older version of scaleup; re-run scaleup compute",
-            )
-        )
-    return found
-
-
-def read_impact(ws: Workspace) -> dict[str, Any]:
+def read_impact(ws: Workspace) -> ImpactMeta:
     if not ws.impact:
-        return {}
+        return ImpactMeta()
     from scaleup.impact import impact_from_workspace
 
     return impact_meta(impact_from_workspace(ws.root, ws.impact))
@@ -99,7 +85,7 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
         for c in area.lad_codes
     ]
     lads.sort(key=lambda lad: lad["lad_name"])
-    measures = list(plan.meta.get("measures", []))
+    measures = list(plan.meta.measures)
     shared: dict[str, list[dict[str, str]]] = {}
     for other in plan.areas:
         if other is not area:
@@ -107,17 +93,17 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
                 shared.setdefault(c, []).append(other.ref())
     out: list[charts.Chart | None] = [
         charts.matrix_chart(area.name, lads, m)
-        for m in plan.meta.get("rated_measures", measures)
+        for m in plan.meta.rated_measures
         if m in ("employment", "turnover")
     ]
-    comparison = plan.meta["comparison"]
+    comparison = plan.meta.comparison
     out.append(
         charts.density_chart(
             area.name,
             area.years,
-            comparison["years"],
+            list(comparison.years),
             headline_measure(measures),
-            comparison["label"],
+            comparison.label,
         )  # fmt: skip
     )
     out.append(charts.map_chart(area.name, lads, shared))
@@ -131,7 +117,7 @@ def build_site(
     out: Path,
     *,
     strict: bool = False,
-    tables: Any = None,
+    tables: ReviewTables | None = None,
     members: list[tuple[str, str]] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
@@ -145,9 +131,6 @@ def build_site(
     if tables is None:
         tables, members = compute_tables(ws, settings)
     plan = plan_site(tables, contents, members or [], title=ws.title, year=ws.year, impact=impact)
-    trends = take_area_trends(plan.meta)
-    for area in plan.areas:
-        area.summary = {**area.summary, "trends": trends.get(area.code, {})}
     if strict and plan.problems:
         raise InputError(plan.problems)
     step(STEPS[1])
@@ -157,7 +140,7 @@ def build_site(
 
     from scaleup.geo.regions import regions_on_vintage
 
-    regions = regions_on_vintage(plan.lads, plan.meta.get("vintage"))
+    regions = regions_on_vintage(plan.lads, plan.meta.vintage)
 
     step(STEPS[2])
     db.migrate(engine)
@@ -192,13 +175,13 @@ def write_site(engine: Engine, out: Path) -> None:
         )
         shutil.copytree(STATIC, stage / "static")
         for ref in repo.area_refs(session):
-            folder = stage / "areas" / ref["slug"]
+            folder = stage / "areas" / ref.slug
             folder.mkdir(parents=True)
-            html = render_area(area_env, session, ref["code"], root="../../", index="index.html")
+            html = render_area(area_env, session, ref.code, root="../../", index="index.html")
             assert html is not None
             (folder / "index.html").write_text(html, encoding="utf-8")
-            tables = repo.area_tables(session, ref["code"])
+            tables = repo.area_tables(session, ref.code)
             assert tables is not None
             for name, rows in tables.items():
                 (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
-            (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref["name"]))
+            (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref.name))

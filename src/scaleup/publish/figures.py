@@ -8,31 +8,59 @@ synthetic come from the computed KPIs. The page and the API both call
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
+from scaleup.meta import ImpactMeta, KpiFigure, ProgrammeImpact, SectorCount
 from scaleup.workspace import AreaContent, Figure
 
+if TYPE_CHECKING:
+    from scaleup.impact import ImpactResult
 
-def impact_meta(result: Any) -> dict[str, Any]:
-    """An :class:`scaleup.impact.ImpactResult` as JSON for the edition's meta."""
+
+@dataclass(frozen=True)
+class ShownFigure:
+    """One figure as a page and the API show it."""
+
+    programme: str | None
+    kpi: str | None
+    label: str
+    value: str | None
+    """None when missing."""
+    base: str | None
+    """What the figure is computed over (its n), if known."""
+    note: str | None
+    """How the KPI was computed (from scaleup impact)."""
+    synthetic: bool
+
+
+def impact_meta(result: ImpactResult | None) -> ImpactMeta:
+    """An :class:`scaleup.impact.ImpactResult` as the edition's record of the programmes."""
     if result is None:
-        return {}
-    programmes: dict[str, Any] = {}
+        return ImpactMeta()
+    kpis: dict[str, dict[str, KpiFigure]] = {}
+    synthetic: dict[str, bool] = {}
     for row in result.kpis:
-        programmes.setdefault(row.programme, {"kpis": {}, "sectors": [], "synthetic": False})
-        entry = programmes[row.programme]
-        entry["kpis"][row.kpi] = {
-            "value": row.value, "numerator": row.numerator, "denominator": row.denominator,
-            "ci_low": row.ci_low, "ci_high": row.ci_high, "note": row.note,
-            "eligible": row.eligible,
-        }  # fmt: skip
-        entry["synthetic"] = entry["synthetic"] or bool(row.synthetic)
+        kpis.setdefault(row.programme, {})[row.kpi] = KpiFigure(
+            value=row.value, numerator=row.numerator, denominator=row.denominator,
+            ci_low=row.ci_low, ci_high=row.ci_high, note=row.note, eligible=row.eligible,
+        )  # fmt: skip
+        synthetic[row.programme] = synthetic.get(row.programme, False) or bool(row.synthetic)
+    sectors: dict[str, list[SectorCount]] = {}
     for row in result.sectors:
-        if row.programme in programmes:
-            programmes[row.programme]["sectors"].append(
-                {"sector": row.sector, "enterprises": row.enterprises}
+        if row.programme in kpis:
+            sectors.setdefault(row.programme, []).append(
+                SectorCount(sector=row.sector, enterprises=row.enterprises)
             )
-    return {"min_hours": result.min_hours, "programmes": programmes}
+    return ImpactMeta(
+        min_hours=result.min_hours,
+        programmes={
+            name: ProgrammeImpact(
+                kpis=found, sectors=tuple(sectors.get(name, ())), synthetic=synthetic[name]
+            )
+            for name, found in kpis.items()
+        },
+    )
 
 
 def kpi_text(kpi: str, value: Any) -> str | None:
@@ -49,32 +77,34 @@ def kpi_text(kpi: str, value: Any) -> str | None:
     return f"{value:,.1f}"
 
 
-def _base(kpi: str, row: dict[str, Any]) -> str:
+def _base(kpi: str, row: KpiFigure) -> str:
     """The base in a few words: n (and the 95% interval of a share)."""
-    n = row.get("denominator")
+    n = row.denominator
     if n is None:
-        n = row.get("eligible")
+        n = row.eligible
     parts = [] if n is None else [f"n = {n:,}"]
-    if kpi.endswith("_share") and row.get("ci_low") is not None:
-        parts.append(f"95% interval {row['ci_low']:.0%} to {row['ci_high']:.0%}")
+    if kpi.endswith("_share") and row.ci_low is not None and row.ci_high is not None:
+        parts.append(f"95% interval {row.ci_low:.0%} to {row.ci_high:.0%}")
     return "; ".join(parts)
 
 
-def resolve(figure: Figure, impact: dict[str, Any]) -> dict[str, Any]:
+def resolve(figure: Figure, impact: ImpactMeta) -> ShownFigure:
     """One figure as shown: value (None when missing), label, base, synthetic."""
-    out = {
-        "programme": figure.programme, "kpi": figure.kpi, "label": figure.label,
-        "value": figure.value, "base": figure.base, "note": None, "synthetic": figure.synthetic,
-    }  # fmt: skip
+    out = ShownFigure(
+        programme=figure.programme, kpi=figure.kpi, label=figure.label, value=figure.value,
+        base=figure.base, note=None, synthetic=figure.synthetic,
+    )  # fmt: skip
     if figure.kpi and figure.programme:
-        programme = impact.get("programmes", {}).get(figure.programme)
-        row = (programme or {}).get("kpis", {}).get(figure.kpi)
-        if row is not None:
-            if out["value"] is None:
-                out["value"] = kpi_text(figure.kpi, row["value"])
-            out["base"] = out["base"] or _base(figure.kpi, row)
-            out["note"] = row.get("note")
-            out["synthetic"] = out["synthetic"] or programme["synthetic"]
+        programme = impact.programmes.get(figure.programme)
+        row = programme.kpis.get(figure.kpi) if programme else None
+        if programme is not None and row is not None:
+            out = replace(
+                out,
+                value=kpi_text(figure.kpi, row.value) if out.value is None else out.value,
+                base=out.base or _base(figure.kpi, row),
+                note=row.note,
+                synthetic=out.synthetic or programme.synthetic,
+            )
     return out
 
 
@@ -88,22 +118,22 @@ DEFAULT_FIGURES = (
 """The figures shown for a programme named in ``programmes`` when the content lists none."""
 
 
-def programme_figures(content: AreaContent | None, impact: dict[str, Any]) -> list[dict[str, Any]]:
+def programme_figures(content: AreaContent | None, impact: ImpactMeta) -> list[ShownFigure]:
     """The content's figures; without any, the headline KPIs of each programme it names."""
     if content is None:
         return []
     figures = list(content.figures)
     if not figures:
-        known = impact.get("programmes", {})
+        known = impact.programmes
         figures = [
             Figure(programme=name, kpi=kpi, label=label.format(p=name))
             for name in content.programmes if name in known
-            for kpi, label in DEFAULT_FIGURES if kpi in known[name]["kpis"]
+            for kpi, label in DEFAULT_FIGURES if kpi in known[name].kpis
         ]  # fmt: skip
     return [resolve(f, impact) for f in figures]
 
 
-def programme_sectors(content: AreaContent | None, impact: dict[str, Any]) -> list[str]:
+def programme_sectors(content: AreaContent | None, impact: ImpactMeta) -> list[str]:
     """The content's sectors, else those of its programmes' cohorts."""
     if content is None:
         return []
@@ -111,7 +141,8 @@ def programme_sectors(content: AreaContent | None, impact: dict[str, Any]) -> li
         return list(content.sectors)
     found: list[str] = []
     for name in content.programmes:
-        for row in impact.get("programmes", {}).get(name, {}).get("sectors", []):
-            if row["sector"] not in found and row["sector"] not in ("Other", "Not known"):
-                found.append(row["sector"])
+        programme = impact.programmes.get(name)
+        for row in programme.sectors if programme else ():
+            if row.sector not in found and row.sector not in ("Other", "Not known"):
+                found.append(row.sector)
     return found

@@ -7,17 +7,20 @@ when built, so a built site also works from files).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from jinja2 import Environment
 from sqlalchemy.orm import Session
 
-from scaleup.publish.figures import programme_figures, programme_sectors
+from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.publish.sentences import density_sentences, rating_class, trend_sentences
-from scaleup.publish.site import DOWNLOADS, headline_measure, latest
+from scaleup.publish.site import DOWNLOADS, headline_measure
 from scaleup.store import repo
-from scaleup.tables import MEASURES, RATED_MEASURES
+from scaleup.store.repo import AreaListing, AreaRef
+from scaleup.tables import RATED_MEASURES
 
 FRONT_FIGURES = 3
 """Programme figures shown in an area's section of the front page (all are on its page)."""
@@ -34,29 +37,47 @@ def _links(root: str, index: str) -> dict[str, Any]:
     return {"root": root, "static": root + "static/", "index": index}
 
 
+@dataclass(frozen=True)
+class FrontArea(AreaListing):
+    """An area's section of the front page."""
+
+    density_class: str
+    trend_class: str
+    figures: list[ShownFigure]
+    sectors: list[str]
+
+
+@dataclass(frozen=True)
+class SharedLad:
+    """A LAD of the area that belongs to other areas too."""
+
+    lad: str
+    others: tuple[AreaRef, ...]
+
+
 def front_context(session: Session) -> dict[str, Any] | None:
-    review = repo.get_review(session)
-    if review is None:
+    edition = repo.get_review(session)
+    if edition is None:
         return None
-    measures = list(review["meta"].get("measures", MEASURES))
-    impact = review["meta"].get("impact", {})
+    measures = edition.meta.measures
+    impact = edition.meta.impact
     contents = repo.all_area_contents(session)
-    areas = []
-    for area in repo.list_areas(session):
-        summary = area["summary"]
-        areas.append({
-            **area,
-            "density_class": rating_class(summary.get("density_rating")),
-            "trend_class": rating_class(summary.get("trend_rating")),
-            "figures": programme_figures(contents.get(area["code"]), impact)[:FRONT_FIGURES],
-            "sectors": programme_sectors(contents.get(area["code"]), impact),
-        })  # fmt: skip
+    areas = [
+        FrontArea(
+            **vars(area),
+            density_class=rating_class(area.summary.get("density_rating")),
+            trend_class=rating_class(area.summary.get("trend_rating")),
+            figures=programme_figures(contents.get(area.code), impact)[:FRONT_FIGURES],
+            sectors=programme_sectors(contents.get(area.code), impact),
+        )
+        for area in repo.list_areas(session)
+    ]
     return {
-        "review": review,
+        "review": edition,
         "areas": areas,
         "measures": measures,
         "headline": headline_measure(measures),
-        "site_title": f"{review['title']} {review['year']}",
+        "site_title": edition.name,
         "section": "review",
     }
 
@@ -65,32 +86,31 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
     area = repo.get_area(session, code)
     if area is None:
         return None
-    review = repo.get_review(session)
-    assert review is not None
-    meta = area["meta"]
-    measures = area["measures"]
+    edition = area.edition
+    meta = edition.meta
+    measures = area.measures
     headline = headline_measure(measures)
-    impact = meta.get("impact", {})
-    content = area["content"]
-    summary = area["summary"]
-    charts = area["charts"]
+    impact = meta.impact
+    content = area.content
+    summary = area.summary
+    charts = area.charts
     shared = [
-        {"lad": lad["lad_name"], "others": area["shared_lads"][lad["lad_code"]]}
-        for lad in area["lads"] if lad["lad_code"] in area["shared_lads"]
+        SharedLad(lad.lad_name, area.shared_lads[lad.lad_code])
+        for lad in area.lads if lad.lad_code in area.shared_lads
     ]  # fmt: skip
     return {
-        "review": review,
+        "review": edition,
         "area": area,
         "meta": meta,
-        "settings": meta.get("settings", {}),
+        "settings": meta.settings,
         "measures": measures,
         "rated_measures": [m for m in RATED_MEASURES if m in measures],
         "headline": headline,
-        "latest": latest(area["years"]),
+        "latest": area.latest,
         "headline_trend": summary.get("trend_any")
         if headline == "any"
-        else area["trends"].get(headline),
-        "counts": _counts(latest(area["years"]), measures),
+        else area.trends.get(headline),
+        "counts": _counts(area.latest, measures),
         "summary": summary,
         "content": content,
         "figures": programme_figures(content, impact),
@@ -98,20 +118,20 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "density": {
             "rating": summary.get("density_rating"),
             "class": rating_class(summary.get("density_rating")),
-            "sentences": density_sentences(summary, area["lads"]),
+            "sentences": density_sentences(summary, area.lads),
         },
         "trend": {
             "rating": summary.get("trend_rating"),
             "class": rating_class(summary.get("trend_rating")),
-            "sentences": trend_sentences(summary, area["lads"]),
+            "sentences": trend_sentences(summary, area.lads),
         },
         "charts": [charts[k] for k in sorted(charts) if k.startswith("matrix_")],
         "density_chart": charts.get("density"),
         "map_chart": charts.get("map"),
         "shared": shared,
         "downloads": [(f"{t}.csv", DOWNLOAD_LABELS[t]) for t in DOWNLOADS],
-        "growth_percent": _percent(meta.get("settings", {}).get("metrics", {}).get("growth_rate")),
-        "site_title": f"{review['title']} {review['year']}",
+        "growth_percent": _percent(meta.settings.metrics.growth_rate),
+        "site_title": edition.name,
         "section": "review",
     }
 
@@ -124,7 +144,7 @@ COUNT_LABELS = {
 }
 
 
-def _counts(year: dict[str, Any], measures: list[str]) -> dict[str, list[Any]]:
+def _counts(year: dict[str, Any], measures: Sequence[str]) -> dict[str, list[Any]]:
     """The headline counts: those the data give, and the names of those they do not."""
     shown, missing = [], []
     for key, label in COUNT_LABELS.items():
@@ -136,11 +156,8 @@ def _counts(year: dict[str, Any], measures: list[str]) -> dict[str, list[Any]]:
     return {"shown": shown, "missing": missing}
 
 
-def _percent(rate: Any) -> str:
-    try:
-        return f"{float(Fraction(str(rate or '1/5'))):.0%}"
-    except (ValueError, ZeroDivisionError):
-        return str(rate)
+def _percent(rate: Fraction) -> str:
+    return f"{float(rate):.0%}"
 
 
 def render_front(env: Environment, session: Session, root: str = "/", index: str = "") -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from scaleup.publish.format import is_number
+from scaleup.store.repo import LadView
 from scaleup.tables import SUPPRESSED
 
 GROWTH = {"employment": "employment growth", "turnover": "turnover growth"}
@@ -22,14 +24,14 @@ def _missing(value: Any, what: str) -> str:
     return f"The comparison {what} is not available (the data do not give it)."
 
 
-def _flagged(lads: list[dict[str, Any]], measure: str, kind: str) -> bool:
+def _flagged(lads: Sequence[LadView], measure: str, kind: str) -> bool:
     """Whether any LAD of the area has a comparison flag for this measure and kind."""
     return any(
-        (lad["measures"].get(measure) or {}).get(f"{kind}_above_median") is not None for lad in lads
+        (lad.measures.get(measure) or {}).get(f"{kind}_above_median") is not None for lad in lads
     )
 
 
-def density_sentences(summary: dict[str, Any], lads: list[dict[str, Any]]) -> list[str]:
+def density_sentences(summary: dict[str, Any], lads: Sequence[LadView]) -> list[str]:
     """E.g. "10 of the 17 local authorities have an above median density of scaleups
     measured by employment growth"."""
     n = summary.get("n_lads")
@@ -47,7 +49,7 @@ def density_sentences(summary: dict[str, Any], lads: list[dict[str, Any]]) -> li
     return out
 
 
-def trend_sentences(summary: dict[str, Any], lads: list[dict[str, Any]]) -> list[str]:
+def trend_sentences(summary: dict[str, Any], lads: Sequence[LadView]) -> list[str]:
     n = summary.get("n_lads")
     out = []
     for measure in ("employment", "turnover"):

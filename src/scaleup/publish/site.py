@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from scaleup.errors import Problem
+from scaleup.meta import Comparison, EditionMeta, ImpactMeta
 from scaleup.publish.figures import programme_figures
 from scaleup.store.repo import neighbours
 from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
 from scaleup.workspace import AreaContent, slugify
+
+if TYPE_CHECKING:
+    from scaleup.pipeline import ReviewTables
 
 COMPARISON = "All local authorities in the data"
 COVERAGE = {frozenset("EWSN"): "UK", frozenset("EWS"): "Great Britain",
@@ -80,7 +84,7 @@ class AreaPlan:
 class SitePlan:
     title: str
     year: int
-    meta: dict[str, Any]
+    meta: EditionMeta
     areas: list[AreaPlan]
     lads: dict[str, dict[str, Any]]
     problems: list[Problem] = field(default_factory=list)
@@ -129,16 +133,18 @@ def comparison_years(lad_year: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def plan_site(
-    tables: Any,
+    tables: ReviewTables,
     contents: dict[str, AreaContent],
     members: Iterable[tuple[str, str]],
     *,
     title: str,
     year: int,
-    impact: dict[str, Any] | None = None,
+    impact: ImpactMeta | None = None,
 ) -> SitePlan:
-    """Resolve every page (order, slugs, prev/next, figures, links) and list the problems."""
-    impact = impact or {}
+    """Resolve every page (order, slugs, prev/next, figures, links) and list the problems.
+
+    Each area's summary as stored holds its trend per measure (``trends``) beside the
+    columns of area_summary, from the tables' ``area_trends``."""
     problems: list[Problem] = []
     summaries = records(tables.area_summary)
     area_years = records(tables.area_year)
@@ -159,10 +165,17 @@ def plan_site(
             for y in area_years if y["area_code"] == code
         ]  # fmt: skip
         slug = (content.slug if content and content.slug else None) or slugify(s["area_name"])
+        summary = {**s, "trends": tables.area_trends.get(code, {})}
         areas.append(
             AreaPlan(
-                code, s["area_name"], slug, s, content, sorted(member_map.get(code, [])), years
-            )
+                code,
+                s["area_name"],
+                slug,
+                summary,
+                content,
+                sorted(member_map.get(code, [])),
+                years,
+            )  # fmt: skip
         )
     known = {a.code for a in areas}
     for code in sorted(set(contents) - known):
@@ -192,9 +205,13 @@ def plan_site(
             problems.append(Problem(None, f"area {a.code}: LADs without statistics: {missing}"))
             a.lad_codes = [c for c in a.lad_codes if c in lads]
 
-    meta = dict(tables.meta)
-    meta["comparison"] = {"label": comparison_label(lads), "years": comparison_years(lad_year)}
-    meta["impact"] = impact
+    meta = EditionMeta.of(
+        tables.meta,
+        comparison=Comparison(
+            label=comparison_label(lads), years=tuple(comparison_years(lad_year))
+        ),
+        impact=impact or ImpactMeta(),
+    )
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)
     return plan
@@ -202,15 +219,15 @@ def plan_site(
 
 def _check_content(plan: SitePlan) -> None:
     urls = plan.urls()
-    impact = plan.meta.get("impact", {})
+    impact = plan.meta.impact
     for a in plan.areas:
         if a.content is None:
             continue
         where = f"content for {a.code} ({a.name})"
         for f in programme_figures(a.content, impact):
-            if f["value"] is None:
-                what = f"KPI {f['kpi']!r} of {f['programme']!r}" if f["kpi"] else "a value"
-                plan.problems.append(Problem(None, f"{where}: figure {f['label']!r} is missing "
+            if f.value is None:
+                what = f"KPI {f.kpi!r} of {f.programme!r}" if f.kpi else "a value"
+                plan.problems.append(Problem(None, f"{where}: figure {f.label!r} is missing "
                                                    f"({what} not found)"))  # fmt: skip
         targets = [link.url for link in a.content.links]
         for text in [a.content.introduction, *(s.body for s in a.content.sections)]:
@@ -232,6 +249,6 @@ def latest(years: list[dict[str, Any]]) -> dict[str, Any]:
     return years[-1] if years else {}
 
 
-def headline_measure(measures: list[str]) -> str:
+def headline_measure(measures: Sequence[str]) -> str:
     """The measure a page headlines: ``any`` when available, else the first available."""
     return "any" if "any" in measures else (measures[0] if measures else "any")

@@ -1,19 +1,27 @@
 """Every query of the review: the pages, the JSON API and the downloads read these functions.
 
-Values come back as stored: suppressed cells are ``"[c]"``, not-available cells ``None``.
-Nothing here builds SQL from strings; nothing here checks who is asking (callers do, and
-record their own audit).
+They answer with frozen records (:class:`Edition`, :class:`AreaRef`, :class:`AreaListing`,
+:class:`AreaView` with its :class:`LadView`): the one shape of an area that the page, the
+downloads and the API each map to what they show. Cells come back as stored, in rows keyed
+by the contract columns of :mod:`scaleup.tables`: suppressed cells are ``"[c]"``,
+not-available cells ``None``. Nothing here builds SQL from strings; nothing here checks who
+is asking (callers do, and record their own audit).
+
+Adding a field to an area: add it to :class:`AreaView` and set it in :func:`get_area`; the
+page reads it as an attribute; the API shows it only once ``web/api.py`` maps it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from scaleup.meta import EditionMeta
 from scaleup.store.review import (
     AreaContentRow,
     ReviewArea,
@@ -43,7 +51,7 @@ def replace_review(
     *,
     title: str,
     year: int,
-    meta: dict[str, Any],
+    meta: EditionMeta,
     areas: Iterable[dict[str, Any]],
     area_years: Iterable[dict[str, Any]],
     lads: Iterable[dict[str, Any]],
@@ -56,7 +64,9 @@ def replace_review(
     """
     for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad, ReviewEdition):
         session.execute(delete(model))
-    session.add(ReviewEdition(key=EDITION_KEY, title=title, year=year, meta=meta, built_at=_now()))
+    session.add(
+        ReviewEdition(key=EDITION_KEY, title=title, year=year, meta=meta.to_json(), built_at=_now())
+    )
     session.flush()
     for model, rows in (
         (ReviewLad, list(lads)),
@@ -110,47 +120,120 @@ def all_area_contents(session: Session) -> dict[str, AreaContent]:
 
 # -- reading the review ---------------------------------------------------------------------
 
+Row = dict[str, Any]
+"""One row of a published table, keyed by its contract columns (:mod:`scaleup.tables`)."""
 
-def get_review(session: Session) -> dict[str, Any] | None:
-    """The edition: title, year, meta (settings, vintage, measures...), built_at."""
+
+@dataclass(frozen=True)
+class Edition:
+    """The stored edition: its title and year, what it was computed from, when it was built."""
+
+    title: str
+    year: int
+    meta: EditionMeta
+    built_at: datetime
+
+    @property
+    def name(self) -> str:
+        return f"{self.title} {self.year}"
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    code: str
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class AreaListing(AreaRef):
+    """An area as the front page and the list of areas show it."""
+
+    n_lads: int | None
+    summary: Row
+    latest: Row
+    """The area's row of area_year in the latest year (empty when it has none)."""
+
+
+@dataclass(frozen=True)
+class LadView:
+    """A local authority district of an area: its lad_year rows and, per measure, its
+    lad_compare row."""
+
+    lad_code: str
+    lad_name: str
+    measures: dict[str, Row]
+    years: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class AreaView(AreaRef):
+    """Everything about one area that a page, a download or the API shows."""
+
+    edition: Edition
+    summary: Row
+    """Every column of area_summary."""
+    trends: dict[str, float | str | None]
+    """The area's density trend per measure (area_summary has only ``trend_any``)."""
+    years: tuple[Row, ...]
+    """The area's area_year rows, without its code and name."""
+    lads: tuple[LadView, ...]
+    """By name."""
+    previous: AreaRef | None
+    next: AreaRef | None
+    charts: dict[str, Any]
+    """SVG charts by name, drawn by the build."""
+    content: AreaContent | None
+    shared_lads: dict[str, tuple[AreaRef, ...]]
+    """LAD code -> the other areas the LAD belongs to."""
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return self.edition.meta.measures
+
+    @property
+    def latest(self) -> Row:
+        return self.years[-1] if self.years else {}
+
+
+def get_review(session: Session) -> Edition | None:
+    """The stored edition, or None when nothing is built."""
     row = session.get(ReviewEdition, EDITION_KEY)
     if row is None:
         return None
-    return {"title": row.title, "year": row.year, "meta": row.meta, "built_at": row.built_at}
+    return Edition(row.title, row.year, EditionMeta.from_json(row.meta, "the store"), row.built_at)
 
 
-def review_ref(review: dict[str, Any]) -> dict[str, Any]:
-    return {"title": review["title"], "year": review["year"]}
-
-
-def area_refs(session: Session) -> list[dict[str, str]]:
-    """Every area in review order as {code, name, slug}."""
+def area_refs(session: Session) -> list[AreaRef]:
+    """Every area in review order."""
     rows = session.execute(
         select(ReviewArea.code, ReviewArea.name, ReviewArea.slug).order_by(ReviewArea.position)
     )
-    return [{"code": c, "name": n, "slug": s} for c, n, s in rows]
+    return [AreaRef(c, n, s) for c, n, s in rows]
 
 
-def list_areas(session: Session) -> list[dict[str, Any]]:
+def list_areas(session: Session) -> list[AreaListing]:
     """Every area in review order with n_lads, summary and the latest year's figures."""
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, Row] = {}
     for area_code, values in session.execute(
         select(ReviewAreaYear.area_code, ReviewAreaYear.values).order_by(ReviewAreaYear.year)
     ):
         latest[area_code] = values
-    out = []
-    for area in session.scalars(select(ReviewArea).order_by(ReviewArea.position)):
-        out.append(
-            {
-                "code": area.code,
-                "name": area.name,
-                "slug": area.slug,
-                "n_lads": area.summary.get("n_lads"),
-                "summary": area.summary,
-                "latest": latest.get(area.code, {}),
-            }
+    return [
+        AreaListing(
+            area.code,
+            area.name,
+            area.slug,
+            n_lads=area.summary.get("n_lads"),
+            summary=_summary(area.summary),
+            latest=latest.get(area.code, {}),
         )
-    return out
+        for area in session.scalars(select(ReviewArea).order_by(ReviewArea.position))
+    ]
+
+
+def _summary(stored: Row) -> Row:
+    return {k: stored.get(k) for k in AREA_SUMMARY}
 
 
 _VERSION = (
@@ -187,35 +270,25 @@ def review_version(conn: Session | Connection) -> tuple[Any, Any] | None:
     return None if row is None else (row[0], row[1])
 
 
-def area_code_for_slug(session: Session, slug: str) -> str | None:
-    return session.scalar(select(ReviewArea.code).where(ReviewArea.slug == slug))
-
-
-def get_area(session: Session, code: str) -> dict[str, Any] | None:
-    """An area in the JSON shape of contracts.md (API v1), or None when unknown.
-
-    ``trends`` (beyond the contract, kept by the API): the area's density trend per measure.
-    Extra keys the API drops: ``charts`` (SVG by name, from the build),
-    ``content`` (the area's AreaContent or None) and ``shared_lads`` (LAD code -> the other
-    areas it belongs to); the API drops them.
-    """
+def get_area(session: Session, code: str) -> AreaView | None:
+    """An area, or None when unknown (or when nothing is built)."""
     area = session.get(ReviewArea, code)
-    review = get_review(session)
-    if area is None or review is None:
+    edition = get_review(session)
+    if area is None or edition is None:
         return None
     refs = area_refs(session)
     previous = following = None
     for before, ref, after in neighbours(refs):
-        if ref["code"] == code:
+        if ref.code == code:
             previous, following = before, after
-    years = [
+    years = tuple(
         {"year": y, **{k: v for k, v in values.items() if k in AREA_YEAR[2:]}}
         for y, values in session.execute(
             select(ReviewAreaYear.year, ReviewAreaYear.values)
             .where(ReviewAreaYear.area_code == code)
             .order_by(ReviewAreaYear.year)
         )
-    ]
+    )
     lad_rows = session.scalars(
         select(ReviewLad)
         .join(ReviewAreaLad, ReviewAreaLad.lad_code == ReviewLad.code)
@@ -223,63 +296,56 @@ def get_area(session: Session, code: str) -> dict[str, Any] | None:
         .order_by(ReviewLad.name)
     ).all()
     lad_codes = [lad.code for lad in lad_rows]
-    shared: dict[str, list[dict[str, str]]] = {}
-    names = {r["code"]: r for r in refs}
+    shared: dict[str, list[AreaRef]] = {}
+    by_code = {r.code: r for r in refs}
     for lad_code, other in session.execute(
         select(ReviewAreaLad.lad_code, ReviewAreaLad.area_code).where(
             ReviewAreaLad.lad_code.in_(lad_codes), ReviewAreaLad.area_code != code
         )
     ):
-        shared.setdefault(lad_code, []).append(names[other])
-    return {
-        "code": area.code,
-        "name": area.name,
-        "slug": area.slug,
-        "review": review_ref(review),
-        "measures": list(review["meta"].get("measures", MEASURES)),
-        "summary": {k: area.summary.get(k) for k in AREA_SUMMARY},
-        "trends": {m: area.summary.get("trends", {}).get(m) for m in MEASURES},
-        "years": years,
-        "lads": [
-            {
-                "lad_code": lad.code,
-                "lad_name": lad.name,
-                "measures": {
+        shared.setdefault(lad_code, []).append(by_code[other])
+    stored_trends = area.summary.get("trends", {})
+    return AreaView(
+        area.code,
+        area.name,
+        area.slug,
+        edition=edition,
+        summary=_summary(area.summary),
+        trends={m: stored_trends.get(m) for m in MEASURES},
+        years=years,
+        lads=tuple(
+            LadView(
+                lad_code=lad.code,
+                lad_name=lad.name,
+                measures={
                     m: {k: row.get(k) for k in LAD_COMPARE} for m, row in lad.compare.items()
                 },
-            }
+                years=tuple(lad.years),
+            )
             for lad in lad_rows
-        ],
-        "previous": previous,
-        "next": following,
-        "charts": area.charts,
-        "content": get_area_content(session, code),
-        "shared_lads": shared,
-        "meta": review["meta"],
-        "lad_years": {lad.code: lad.years for lad in lad_rows},
-    }
+        ),
+        previous=previous,
+        next=following,
+        charts=area.charts,
+        content=get_area_content(session, code),
+        shared_lads={lad: tuple(others) for lad, others in shared.items()},
+    )
 
 
-API_EXTRAS = ("charts", "content", "shared_lads", "meta", "lad_years")
-
-
-def area_tables(session: Session, code: str) -> dict[str, list[dict[str, Any]]] | None:
+def area_tables(session: Session, code: str) -> dict[str, list[Row]] | None:
     """The area's rows of the four published tables, in contract columns (for downloads)."""
     area = get_area(session, code)
     if area is None:
         return None
-    lad_year = [
-        {k: row.get(k) for k in LAD_YEAR}
-        for lad in area["lads"]
-        for row in area["lad_years"][lad["lad_code"]]
-    ]
-    lad_compare = [dict(values) for lad in area["lads"] for values in lad["measures"].values()]
-    area_year = [
-        {"area_code": area["code"], "area_name": area["name"], **row} for row in area["years"]
-    ]
+    return tables_of(area)
+
+
+def tables_of(area: AreaView) -> dict[str, list[Row]]:
+    """An area's rows of the four published tables, in contract columns."""
+    names = {"area_code": area.code, "area_name": area.name}
     return {
-        "area_summary": [area["summary"]],
-        "area_year": [{k: row.get(k) for k in AREA_YEAR} for row in area_year],
-        "lad_year": lad_year,
-        "lad_compare": lad_compare,
+        "area_summary": [dict(area.summary)],
+        "area_year": [{k: {**names, **row}.get(k) for k in AREA_YEAR} for row in area.years],
+        "lad_year": [{k: row.get(k) for k in LAD_YEAR} for lad in area.lads for row in lad.years],
+        "lad_compare": [dict(values) for lad in area.lads for values in lad.measures.values()],
     }

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from scaleup.errors import InputError
 from scaleup.store import db, history, repo
+from scaleup.store.repo import AreaRef
 from scaleup.web.auth import CsrfChecked, CurrentEditor, render
 from scaleup.workspace import AreaContent, Figure, parse_content
 
@@ -75,9 +76,9 @@ def content_from_form(current: AreaContent, form: FormData) -> tuple[AreaContent
     return edited, problems
 
 
-def _area(session: Any, code: str) -> dict[str, str]:
+def _area(session: Any, code: str) -> AreaRef:
     for ref in repo.area_refs(session):
-        if ref["code"] == code:
+        if ref.code == code:
             return ref
     raise HTTPException(404, "There is no area with this code in the review.")
 
@@ -94,7 +95,7 @@ def _figure_rows(content: AreaContent) -> list[dict[str, str]]:
 
 def _page(
     request: Request,
-    area: dict[str, str],
+    area: AreaRef,
     content: AreaContent,
     *,
     narrative: str,
@@ -133,7 +134,7 @@ def router() -> APIRouter:
     ) -> Response:
         with _sessions(request)() as session:
             area = _area(session, code[:16])
-            content = repo.get_area_content(session, area["code"]) or AreaContent(code=area["code"])
+            content = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
         return _page(request, area, content, narrative=narrative_of(content), saved=bool(saved))
 
     @r.post("/{code}", dependencies=[CsrfChecked])
@@ -142,7 +143,7 @@ def router() -> APIRouter:
         action = _text(form, "action", 20)
         with db.transaction(_sessions(request)) as session:
             area = _area(session, code[:16])
-            current = repo.get_area_content(session, area["code"]) or AreaContent(code=area["code"])
+            current = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
             edited, problems = content_from_form(current, form)
             narrative = _text(form, "narrative", MAX_NARRATIVE)
             if problems:
@@ -154,10 +155,10 @@ def router() -> APIRouter:
             before = current.model_dump(mode="json")
             after = edited.model_dump(mode="json")
             if before != after:
-                repo.save_area_content(session, area["code"], edited)
+                repo.save_area_content(session, area.code, edited)
                 history.record_change(
-                    session, user.email, "update", "area", area["code"], before, after
+                    session, user.email, "update", "area", area.code, before, after
                 )
-        return RedirectResponse(f"/admin/areas/{area['code']}?saved=1", status_code=303)
+        return RedirectResponse(f"/admin/areas/{area.code}?saved=1", status_code=303)
 
     return r

@@ -17,8 +17,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup.geo import AREA_CODE
-from scaleup.publish.figures import programme_figures, programme_sectors
+from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.store import repo
+from scaleup.store.repo import AreaListing, AreaView, Edition, LadView
 from scaleup.web.pages import cache_of
 
 AreaCode = Annotated[
@@ -27,28 +28,49 @@ AreaCode = Annotated[
 ]
 
 
-class Review(BaseModel):
+class Model(BaseModel):
+    """A response body: only the fields declared here are ever sent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Review(Model):
     title: str
     year: int
 
+    @classmethod
+    def of(cls, edition: Edition) -> Review:
+        return cls(title=edition.title, year=edition.year)
 
-class AreaRef(BaseModel):
+
+class AreaRef(Model):
     code: str
     name: str
     slug: str
+
+    @classmethod
+    def of(cls, ref: repo.AreaRef) -> AreaRef:
+        return cls(code=ref.code, name=ref.name, slug=ref.slug)
 
 
 class AreaListItem(AreaRef):
     n_lads: int | None
     url: str
 
+    @classmethod
+    def of_listing(cls, area: AreaListing) -> AreaListItem:
+        return cls(
+            code=area.code, name=area.name, slug=area.slug, n_lads=area.n_lads,
+            url=area_url(area),
+        )  # fmt: skip
 
-class AreaList(BaseModel):
+
+class AreaList(Model):
     review: Review
     areas: list[AreaListItem]
 
 
-class ProgrammeFigure(BaseModel):
+class ProgrammeFigure(Model):
     programme: str | None
     kpi: str | None
     label: str
@@ -57,16 +79,25 @@ class ProgrammeFigure(BaseModel):
     note: str | None = Field(description="How the KPI was computed (from scaleup impact)")
     synthetic: bool
 
+    @classmethod
+    def of(cls, figure: ShownFigure) -> ProgrammeFigure:
+        return cls(
+            programme=figure.programme, kpi=figure.kpi, label=figure.label, value=figure.value,
+            base=figure.base, note=figure.note, synthetic=figure.synthetic,
+        )  # fmt: skip
 
-class LadEntry(BaseModel):
+
+class LadEntry(Model):
     lad_code: str
     lad_name: str
-    measures: dict[str, dict[str, Any]]
+    measures: dict[str, dict[str, Any]] = Field(description="lad_compare columns per measure")
+
+    @classmethod
+    def of(cls, lad: LadView) -> LadEntry:
+        return cls(lad_code=lad.lad_code, lad_name=lad.lad_name, measures=lad.measures)
 
 
 class AreaDetail(AreaRef):
-    model_config = ConfigDict(extra="allow")
-
     review: Review
     url: str
     measures: list[str]
@@ -84,8 +115,36 @@ class AreaDetail(AreaRef):
     previous: AreaRef | None
     next: AreaRef | None
 
+    @classmethod
+    def of_view(cls, area: AreaView) -> AreaDetail:
+        """The API's object of one area (contracts.md), field by field."""
+        impact = area.edition.meta.impact
+        return cls(
+            code=area.code,
+            name=area.name,
+            slug=area.slug,
+            review=Review.of(area.edition),
+            url=area_url(area),
+            measures=list(area.measures),
+            summary=dict(area.summary),
+            trends=dict(area.trends),
+            years=[dict(row) for row in area.years],
+            lads=[LadEntry.of(lad) for lad in area.lads],
+            shared_lads={
+                lad: [AreaRef.of(o) for o in others] for lad, others in area.shared_lads.items()
+            },
+            programmes=[ProgrammeFigure.of(f) for f in programme_figures(area.content, impact)],
+            sectors=programme_sectors(area.content, impact),
+            previous=AreaRef.of(area.previous) if area.previous else None,
+            next=AreaRef.of(area.next) if area.next else None,
+        )
 
-class Problem(BaseModel):
+
+def area_url(area: repo.AreaRef) -> str:
+    return f"/areas/{area.slug}/"
+
+
+class Problem(Model):
     detail: Any
 
 
@@ -155,32 +214,18 @@ def _json(data: Any) -> bytes:
 
 def areas(request: Request) -> dict[str, Any]:
     with request.app.state.scaleup.sessions() as session:
-        review = repo.get_review(session)
-        areas = repo.list_areas(session) if review else []
-    assert review is not None
-    listed = [
-        {"code": a["code"], "name": a["name"], "slug": a["slug"], "n_lads": a["n_lads"],
-         "url": f"/areas/{a['slug']}/"}
-        for a in areas
-    ]  # fmt: skip
-    return AreaList.model_validate({"review": repo.review_ref(review), "areas": listed}).model_dump(
-        mode="json"
-    )
+        edition = repo.get_review(session)
+        listings = repo.list_areas(session) if edition else []
+    assert edition is not None
+    body = AreaList(review=Review.of(edition), areas=[AreaListItem.of_listing(a) for a in listings])
+    return body.model_dump(mode="json")
 
 
 def area(request: Request, code: str) -> dict[str, Any] | None:
     """The API's object of one area (contracts.md), from the repo."""
     with request.app.state.scaleup.sessions() as session:
-        area = repo.get_area(session, code)
-    if area is None:
-        return None
-    impact = area["meta"].get("impact", {})
-    out = {k: v for k, v in area.items() if k not in repo.API_EXTRAS}
-    out["url"] = f"/areas/{area['slug']}/"
-    out["shared_lads"] = area["shared_lads"]
-    out["programmes"] = programme_figures(area["content"], impact)
-    out["sectors"] = programme_sectors(area["content"], impact)
-    return AreaDetail.model_validate(out).model_dump(mode="json")
+        view = repo.get_area(session, code)
+    return None if view is None else AreaDetail.of_view(view).model_dump(mode="json")
 
 
 def install(app: FastAPI) -> None:
