@@ -47,10 +47,10 @@ def impact_meta(result: ImpactResult | None) -> ImpactMeta:
         )  # fmt: skip
         synthetic[row.programme] = synthetic.get(row.programme, False) or bool(row.synthetic)
     sectors: dict[str, list[SectorCount]] = {}
-    for row in result.sectors:
-        if row.programme in kpis:
-            sectors.setdefault(row.programme, []).append(
-                SectorCount(sector=row.sector, enterprises=row.enterprises)
+    for sector in result.sectors:
+        if sector.programme in kpis:
+            sectors.setdefault(sector.programme, []).append(
+                SectorCount(sector=sector.sector, enterprises=sector.enterprises)
             )
     return ImpactMeta(
         min_hours=result.min_hours,
