@@ -18,13 +18,10 @@ from scaleup.errors import InputError
 from scaleup.finder.records import FIELDS, LIST_FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
 from scaleup.store import accounts, db, programmes
 from scaleup.store import history as store_history
+from scaleup.web.app import Sessions
 from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, render
 
 MAX_FIGURES = 12
-
-
-def _sessions(request: Request):
-    return request.app.state.scaleup.sessions
 
 
 # --- programmes -------------------------------------------------------------------------
@@ -86,8 +83,8 @@ def programmes_router() -> APIRouter:
     r = APIRouter(prefix="/admin/programmes", include_in_schema=False)
 
     @r.get("/")
-    def list_programmes(request: Request, user: CurrentEditor) -> Response:
-        with _sessions(request)() as session:
+    def list_programmes(request: Request, sessions: Sessions, user: CurrentEditor) -> Response:
+        with sessions() as session:
             records = programmes.all_programmes(session)
         return render(request, "admin/programmes.html", section="admin", records=records)
 
@@ -96,13 +93,13 @@ def programmes_router() -> APIRouter:
         return _form_page(request, _empty(), {}, True, 200)
 
     @r.post("/new", dependencies=[CsrfChecked])
-    async def create(request: Request, user: CurrentEditor) -> Response:
+    async def create(request: Request, sessions: Sessions, user: CurrentEditor) -> Response:
         values = _programme_form(await request.form())
         try:
             record = ProgrammeCreate.model_validate(values)
         except ValidationError as exc:
             return _form_page(request, values, _errors(exc), True, 422)
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             if record.id and programmes.get(session, record.id) is not None:
                 return _form_page(request, values, {"id": "already used"}, True, 422)
             saved, _ = programmes.save(session, record, actor=user.email)
@@ -110,9 +107,13 @@ def programmes_router() -> APIRouter:
 
     @r.get("/{programme_id}")
     def edit_form(
-        request: Request, user: CurrentEditor, programme_id: str, saved: str | None = None
+        request: Request,
+        sessions: Sessions,
+        user: CurrentEditor,
+        programme_id: str,
+        saved: str | None = None,
     ) -> Response:
-        with _sessions(request)() as session:
+        with sessions() as session:
             record = programmes.get(session, programme_id[:80])
         if record is None:
             raise HTTPException(404, "There is no programme at this address.")
@@ -129,9 +130,11 @@ def programmes_router() -> APIRouter:
         )
 
     @r.post("/{programme_id}", dependencies=[CsrfChecked])
-    async def update(request: Request, user: CurrentEditor, programme_id: str) -> Response:
+    async def update(
+        request: Request, sessions: Sessions, user: CurrentEditor, programme_id: str
+    ) -> Response:
         values = _programme_form(await request.form())
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             current = programmes.get(session, programme_id[:80])
             if current is None:
                 raise HTTPException(404, "There is no programme at this address.")
@@ -147,11 +150,12 @@ def programmes_router() -> APIRouter:
     @r.post("/{programme_id}/retire", dependencies=[CsrfChecked])
     def retire(
         request: Request,
+        sessions: Sessions,
         user: CurrentEditor,
         programme_id: str,
         retired: Annotated[str, Form(max_length=5)] = "true",
     ) -> Response:
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             record = programmes.set_retired(
                 session, programme_id[:80], retired == "true", actor=user.email
             )
@@ -169,16 +173,20 @@ def general_router() -> APIRouter:
     r = APIRouter(prefix="/admin", include_in_schema=False)
 
     @r.get("/")
-    def dashboard(request: Request, user: CurrentEditor) -> Response:
-        with _sessions(request)() as session:
+    def dashboard(request: Request, sessions: Sessions, user: CurrentEditor) -> Response:
+        with sessions() as session:
             recent = store_history.history(session, limit=10)
         return render(request, "admin/index.html", section="admin", recent=recent)
 
     @r.get("/history")
     def history(
-        request: Request, user: CurrentEditor, kind: str | None = None, key: str | None = None
+        request: Request,
+        sessions: Sessions,
+        user: CurrentEditor,
+        kind: str | None = None,
+        key: str | None = None,
     ) -> Response:
-        with _sessions(request)() as session:
+        with sessions() as session:
             changes = store_history.history(
                 session, kind=(kind or None) and kind[:40], key=(key or None) and key[:200]
             )
@@ -187,8 +195,10 @@ def general_router() -> APIRouter:
         )
 
     @r.get("/users")
-    def users(request: Request, admin: CurrentAdmin, message: str | None = None) -> Response:
-        with _sessions(request)() as session:
+    def users(
+        request: Request, sessions: Sessions, admin: CurrentAdmin, message: str | None = None
+    ) -> Response:
+        with sessions() as session:
             people = accounts.list_users(session)
         return render(
             request,
@@ -203,16 +213,17 @@ def general_router() -> APIRouter:
     @r.post("/users", dependencies=[CsrfChecked])
     def add_user(
         request: Request,
+        sessions: Sessions,
         admin: CurrentAdmin,
         email: Annotated[str, Form(max_length=254)] = "",
         role: Annotated[str, Form(max_length=20)] = "editor",
         password: Annotated[str, Form(max_length=1000)] = "",
     ) -> Response:
         try:
-            with db.transaction(_sessions(request)) as session:
+            with db.transaction(sessions) as session:
                 accounts.add_user(session, email, role, password, actor=admin.email)
         except InputError as exc:
-            with _sessions(request)() as session:
+            with sessions() as session:
                 people = accounts.list_users(session)
             return render(
                 request,
@@ -229,12 +240,13 @@ def general_router() -> APIRouter:
     @r.post("/users/{user_id}", dependencies=[CsrfChecked])
     def change_user(
         request: Request,
+        sessions: Sessions,
         admin: CurrentAdmin,
         user_id: int,
         role: Annotated[str, Form(max_length=20)] = "editor",
         active: Annotated[str, Form(max_length=5)] = "",
     ) -> Response:
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             person = accounts.get_user_by_id(session, user_id)
             if person is None:
                 raise HTTPException(404, "There is no such account.")

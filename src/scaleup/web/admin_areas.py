@@ -17,15 +17,12 @@ from starlette.datastructures import FormData
 from scaleup.errors import InputError
 from scaleup.store import db, history, repo
 from scaleup.store.repo import AreaRef
+from scaleup.web.app import Sessions
 from scaleup.web.auth import CsrfChecked, CurrentEditor, render
 from scaleup.workspace import AreaContent, Figure, parse_content
 
 MAX_FIGURES = 12
 MAX_NARRATIVE = 50_000
-
-
-def _sessions(request: Request):
-    return request.app.state.scaleup.sessions
 
 
 def narrative_of(content: AreaContent) -> str:
@@ -123,25 +120,31 @@ def router() -> APIRouter:
     r = APIRouter(prefix="/admin/areas", include_in_schema=False)
 
     @r.get("/")
-    def list_areas(request: Request, user: CurrentEditor) -> Response:
-        with _sessions(request)() as session:
+    def list_areas(request: Request, sessions: Sessions, user: CurrentEditor) -> Response:
+        with sessions() as session:
             areas = repo.area_refs(session)
         return render(request, "admin/areas.html", section="admin", areas=areas)
 
     @r.get("/{code}")
     def edit(
-        request: Request, user: CurrentEditor, code: str, saved: str | None = None
+        request: Request,
+        sessions: Sessions,
+        user: CurrentEditor,
+        code: str,
+        saved: str | None = None,
     ) -> Response:
-        with _sessions(request)() as session:
+        with sessions() as session:
             area = _area(session, code[:16])
             content = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
         return _page(request, area, content, narrative=narrative_of(content), saved=bool(saved))
 
     @r.post("/{code}", dependencies=[CsrfChecked])
-    async def save(request: Request, user: CurrentEditor, code: str) -> Response:
+    async def save(
+        request: Request, sessions: Sessions, user: CurrentEditor, code: str
+    ) -> Response:
         form = await request.form()
         action = _text(form, "action", 20)
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             area = _area(session, code[:16])
             current = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
             edited, problems = content_from_form(current, form)

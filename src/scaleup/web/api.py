@@ -2,7 +2,10 @@
 
 Suppressed values are ``"[c]"``, not-available values ``null``; the statistics are the
 published (disclosure-controlled) ones the build stored. Reads :mod:`scaleup.store.repo`,
-like the pages and the downloads.
+like the pages and the downloads, and maps each field it shows into the response models
+here (which refuse any other). The routes are the table :data:`ROUTES`: each is served as
+a plain Starlette route and documented in /openapi.json from the same entry
+(:mod:`scaleup.web.routes`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Path, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
+from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,7 +21,9 @@ from scaleup.geo import AREA_CODE
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadView
+from scaleup.web import routes
 from scaleup.web.pages import cache_of
+from scaleup.web.routes import Route
 
 AreaCode = Annotated[
     str,
@@ -148,25 +151,6 @@ class Problem(Model):
     detail: Any
 
 
-def docs_router() -> APIRouter:
-    """The API as documented in /openapi.json. The routes that answer (:func:`install`) are
-    plain Starlette routes, validated with the same pattern and serialised through the same
-    models; FastAPI's per-request machinery would halve their throughput."""
-    router = APIRouter(prefix="/api/v1", tags=["review"])
-
-    @router.get("/areas", response_model=AreaList, responses=NOT_BUILT)
-    def list_areas() -> None:
-        """Every area of the review, in review order."""
-
-    @router.get("/areas/{code}", response_model=AreaDetail, responses=NO_AREA)
-    def get_area(code: AreaCode) -> None:
-        """One area: summary, years, LADs with their comparison, programme figures, prev/next.
-
-        Suppressed values are ``"[c]"``, not-available values ``null``."""
-
-    return router
-
-
 NOT_BUILT: dict[int | str, Any] = {404: {"model": Problem, "description": "Nothing built yet"}}
 NO_AREA: dict[int | str, Any] = {
     404: {"model": Problem, "description": "No such area"},
@@ -175,6 +159,7 @@ NO_AREA: dict[int | str, Any] = {
 
 
 async def list_areas(request: Request) -> Response:
+    """Every area of the review, in review order."""
     engine = request.app.state.scaleup.engine
 
     def version() -> Any:
@@ -187,13 +172,7 @@ async def list_areas(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
-async def get_area(request: Request) -> Response:
-    code = request.path_params["code"]
-    if not AREA_CODE.match(code):
-        raise RequestValidationError(
-            [{"loc": ("path", "code"), "type": "string_pattern_mismatch",
-              "msg": f"String should match pattern '{AREA_CODE.pattern}'", "input": code}]
-        )  # fmt: skip
+async def get_area(request: Request, code: str) -> Response:
     engine = request.app.state.scaleup.engine
 
     def version() -> Any:
@@ -228,20 +207,30 @@ def area(request: Request, code: str) -> dict[str, Any] | None:
     return None if view is None else AreaDetail.of_view(view).model_dump(mode="json")
 
 
+ROUTES = (
+    Route(
+        "/api/v1/areas",
+        list_areas,
+        AreaList,
+        summary="List Areas",
+        description="Every area of the review, in review order.",
+        responses=NOT_BUILT,
+        tags=("review",),
+    ),
+    Route(
+        "/api/v1/areas/{code}",
+        get_area,
+        AreaDetail,
+        summary="Get Area",
+        description="One area: summary, years, LADs with their comparison, programme "
+        'figures, prev/next.\n\nSuppressed values are ``"[c]"``, not-available values ``null``.',
+        params={"code": AreaCode},
+        responses=NO_AREA,
+        tags=("review",),
+    ),
+)
+"""The review's API: served and documented from this one table."""
+
+
 def install(app: FastAPI) -> None:
-    app.add_route("/api/v1/areas", list_areas, ["GET"], include_in_schema=False)
-    app.add_route("/api/v1/areas/{code}", get_area, ["GET"], include_in_schema=False)
-    documented = docs_router().routes
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        """FastAPI's document of the app, with the review's routes added (once)."""
-        if app.openapi_schema is None:
-            schema = generate()
-            extra = get_openapi(title=app.title, version=app.version, routes=documented)
-            schema["paths"].update(extra["paths"])
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(extra.get("components", {}).get("schemas", {}))
-        return app.openapi_schema  # type: ignore[return-value]
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    routes.install(app, ROUTES)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,16 @@ class AppState:
     sessions: sessionmaker[Session]
     workspace: Path | None = None
     extras: dict[str, object] = field(default_factory=dict)
+
+
+def sessions_of(request: Request) -> sessionmaker[Session]:
+    """The store's sessions of the app answering ``request``."""
+    sessions: sessionmaker[Session] = request.app.state.scaleup.sessions
+    return sessions
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(sessions_of)]
+"""The one way a route reaches the store: a parameter ``sessions: Sessions``."""
 
 
 def create_app(

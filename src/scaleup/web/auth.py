@@ -26,6 +26,7 @@ from scaleup.errors import ConfigError
 from scaleup.publish import make_templates
 from scaleup.store import accounts, db
 from scaleup.store.accounts import User
+from scaleup.web.app import Sessions, sessions_of
 
 MIN_SECRET_LENGTH = 32
 SESSION_COOKIE = "scaleup_session"
@@ -90,15 +91,11 @@ class NotAllowed(Exception):
     """Signed in, but the role does not allow it: 403."""
 
 
-def _sessions(request: Request):
-    return request.app.state.scaleup.sessions
-
-
 def session_user(request: Request) -> User | None:
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         return None
-    with _sessions(request)() as session:
+    with sessions_of(request)() as session:
         user = accounts.get_user_by_id(session, uid)
     return user if user is not None and user.active else None
 
@@ -116,13 +113,13 @@ def current_admin(user: Annotated[User, Depends(current_editor)]) -> User:
     return user
 
 
-def api_editor(request: Request) -> User:
+def api_editor(request: Request, sessions: Sessions) -> User:
     """The editor whose token is in ``Authorization: Bearer TOKEN``; 401 otherwise."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiUnauthorised()
-    with _sessions(request)() as session:
+    with sessions() as session:
         user = accounts.user_for_token(session, token.strip())
     if user is None:
         raise ApiUnauthorised()
@@ -218,11 +215,12 @@ def router() -> APIRouter:
     @r.post("/admin/login", dependencies=[CsrfChecked])
     def login(
         request: Request,
+        sessions: Sessions,
         email: Annotated[str, Form(max_length=254)] = "",
         password: Annotated[str, Form(max_length=1000)] = "",
         next: Annotated[str, Form(max_length=500)] = "",
     ) -> Response:
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             result = accounts.sign_in(session, email, password, client_of(request))
             uid = result.user.id if result.user else None
         if result.locked:

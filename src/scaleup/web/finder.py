@@ -8,11 +8,12 @@ token, or through the admin (:mod:`scaleup.web.admin`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 
 from scaleup.errors import InputError
 from scaleup.finder.records import (
@@ -28,23 +29,81 @@ from scaleup.geo.regions import REGION_PATTERN
 from scaleup.store import db, programmes, search
 from scaleup.store import places as store_places
 from scaleup.store.places import regions as all_regions
+from scaleup.web.app import Sessions
 from scaleup.web.auth import ApiEditor, render
 
 PAGE_SIZE = 10
-Text = Annotated[str | None, Query(max_length=200)]
-Word = Annotated[str | None, Query(max_length=100)]
-RegionCode = Annotated[
-    str | None,
-    Query(
-        pattern=f"^({REGION_PATTERN})?$",
-        description="GSS code of an English region (E12000004) or of Wales (W92000004), "
-        "Scotland (S92000003) or Northern Ireland (N92000002); programmes serving it",
-    ),
-]
+WORD = 100
+REGION_DESCRIPTION = (
+    "GSS code of an English region (E12000004) or of Wales (W92000004), "
+    "Scotland (S92000003) or Northern Ireland (N92000002); programmes serving it"
+)
 
 
-def _sessions(request: Request):
-    return request.app.state.scaleup.sessions
+class Filters(BaseModel):
+    """What a firm asks the finder, as the page's form and the API's query both take it.
+
+    The page and the API add their own few parameters (:class:`PageFilters`,
+    :class:`ApiFilters`): the page forgives a bad value (it is ignored), the API refuses it
+    (422)."""
+
+    q: str | None = Field(None, max_length=200, description="Words; all must match")
+    area: str | None = Field(None, max_length=WORD, description="LAD or area code of the firm")
+    sector: str | None = Field(None, max_length=WORD)
+    support: str | None = Field(None, max_length=WORD, description="Support type")
+    stage: str | None = Field(None, max_length=WORD)
+    provider: str | None = Field(None, max_length=WORD)
+
+    def query(self, **more: Any) -> search.SearchQuery:
+        return search.SearchQuery(
+            q=self.q or "",
+            area=self.area or None,
+            sector=self.sector or None,
+            support=self.support or None,
+            stage=self.stage or None,
+            provider=self.provider or None,
+            **more,
+        )
+
+
+class PageFilters(Filters):
+    region: str | None = Field(None, max_length=WORD)
+    size: str | None = Field(None, max_length=WORD)
+    employees: str | None = Field(None, max_length=WORD)
+    page: str | None = Field(None, max_length=WORD)
+
+    def search_query(self) -> search.SearchQuery:
+        return self.query(
+            region=self.region or None,
+            size=self.size if self.size in SIZE_BANDS else None,
+            employees=_employees(self.employees),
+            limit=PAGE_SIZE,
+            offset=_offset_of(self.page),
+        )
+
+    def chosen(self) -> dict[str, str]:
+        """The form's values as the page shows them again (all but the page number)."""
+        values = {k: v or "" for k, v in self.model_dump(exclude={"page"}).items()}
+        return {**values, "region": values["region"].upper()}
+
+
+class ApiFilters(Filters):
+    region: str | None = Field(
+        None, pattern=f"^({REGION_PATTERN})?$", description=REGION_DESCRIPTION
+    )
+    employees: int | None = Field(None, ge=0, le=10_000_000, description="The firm's size")
+    size: str | None = Field(None, max_length=10, description=f"One of {list(SIZE_BANDS)}")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+    def search_query(self) -> search.SearchQuery:
+        return self.query(
+            region=self.region or None,
+            employees=self.employees,
+            size=self.size if self.size in SIZE_BANDS else None,
+            limit=self.limit,
+            offset=self.offset,
+        )
 
 
 def _employees(value: str | None) -> int | None:
@@ -64,50 +123,17 @@ def pages_router() -> APIRouter:
 
     @r.get("/finder/", response_class=HTMLResponse)
     def finder_page(
-        request: Request,
-        q: Text = None,
-        area: Word = None,
-        region: Word = None,
-        sector: Word = None,
-        support: Word = None,
-        stage: Word = None,
-        provider: Word = None,
-        size: Word = None,
-        employees: Word = None,
-        page: Word = None,
+        request: Request, sessions: Sessions, filters: Annotated[PageFilters, Query()]
     ) -> Response:
         """Search form and results; every filter is a plain GET parameter."""
-        query = search.SearchQuery(
-            q=q or "",
-            area=area or None,
-            region=region or None,
-            sector=sector or None,
-            support=support or None,
-            stage=stage or None,
-            provider=provider or None,
-            size=size if size in SIZE_BANDS else None,
-            employees=_employees(employees),
-            limit=PAGE_SIZE,
-            offset=_offset_of(page),
-        )
-        with _sessions(request)() as session:
-            found = search.search(session, query)
+        with sessions() as session:
+            found = search.search(session, filters.search_query())
             places = store_places.places(session)
             regions = all_regions(session)
             names = store_places.place_names(session)
             sectors = search.facet_values(session, "sector")
             providers = search.providers(session)
-        chosen = {
-            "q": q or "",
-            "area": area or "",
-            "region": (region or "").upper(),
-            "sector": sector or "",
-            "support": support or "",
-            "stage": stage or "",
-            "provider": provider or "",
-            "size": size or "",
-            "employees": employees or "",
-        }
+        chosen = filters.chosen()
         kept = {k: v for k, v in chosen.items() if v}
         number = found.offset // PAGE_SIZE + 1
         last = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
@@ -137,8 +163,8 @@ def pages_router() -> APIRouter:
         )
 
     @r.get("/finder/{programme_id}/", response_class=HTMLResponse)
-    def programme_page(request: Request, programme_id: str) -> Response:
-        with _sessions(request)() as session:
+    def programme_page(request: Request, sessions: Sessions, programme_id: str) -> Response:
+        with sessions() as session:
             record = programmes.get(session, programme_id[:80])
             names = store_places.place_names(session)
         if record is None or record.retired:
@@ -153,39 +179,15 @@ def api_router() -> APIRouter:
 
     @r.get("", response_model=ProgrammePage)
     def search_programmes(
-        request: Request,
-        q: Text = None,
-        area: Word = None,
-        region: RegionCode = None,
-        sector: Word = None,
-        support: Word = None,
-        stage: Word = None,
-        provider: Word = None,
-        employees: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
-        size: Annotated[str | None, Query(max_length=10)] = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+        sessions: Sessions, filters: Annotated[ApiFilters, Query()]
     ) -> ProgrammePage:
         """Search the finder: the same results, in the same order, as ``/finder/``."""
-        query = search.SearchQuery(
-            q=q or "",
-            area=area or None,
-            region=region or None,
-            sector=sector or None,
-            support=support or None,
-            stage=stage or None,
-            provider=provider or None,
-            employees=employees,
-            size=size if size in SIZE_BANDS else None,
-            limit=limit,
-            offset=offset,
-        )
-        with _sessions(request)() as session:
-            return search.search(session, query)
+        with sessions() as session:
+            return search.search(session, filters.search_query())
 
     @r.get("/{programme_id}", response_model=ProgrammePublic)
-    def get_programme(request: Request, programme_id: str) -> ProgrammePublic:
-        with _sessions(request)() as session:
+    def get_programme(request: Request, sessions: Sessions, programme_id: str) -> ProgrammePublic:
+        with sessions() as session:
             record = programmes.get(session, programme_id[:80])
         if record is None:
             raise HTTPException(404, "no such programme")
@@ -193,10 +195,10 @@ def api_router() -> APIRouter:
 
     @r.post("", response_model=ProgrammePublic, status_code=201)
     def create_programme(
-        request: Request, editor: ApiEditor, body: ProgrammeCreate
+        request: Request, sessions: Sessions, editor: ApiEditor, body: ProgrammeCreate
     ) -> ProgrammePublic:
         """Add a programme (its id is made from the name when not given); 409 if it exists."""
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             if body.id and programmes.get(session, body.id) is not None:
                 raise HTTPException(409, f"programme {body.id!r} exists; use PUT to replace it")
             record, _ = programmes.save(session, body, actor=editor.email)
@@ -205,6 +207,7 @@ def api_router() -> APIRouter:
     @r.put("/{programme_id}", response_model=ProgrammePublic)
     def replace_programme(
         request: Request,
+        sessions: Sessions,
         response: Response,
         editor: ApiEditor,
         programme_id: str,
@@ -217,18 +220,22 @@ def api_router() -> APIRouter:
             record_in = ProgrammeCreate.model_validate({**body.model_dump(), "id": programme_id})
         except ValueError:
             raise HTTPException(422, "the id in the address is not a valid slug") from None
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             record, created = programmes.save(session, record_in, actor=editor.email)
         response.status_code = 201 if created else 200
         return record
 
     @r.patch("/{programme_id}", response_model=ProgrammePublic)
     def update_programme(
-        request: Request, editor: ApiEditor, programme_id: str, body: ProgrammeUpdate
+        request: Request,
+        sessions: Sessions,
+        editor: ApiEditor,
+        programme_id: str,
+        body: ProgrammeUpdate,
     ) -> ProgrammePublic:
         """Change only the fields given."""
         try:
-            with db.transaction(_sessions(request)) as session:
+            with db.transaction(sessions) as session:
                 record = programmes.patch(session, programme_id[:80], body, actor=editor.email)
                 if record is None:
                     raise HTTPException(404, "no such programme")
@@ -237,9 +244,11 @@ def api_router() -> APIRouter:
         return record
 
     @r.delete("/{programme_id}", status_code=204)
-    def delete_programme(request: Request, editor: ApiEditor, programme_id: str) -> Response:
+    def delete_programme(
+        request: Request, sessions: Sessions, editor: ApiEditor, programme_id: str
+    ) -> Response:
         """Remove a programme for good (to keep it in the history but off the finder, retire it)."""
-        with db.transaction(_sessions(request)) as session:
+        with db.transaction(sessions) as session:
             if not programmes.remove(session, programme_id[:80], actor=editor.email):
                 raise HTTPException(404, "no such programme")
         return Response(status_code=204)
