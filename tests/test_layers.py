@@ -18,12 +18,12 @@ import scaleup
 PACKAGE = Path(scaleup.__file__).resolve().parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "tables", "data"),
+    ("errors", "atomic", "tables", "data", "slugs"),
     ("config",),
     ("engine", "geo", "meta"),
-    ("ingest", "finder", "synth"),
+    ("ingest", "finder", "synth", "workspace"),
     ("metrics",),
-    ("impact", "workspace"),
+    ("impact",),
     ("pipeline", "public_data"),
     ("store",),
     ("publish",),

@@ -7,8 +7,9 @@ them all at once; ``ConfigError`` is a bad setting. Anything else is an internal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_REPORTED = 20
 
@@ -81,6 +82,21 @@ class ConfigError(ScaleupError):
 
     def problems(self) -> list[Problem]:
         return [Problem(file=self.source, message=str(self))]
+
+
+def describe_invalid(err: Mapping[str, Any], known: Sequence[str] = ()) -> str:
+    """One pydantic validation error as the settings word it: ``key.path: what is wrong,
+    got VALUE`` (``known``: the keys a table allows, named when an unknown one is found)."""
+    loc = ".".join(str(p) for p in err["loc"]) or "(the whole file)"
+    if err["type"] == "extra_forbidden":
+        return f"{loc}: unknown key" + (f" (expected one of {list(known)})" if known else "")
+    if err["type"] == "missing":
+        return f"{loc}: missing"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    got = err.get("input")
+    if isinstance(got, dict | list) or "got" in msg:
+        return f"{loc}: {msg}"
+    return f"{loc}: {msg}, got {got!r}"
 
 
 def render_problems(

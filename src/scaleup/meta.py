@@ -14,13 +14,12 @@ files and stores written before it still read), set it where the record is made
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from scaleup.config import MetricsSettings, PublicationSettings
-from scaleup.errors import InputError, Problem
+from scaleup.errors import InputError, Problem, describe_invalid
 
 META_FILE = "meta.json"
 AREA_TRENDS = "area_trends"
@@ -45,21 +44,7 @@ class Record(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise InputError([Problem(source, describe(e)) for e in exc.errors()]) from None
-
-
-def describe(err: Mapping[str, Any]) -> str:
-    """One pydantic error as ``key.path: what is wrong, got VALUE``."""
-    loc = ".".join(str(p) for p in err["loc"]) or "(the whole file)"
-    if err["type"] == "extra_forbidden":
-        return f"{loc}: unknown key"
-    if err["type"] == "missing":
-        return f"{loc}: missing"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    got = err.get("input")
-    if isinstance(got, dict | list) or "got" in msg:
-        return f"{loc}: {msg}"
-    return f"{loc}: {msg}, got {got!r}"
+            raise InputError([Problem(source, describe_invalid(e)) for e in exc.errors()]) from None
 
 
 class EngineUsed(Record):
@@ -118,7 +103,7 @@ class ReviewMeta(Record):
             return meta, _TRENDS.validate_python(trends)
         except ValidationError as exc:
             raise InputError(
-                [Problem(source, f"{AREA_TRENDS}.{describe(e)}") for e in exc.errors()]
+                [Problem(source, f"{AREA_TRENDS}.{describe_invalid(e)}") for e in exc.errors()]
             ) from None
 
 

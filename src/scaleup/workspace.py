@@ -26,17 +26,26 @@ front matter::
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from scaleup.config import CONFIG_FILENAME
-from scaleup.errors import InputError, Problem
+from scaleup.config import CONFIG_FILENAME, read_toml
+from scaleup.errors import InputError, Problem, describe_invalid
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
+from scaleup.slugs import SLUG_MEANING, is_slug
 
 CONTENT_DIR = "content"
 DATA_DIR = "data"
@@ -92,15 +101,9 @@ class AreaContent(_Model):
     @field_validator("slug")
     @classmethod
     def _slug(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value):
-            raise ValueError(f"expected lower-case letters, digits and hyphens, got {value!r}")
+        if value is not None and not is_slug(value):
+            raise ValueError(f"expected {SLUG_MEANING}, got {value!r}")
         return value
-
-
-def slugify(name: str) -> str:
-    """``"Derby, Derbyshire, Nottingham & Nottinghamshire"`` -> ``"derby-derbyshire-..."``."""
-    text = name.lower().replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "area"
 
 
 def parse_content(text: str, source: str) -> AreaContent:
@@ -153,6 +156,100 @@ def render_content(content: AreaContent) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReviewTable(_Table):
+    """``[review]``: the edition's title and year, and the last end year its inputs give."""
+
+    title: str = "ScaleUp Annual Review"
+    year: StrictInt
+    end_year: StrictInt | None = None
+
+
+class InputsTable(_Table):
+    """``[inputs]``: the contract files, relative to the workspace."""
+
+    panel: str | None = None
+    counts: str | None = None
+    population: str
+    geography: str
+
+    @model_validator(mode="after")
+    def _one_source(self) -> InputsTable:
+        if (self.panel is None) == (self.counts is None):
+            raise ValueError("give exactly one of 'panel' or 'counts'")
+        return self
+
+    def paths(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class ImpactTable(_Table):
+    """``[impact]``: the programme cohort's files (relative to the workspace) and the support
+    hours a company needs to count (see :mod:`scaleup.impact.workspace`)."""
+
+    participants: str
+    followups: str
+    survey: str
+    sectors: str | None = None
+    min_hours: float = Field(ge=0, strict=True)
+
+    def paths(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump(exclude={"min_hours"}).items() if v is not None}
+
+
+class WorkspaceFile(BaseModel):
+    """The workspace's own tables of ``scaleup.toml``: the one reading of them. The settings
+    sections in the same file are :func:`scaleup.config.load_settings`'s."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    review: ReviewTable
+    inputs: InputsTable
+    impact: ImpactTable | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> WorkspaceFile:
+        """``path`` read and checked; every problem at once (InputError), worded as the
+        settings' are (``table.key: what is wrong, got VALUE``)."""
+        return cls.validated(read_toml(path), str(path))
+
+    @classmethod
+    def validated(cls, data: Mapping[str, Any], source: str) -> WorkspaceFile:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise InputError([_problem(e, source) for e in exc.errors()]) from None
+
+    @classmethod
+    def read_impact(cls, path: Path) -> ImpactTable | None:
+        """Only the ``[impact]`` table of ``path`` (None when it has none)."""
+        data = read_toml(path)
+        return None if "impact" not in data else cls.validated_impact(data["impact"], str(path))
+
+    @classmethod
+    def validated_impact(cls, table: Any, source: str) -> ImpactTable:
+        try:
+            return ImpactTable.model_validate(table)
+        except ValidationError as exc:
+            raise InputError(
+                [_problem({**e, "loc": ("impact", *e["loc"])}, source) for e in exc.errors()]
+            ) from None
+
+
+def _problem(err: Any, source: str) -> Problem:
+    tables: dict[str, type[_Table]] = {
+        "review": ReviewTable,
+        "inputs": InputsTable,
+        "impact": ImpactTable,
+    }
+    table = tables.get(str(err["loc"][0]) if err["loc"] else "")
+    known = list(table.model_fields) if table is not None else []
+    return Problem(source, describe_invalid(err, known))
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A workspace on disk, its ``[review]``, ``[inputs]`` and ``[impact]`` tables read."""
@@ -161,8 +258,8 @@ class Workspace:
     title: str
     year: int
     inputs: dict[str, Path]
-    impact: dict[str, Any] = field(default_factory=dict)
-    """The raw ``[impact]`` table (read by :func:`scaleup.impact.impact_from_workspace`)."""
+    impact: ImpactTable | None = None
+    """The ``[impact]`` table (read by :func:`scaleup.impact.impact_from_workspace`)."""
     end_year: int | None = None
 
     @property
@@ -213,45 +310,20 @@ def load_workspace(root: Path) -> Workspace:
                 str(config), "no such file: is this a workspace? (`scaleup init DIR` makes one)"
             )
         )
-    try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(config), f"not valid TOML: {exc}")) from None
-    problems: list[Problem] = []
-    review = data.get("review", {})
-    title = review.get("title", "ScaleUp Annual Review")
-    year = review.get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
-        problems.append(
-            Problem(str(config), f"review.year: expected the edition's year, got {year!r}")
-        )
-    end_year = review.get("end_year")
-    if end_year is not None and (not isinstance(end_year, int) or isinstance(end_year, bool)):
-        problems.append(Problem(str(config), f"review.end_year: expected a year, got {end_year!r}"))
-    inputs: dict[str, Path] = {}
-    for key, value in data.get("inputs", {}).items():
-        if key not in INPUT_KINDS:
-            problems.append(
-                Problem(str(config), f"inputs.{key}: unknown input (expected one of {INPUT_KINDS})")
-            )
-            continue
-        path = root / str(value)
-        if not path.exists():
-            problems.append(Problem(str(config), f"inputs.{key}: no such file {value!r}"))
-        inputs[key] = path
-    for needed in ("population", "geography"):
-        if needed not in inputs:
-            problems.append(Problem(str(config), f"inputs.{needed}: missing"))
-    if ("panel" in inputs) == ("counts" in inputs):
-        problems.append(Problem(str(config), "inputs: give exactly one of 'panel' or 'counts'"))
-    if problems:
-        raise InputError(problems)
-    impact = data.get("impact", {})
+    tables = WorkspaceFile.read(config)
+    inputs = {kind: root / name for kind, name in tables.inputs.paths().items()}
+    missing = [
+        Problem(str(config), f"inputs.{kind}: no such file {name!r}")
+        for kind, name in tables.inputs.paths().items()
+        if not inputs[kind].exists()
+    ]
+    if missing:
+        raise InputError(missing)
     return Workspace(
         root=root,
-        title=str(title),
-        year=int(year),
+        title=tables.review.title,
+        year=tables.review.year,
         inputs=inputs,
-        impact=impact,
-        end_year=end_year,
+        impact=tables.impact,
+        end_year=tables.review.end_year,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaleup.errors import ConfigError, InputError
+from scaleup.errors import InputError
 from scaleup.impact import impact_from_workspace
 
 
@@ -43,15 +43,26 @@ def test_a_workspace_without_impact_gives_none(cohort):
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        (f"[impact]\n{FILES}min_hours = -1\n", "impact.min_hours: expected a number >= 0"),
+        (
+            f"[impact]\n{FILES}min_hours = -1\n",
+            "impact.min_hours: Input should be greater than or equal to 0, got -1",
+        ),
         (f"[impact]\n{FILES}", "impact.min_hours: missing"),
         (f"[impact]\n{FILES}min_hours = 12\nhours = 3\n", "impact.hours: unknown key"),
-        ("[impact]\nparticipants = 3\nmin_hours = 1\n", "impact.participants: expected a path"),
+        (
+            "[impact]\nparticipants = 3\nmin_hours = 1\n",
+            "impact.participants: Input should be a valid string, got 3",
+        ),
     ],
 )
-def test_a_bad_table_is_a_config_error(cohort, table, message):
-    with pytest.raises(ConfigError, match=message):
-        impact_from_workspace(workspace(cohort, table))
+def test_a_bad_table_is_an_input_error_worded_as_the_settings(cohort, table, message):
+    # The workspace's tables are read by one parser (scaleup.workspace.WorkspaceFile): a bad
+    # [impact] table is an InputError naming scaleup.toml, like a bad [review] or [inputs].
+    root = workspace(cohort, table)
+    with pytest.raises(InputError) as caught:
+        impact_from_workspace(root)
+    wanted = f"error: {root / 'scaleup.toml'}: {message}"
+    assert any(line.startswith(wanted) for line in caught.value.render())
 
 
 def test_bad_cohort_files_are_input_errors(cohort):

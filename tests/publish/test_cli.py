@@ -39,7 +39,7 @@ def test_bad_workspace_settings_are_all_reported(tmp_path: Path) -> None:
     (tmp_path / "scaleup.toml").write_text('[review]\nyear = "soon"\n[inputs]\nfoo = "x"\n')
     result = runner.invoke(app, ["build", "--workspace", str(tmp_path)])
     assert result.exit_code == 2
-    for expected in ("review.year", "inputs.foo: unknown input", "inputs.population: missing"):
+    for expected in ("review.year", "inputs.foo: unknown key", "inputs.population: missing"):
         assert expected in result.output
 
 

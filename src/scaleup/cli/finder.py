@@ -27,7 +27,7 @@ def open_store(config: Path | None, workspace: Path):
     from scaleup.store import db
 
     settings = load_settings(config, cwd=workspace)
-    engine = db.make_engine(settings.database_url or db.default_url(workspace))
+    engine = db.open_engine(settings.database_url, workspace)
     db.migrate(engine)
     return db.sessions(engine)
 

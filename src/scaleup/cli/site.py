@@ -107,5 +107,5 @@ def _open(folder: Path):
 
     ws = load_workspace(folder)
     settings = load_settings(ws.config_file)
-    engine = db.make_engine(settings.database_url or db.default_url(ws.root))
+    engine = db.open_engine(settings.database_url, ws.root)
     return ws, settings, engine

@@ -98,7 +98,7 @@ def build_demo_site(ws: Workspace, tables: ReviewTables, out: Path) -> tuple[Set
         environ={},
         overrides={"environment": "development", "secret_key": secrets.token_urlsafe(48)},
     )
-    engine = db.make_engine(db.default_url(out))
+    engine = db.open_engine(None, out)
     members = geography_members(ws, settings)
     build_site(ws, settings, engine, out / "site", tables=tables, members=members, strict=True)
     return settings, engine

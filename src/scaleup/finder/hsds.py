@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scaleup.errors import Problem
-from scaleup.finder.records import STAGES, SUPPORT_TYPES, UK, ProgrammePublic, slugify
+from scaleup.finder.records import STAGES, SUPPORT_TYPES, UK, ProgrammePublic, programme_id
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/scaleup/finder")
@@ -409,7 +409,7 @@ def from_service(service: dict[str, Any]) -> dict[str, Any]:
         elif value.lower() in STAGES:
             lists["stages"].append(value.lower())
     data.update(lists)
-    data["id"] = fields.get("id") or slugify(data["name"])
+    data["id"] = fields.get("id") or programme_id(data["name"])
     for name in ("min_employees", "max_employees", "min_turnover"):
         data[name] = fields.get(name) or None
     areas = []

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
+from scaleup.slugs import SLUG_MEANING, is_slug, slugify
 
 SUPPORT_TYPES: tuple[str, ...] = (
     "advice",
@@ -49,7 +50,6 @@ SIZE_BANDS: dict[str, tuple[int, int | None]] = {
     "1000+": (1000, None),
 }
 UK = "UK"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATOR = ";"
 LIST_FIELDS = ("support_types", "sectors", "stages", "areas")
 FIELDS = (
@@ -76,13 +76,14 @@ FIELDS = (
 REQUIRED = ("id", "name", "provider", "summary", "url", "support_types", "areas")
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "programme"
+def programme_id(name: str, limit: int = 80) -> str:
+    """A programme's id made from its name (the one slug rule, :mod:`scaleup.slugs`)."""
+    return slugify(name, fallback="programme", limit=limit)
 
 
 def _check_slug(value: str) -> str:
-    if not SLUG.match(value):
-        raise ValueError(f"expected a slug of a-z, 0-9 and single hyphens, got {value!r}")
+    if not is_slug(value):
+        raise ValueError(f"expected a slug of {SLUG_MEANING}, got {value!r}")
     return value
 
 

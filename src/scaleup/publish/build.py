@@ -71,7 +71,7 @@ def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]
 
 
 def read_impact(ws: Workspace) -> ImpactMeta:
-    if not ws.impact:
+    if ws.impact is None:
         return ImpactMeta()
     from scaleup.impact import impact_from_workspace
 

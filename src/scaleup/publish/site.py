@@ -19,9 +19,10 @@ import pandas as pd
 from scaleup.errors import Problem
 from scaleup.meta import Comparison, EditionMeta, ImpactMeta
 from scaleup.publish.figures import programme_figures
+from scaleup.slugs import slugify
 from scaleup.store.repo import neighbours
 from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
-from scaleup.workspace import AreaContent, slugify
+from scaleup.workspace import AreaContent
 
 if TYPE_CHECKING:
     from scaleup.pipeline import ReviewTables
@@ -164,7 +165,9 @@ def plan_site(
             {k: y.get(k) for k in AREA_YEAR if k not in ("area_code", "area_name")}
             for y in area_years if y["area_code"] == code
         ]  # fmt: skip
-        slug = (content.slug if content and content.slug else None) or slugify(s["area_name"])
+        slug = (content.slug if content and content.slug else None) or slugify(
+            s["area_name"], fallback="area"
+        )
         summary = {**s, "trends": tables.area_trends.get(code, {})}
         areas.append(
             AreaPlan(

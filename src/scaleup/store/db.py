@@ -17,6 +17,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from scaleup.errors import ConfigError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 STORE_FILENAME = "scaleup.sqlite"
 
@@ -48,6 +50,21 @@ def as_utc(moment: datetime) -> datetime:
 def default_url(workspace: Path) -> str:
     """The SQLite file inside a workspace."""
     return f"sqlite:///{(Path(workspace) / STORE_FILENAME).resolve()}"
+
+
+def store_url(database_url: str | None, workspace: Path | None) -> str:
+    """The one rule for where the store is: ``database_url`` (from the settings) when set,
+    else the SQLite file of the workspace."""
+    if database_url:
+        return database_url
+    if workspace is None:
+        raise ConfigError("database_url: not set, and there is no workspace for a SQLite store")
+    return default_url(workspace)
+
+
+def open_engine(database_url: str | None, workspace: Path | None) -> Engine:
+    """An engine on the store of :func:`store_url`."""
+    return make_engine(store_url(database_url, workspace))
 
 
 def make_engine(url: str) -> Engine:

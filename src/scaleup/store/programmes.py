@@ -26,7 +26,7 @@ from scaleup.finder.records import (
     ProgrammeCreate,
     ProgrammePublic,
     ProgrammeUpdate,
-    slugify,
+    programme_id,
 )
 from scaleup.store import fulltext
 from scaleup.store.db import Base
@@ -119,7 +119,7 @@ def _snapshot(record: ProgrammePublic | None) -> dict | None:
 
 
 def new_id(session: Session, name: str) -> str:
-    base = slugify(name)[:70].strip("-") or "programme"
+    base = programme_id(name, limit=70)
     candidate, n = base, 2
     while session.get(Programme, candidate) is not None:
         candidate, n = f"{base}-{n}", n + 1

@@ -50,10 +50,7 @@ def create_app(
     """Build the app for ``settings``; the store is ``settings.database_url`` or the
     workspace's SQLite file (``engine`` overrides both, for tests)."""
     if engine is None:
-        url = settings.database_url or (db.default_url(workspace) if workspace else None)
-        if url is None:
-            raise ValueError("create_app needs settings.database_url or a workspace")
-        engine = db.make_engine(url)
+        engine = db.open_engine(settings.database_url, workspace)
     if migrate:
         db.migrate(engine)
 

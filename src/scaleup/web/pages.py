@@ -13,7 +13,6 @@ the hot path; the JSON API (web/api.py) keeps FastAPI's validation and documenta
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -29,9 +28,9 @@ from scaleup.publish import STATIC, make_templates
 from scaleup.publish.downloads import XLSX_TYPE, csv_text, xlsx_bytes
 from scaleup.publish.pages import render_area, render_front
 from scaleup.publish.site import DOWNLOADS
+from scaleup.slugs import is_slug
 from scaleup.store import repo
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CACHE_KEY = "review_pages"
 VERSION_TTL = 1.0
 """Seconds a page's version is trusted before it is checked against the store again."""
@@ -82,7 +81,7 @@ def cache_of(request: Request) -> RenderedCache:
 
 def _slug(request: Request) -> str:
     slug = request.path_params["slug"]
-    if not SLUG.match(slug) or len(slug) > 120:
+    if not is_slug(slug) or len(slug) > 120:
         raise HTTPException(422, f"{slug!r} is not an area slug (lower-case words and hyphens)")
     return slug
 
