@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -55,6 +55,9 @@ STEPS = (
     "Disclosure control",
     "Densities, trends, comparisons and ratings",
 )
+if TYPE_CHECKING:
+    from scaleup.workspace import Workspace
+
 __all__ = [
     "MEASURES_COLUMN",
     "InputFiles",
@@ -71,6 +74,17 @@ class InputFiles:
     geography: Path
     panel: Path | None = None
     counts: Path | None = None
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> InputFiles:
+        """The input files a workspace's ``[inputs]`` names (resolved by load_workspace)."""
+        found = workspace.inputs
+        return cls(
+            population=found["population"],
+            geography=found["geography"],
+            panel=found.get("panel"),
+            counts=found.get("counts"),
+        )
 
 
 @dataclass

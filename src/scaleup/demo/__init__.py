@@ -64,14 +64,8 @@ def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = No
     from scaleup.pipeline import InputFiles, compute_review, write_tables
 
     workspace = demo_workspace()
-    inputs = InputFiles(
-        population=workspace.inputs["population"],
-        geography=workspace.inputs["geography"],
-        counts=workspace.inputs.get("counts"),
-        panel=workspace.inputs.get("panel"),
-    )
     settings = load_settings(workspace.config_file, environ={})
-    tables = compute_review(inputs, settings, on_step=on_step)
+    tables = compute_review(InputFiles.of(workspace), settings, on_step=on_step)
     end_years = tables.meta.end_years
     if workspace.end_year is not None and end_years and end_years[-1] != workspace.end_year:
         raise InputError(

@@ -47,13 +47,7 @@ def compute_tables(ws: Workspace, settings: Settings) -> tuple[ReviewTables, lis
     """The pipeline's published tables and the geography's (area, LAD) memberships."""
     from scaleup.pipeline import InputFiles, compute_review
 
-    inputs = InputFiles(
-        population=ws.inputs["population"],
-        geography=ws.inputs["geography"],
-        panel=ws.inputs.get("panel"),
-        counts=ws.inputs.get("counts"),
-    )
-    tables = compute_review(inputs, settings, raw=False)
+    tables = compute_review(InputFiles.of(ws), settings, raw=False)
     return tables, geography_members(ws, settings)
 
 

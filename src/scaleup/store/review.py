@@ -4,7 +4,9 @@ Statistics are loaded by ``scaleup build`` (one transaction replaces the whole e
 content of an area (narrative sections, headline programme figures, links) is loaded from the
 workspace's Markdown files and may then be edited through the admin. Values of the published
 tables are kept as JSON so that suppressed cells stay ``"[c]"`` and not-available cells
-stay ``null``. All queries live in :mod:`scaleup.store.repo`.
+stay ``null``; an edition's ``meta`` is its :class:`scaleup.meta.EditionMeta` as JSON. The
+review's queries are :mod:`scaleup.store.repo`'s; the finder reads the areas and their LADs
+through :mod:`scaleup.store.places`.
 """
 
 from __future__ import annotations

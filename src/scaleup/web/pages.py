@@ -8,7 +8,8 @@ admin edit) empties the cache at once; so an edit in this process shows on the n
 request, and an edit made elsewhere (another process, the CLI) within ``VERSION_TTL``.
 
 The HTML routes are plain Starlette routes (no OpenAPI, validated here) because they are
-the hot path; the JSON API (web/api.py) keeps FastAPI's validation and documentation.
+the hot path; so are the JSON API's (web/api.py), which are documented in /openapi.json
+from the same table that serves them (:mod:`scaleup.web.routes`).
 """
 
 from __future__ import annotations
