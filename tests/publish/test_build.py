@@ -22,7 +22,7 @@ from support.review import AREAS, CONTENT, SHARED_LAD, make_tables, make_workspa
 def test_build_writes_every_page_and_download(build, store_url: str) -> None:
     result, engine = build(url=store_url, strict=True)
     site = result.out
-    assert result.pages == 4 and result.warnings == []
+    assert result.pages == 1 + 3 + 8 and result.warnings == []  # front, areas, LADs
     front = (site / "index.html").read_text()
     assert "Explore the Test Review 2021" in front
     assert front.count('<details class="area"') == 3

@@ -1,5 +1,5 @@
-"""Golden outputs: the generated review's pages (charts elided) and API answers, compared
-with the committed expected files in tests/publish/golden/.
+"""Golden outputs: the generated review's pages (charts elided), a LAD's page and API
+answers, compared with the committed expected files in tests/publish/golden/.
 
 Regenerate after an intended change, then review the diff:
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from support.review import AREAS, built_app
+from support.review import AREAS, SUPPRESSED_LAD, built_app
 
 GOLDEN = Path(__file__).with_name("golden")
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
@@ -35,6 +35,9 @@ def outputs(client: TestClient) -> dict[str, str]:
         found[f"area-{body['slug']}.html"] = SVG.sub("<svg/>", client.get(body["url"]).text)
         found[f"area_year-{body['slug']}.csv"] = client.get(f"{body['url']}area_year.csv").text
     found["api-areas.json"] = json.dumps(client.get("/api/v1/areas").json(), indent=1) + "\n"
+    lad = client.get(f"/api/v1/lads/{SUPPRESSED_LAD}").json()
+    found[f"api-lad-{SUPPRESSED_LAD}.json"] = json.dumps(lad, indent=1, sort_keys=True) + "\n"
+    found[f"lad-{lad['slug']}.html"] = client.get(lad["url"]).text
     return found
 
 

@@ -17,7 +17,8 @@ D2N2 = {"n_lads": 17, "density_above_employment": 10, "density_above_turnover": 
         "trend_above_employment": 9, "trend_above_turnover": 7}  # fmt: skip
 LADS = [LadView("E06000015", "Derby", {m: {"density_above_median": True,
                                            "trend_above_median": False}
-                                       for m in ("employment", "turnover")}, ())]  # fmt: skip
+                                       for m in ("employment", "turnover")},
+                (), "derby")]  # fmt: skip
 
 
 def test_seed_sentences() -> None:
@@ -36,7 +37,9 @@ def test_not_available_and_suppressed_are_said() -> None:
     summary = {**D2N2, "density_above_turnover": None, "trend_above_employment": "[c]"}
     assert "not available" in density_sentences(summary, LADS)[1]
     assert "withheld" in trend_sentences(summary, LADS)[0]
-    no_flags = [LadView("E06000015", "Derby", {"employment": {"trend_above_median": None}}, ())]
+    no_flags = [
+        LadView("E06000015", "Derby", {"employment": {"trend_above_median": None}}, (), "derby")
+    ]
     assert "not available" in trend_sentences(D2N2, no_flags)[0]
 
 

@@ -25,7 +25,7 @@ from scaleup.meta import ImpactMeta
 from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
-from scaleup.publish.pages import render_area, render_front
+from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
 from scaleup.workspace import Workspace
@@ -155,7 +155,8 @@ def build_site(
 
     step(STEPS[3])
     write_site(engine, out)
-    return BuildResult(out=out, pages=len(plan.areas) + 1, warnings=list(plan.problems))
+    pages = 1 + len(plan.areas) + len(plan.lads)
+    return BuildResult(out=out, pages=pages, warnings=list(plan.problems))
 
 
 def write_site(engine: Engine, out: Path) -> None:
@@ -179,3 +180,9 @@ def write_site(engine: Engine, out: Path) -> None:
             for name, rows in tables.items():
                 (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
             (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref.name))
+        for lad in repo.lad_refs(session):
+            folder = stage / "lads" / lad.slug
+            folder.mkdir(parents=True)
+            html = render_lad(area_env, session, lad.code, root="../../", index="index.html")
+            assert html is not None
+            (folder / "index.html").write_text(html, encoding="utf-8")

@@ -160,6 +160,50 @@ def _percent(rate: Fraction) -> str:
     return f"{float(rate):.0%}"
 
 
+LAD_COLUMNS = (
+    ("employment", "Scaleups by employment growth", "count"),
+    ("turnover", "Scaleups by turnover growth", "count"),
+    ("both", "Scaleups by both", "count"),
+    ("any", "Scaleups by either", "count"),
+    ("population", "Residents", "count"),
+    ("density_employment", "By employment growth per 100,000 residents", "density"),
+    ("density_turnover", "By turnover growth per 100,000 residents", "density"),
+    ("density_any", "By either per 100,000 residents", "density"),
+)
+"""The columns of a LAD's table by year: lad_year column, heading, filter."""
+
+
+def lad_context(session: Session, code: str) -> dict[str, Any] | None:
+    lad = repo.get_lad(session, code)
+    if lad is None:
+        return None
+    measures = lad.measures
+    shown = {"population", *measures, *(f"density_{m}" for m in measures)}
+    if "turnover" in measures:
+        shown.add("both")
+    return {
+        "review": lad.edition,
+        "lad": lad,
+        "meta": lad.edition.meta,
+        "settings": lad.edition.meta.settings,
+        "measures": measures,
+        "columns": [c for c in LAD_COLUMNS if c[0] in shown],
+        "compare": [(m, lad.compare[m]) for m in measures if m in lad.compare],
+        "latest": lad.years[-1] if lad.years else {},
+        "site_title": lad.edition.name,
+        "section": "review",
+    }
+
+
+def render_lad(
+    env: Environment, session: Session, code: str, root: str = "/", index: str = ""
+) -> str | None:
+    context = lad_context(session, code)
+    if context is None:
+        return None
+    return env.get_template("lad.html").render(**context, **_links(root, index))
+
+
 def render_front(env: Environment, session: Session, root: str = "/", index: str = "") -> str:
     context = front_context(session)
     if context is None:

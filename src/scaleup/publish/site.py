@@ -19,7 +19,7 @@ import pandas as pd
 from scaleup.errors import Problem
 from scaleup.meta import Comparison, EditionMeta, ImpactMeta
 from scaleup.publish.figures import programme_figures
-from scaleup.slugs import slugify
+from scaleup.slugs import slugify, unique_slugs
 from scaleup.store.repo import neighbours
 from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
 from scaleup.workspace import AreaContent
@@ -107,12 +107,18 @@ class SitePlan:
     def memberships(self) -> list[tuple[str, str]]:
         return [(a.code, lad) for a in self.areas for lad in a.lad_codes]
 
+    def lad_slugs(self) -> dict[str, str]:
+        """LAD code -> its page's slug (the store's rule: ``repo.lad_slugs``)."""
+        return unique_slugs(((c, lad["name"]) for c, lad in self.lads.items()), fallback="lad")
+
     def urls(self) -> set[str]:
         known = {"/", "/finder/", "/api/v1/areas", "/openapi.json"}
         for a in self.areas:
             base = f"/areas/{a.slug}/"
             known |= {base, f"{base}tables.xlsx"} | {f"{base}{t}.csv" for t in DOWNLOADS}
             known.add(f"/api/v1/areas/{a.code}")
+        for code, slug in self.lad_slugs().items():
+            known |= {f"/lads/{slug}/", f"/api/v1/lads/{code}"}
         return known
 
 

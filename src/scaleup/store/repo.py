@@ -1,11 +1,11 @@
 """Every query of the review: the pages, the JSON API and the downloads read these functions.
 
 They answer with frozen records (:class:`Edition`, :class:`AreaRef`, :class:`AreaListing`,
-:class:`AreaView` with its :class:`LadView`): the one shape of an area that the page, the
-downloads and the API each map to what they show. Cells come back as stored, in rows keyed
-by the contract columns of :mod:`scaleup.tables`: suppressed cells are ``"[c]"``,
-not-available cells ``None``. Nothing here builds SQL from strings; nothing here checks who
-is asking (callers do, and record their own audit).
+:class:`AreaView` with its :class:`LadView`; :class:`LadDetail`): the one shape of an area
+(or a LAD) that the page, the downloads and the API each map to what they show. Cells come
+back as stored, in rows keyed by the contract columns of :mod:`scaleup.tables`: suppressed
+cells are ``"[c]"``, not-available cells ``None``. Nothing here builds SQL from strings;
+nothing here checks who is asking (callers do, and record their own audit).
 
 Adding a field to an area: add it to :class:`AreaView` and set it in :func:`get_area`; the
 page reads it as an attribute; the API shows it only once ``web/api.py`` maps it.
@@ -22,6 +22,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from scaleup.meta import EditionMeta
+from scaleup.slugs import unique_slugs
 from scaleup.store.review import (
     AreaContentRow,
     ReviewArea,
@@ -164,6 +165,8 @@ class LadView:
     lad_name: str
     measures: dict[str, Row]
     years: tuple[Row, ...]
+    slug: str
+    """The LAD's page address (/lads/{slug}/)."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,7 @@ def get_area(session: Session, code: str) -> AreaView | None:
         .order_by(ReviewLad.name)
     ).all()
     lad_codes = [lad.code for lad in lad_rows]
+    slugs = lad_slugs(session)
     shared: dict[str, list[AreaRef]] = {}
     by_code = {r.code: r for r in refs}
     for lad_code, other in session.execute(
@@ -317,6 +321,7 @@ def get_area(session: Session, code: str) -> AreaView | None:
             LadView(
                 lad_code=lad.code,
                 lad_name=lad.name,
+                slug=slugs[lad.code],
                 measures={
                     m: {k: row.get(k) for k in LAD_COMPARE} for m, row in lad.compare.items()
                 },
@@ -329,6 +334,79 @@ def get_area(session: Session, code: str) -> AreaView | None:
         charts=area.charts,
         content=get_area_content(session, code),
         shared_lads={lad: tuple(others) for lad, others in shared.items()},
+    )
+
+
+@dataclass(frozen=True)
+class LadRef:
+    code: str
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class LadArea(AreaRef):
+    """An area a LAD belongs to, in the edition it is published in."""
+
+    edition: str
+
+
+@dataclass(frozen=True)
+class LadDetail(LadRef):
+    """Everything about one local authority district that its page and the API show."""
+
+    edition: Edition
+    areas: tuple[LadArea, ...]
+    """The review's areas the LAD belongs to, in review order."""
+    years: tuple[Row, ...]
+    """Its lad_year rows (every column), by year."""
+    compare: dict[str, Row]
+    """Measure -> its lad_compare row (every column)."""
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return self.edition.meta.measures
+
+
+def lad_slugs(session: Session) -> dict[str, str]:
+    """LAD code -> its page's slug (:func:`scaleup.slugs.unique_slugs` of the names)."""
+    return unique_slugs(session.execute(select(ReviewLad.code, ReviewLad.name)), fallback="lad")
+
+
+def lad_refs(session: Session) -> list[LadRef]:
+    """Every LAD of the review, by name."""
+    rows = session.execute(select(ReviewLad.code, ReviewLad.name).order_by(ReviewLad.name))
+    named = [(code, name) for code, name in rows]
+    slugs = unique_slugs(named, fallback="lad")
+    return [LadRef(code, name, slugs[code]) for code, name in named]
+
+
+def lad_code_for_slug(session: Session, slug: str) -> str | None:
+    return next((code for code, s in lad_slugs(session).items() if s == slug), None)
+
+
+def get_lad(session: Session, code: str) -> LadDetail | None:
+    """A local authority district of the review, or None when unknown (or nothing built)."""
+    lad = session.get(ReviewLad, code)
+    edition = get_review(session)
+    if lad is None or edition is None:
+        return None
+    member_of = set(
+        session.scalars(select(ReviewAreaLad.area_code).where(ReviewAreaLad.lad_code == code))
+    )
+    label = str(edition.year)
+    return LadDetail(
+        lad.code,
+        lad.name,
+        lad_slugs(session)[lad.code],
+        edition=edition,
+        areas=tuple(
+            LadArea(a.code, a.name, a.slug, edition=label)
+            for a in area_refs(session)
+            if a.code in member_of
+        ),
+        years=tuple({k: row.get(k) for k in LAD_YEAR} for row in lad.years),
+        compare={m: {k: row.get(k) for k in LAD_COMPARE} for m, row in lad.compare.items()},
     )
 
 

@@ -18,9 +18,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup.geo import AREA_CODE
+from scaleup.geo.codes import GSS_CODE
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.store import repo
-from scaleup.store.repo import AreaListing, AreaView, Edition, LadView
+from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
 from scaleup.web import routes
 from scaleup.web.pages import cache_of
 from scaleup.web.routes import Route
@@ -28,6 +29,10 @@ from scaleup.web.routes import Route
 AreaCode = Annotated[
     str,
     Path(pattern=AREA_CODE.pattern, description="GSS code (E37000045) or the review's own"),
+]
+
+LadCode = Annotated[
+    str, Path(pattern=GSS_CODE.pattern, description="The district's GSS code (E07000032)")
 ]
 
 
@@ -93,11 +98,57 @@ class ProgrammeFigure(Model):
 class LadEntry(Model):
     lad_code: str
     lad_name: str
+    url: str = Field(description="The district's page")
     measures: dict[str, dict[str, Any]] = Field(description="lad_compare columns per measure")
 
     @classmethod
     def of(cls, lad: LadView) -> LadEntry:
-        return cls(lad_code=lad.lad_code, lad_name=lad.lad_name, measures=lad.measures)
+        return cls(
+            lad_code=lad.lad_code, lad_name=lad.lad_name, url=lad_url(lad.slug),
+            measures=lad.measures,
+        )  # fmt: skip
+
+
+class LadAreaRef(Model):
+    code: str
+    name: str
+    edition: str = Field(description="The edition whose area this is")
+    url: str
+
+    @classmethod
+    def of(cls, area: repo.LadArea) -> LadAreaRef:
+        return cls(code=area.code, name=area.name, edition=area.edition, url=area_url(area))
+
+
+class LadFigures(Model):
+    """A local authority district: its figures in every year and its comparison with the
+    medians of all districts, per measure (contracts.md)."""
+
+    code: str
+    name: str
+    slug: str
+    url: str
+    review: Review
+    measures: list[str]
+    areas: list[LadAreaRef] = Field(description="The review's areas the district belongs to")
+    years: list[dict[str, Any]] = Field(description="lad_year.csv rows (every column)")
+    compare: dict[str, dict[str, Any]] = Field(
+        description="Measure -> its lad_compare.csv row (every column)"
+    )
+
+    @classmethod
+    def of(cls, lad: LadDetail) -> LadFigures:
+        return cls(
+            code=lad.code,
+            name=lad.name,
+            slug=lad.slug,
+            url=lad_url(lad.slug),
+            review=Review.of(lad.edition),
+            measures=list(lad.measures),
+            areas=[LadAreaRef.of(a) for a in lad.areas],
+            years=[dict(row) for row in lad.years],
+            compare={m: dict(row) for m, row in lad.compare.items()},
+        )
 
 
 class AreaDetail(AreaRef):
@@ -147,6 +198,10 @@ def area_url(area: repo.AreaRef) -> str:
     return f"/areas/{area.slug}/"
 
 
+def lad_url(slug: str) -> str:
+    return f"/lads/{slug}/"
+
+
 class Problem(Model):
     detail: Any
 
@@ -155,6 +210,10 @@ NOT_BUILT: dict[int | str, Any] = {404: {"model": Problem, "description": "Nothi
 NO_AREA: dict[int | str, Any] = {
     404: {"model": Problem, "description": "No such area"},
     422: {"model": Problem, "description": "Not an area code"},
+}
+NO_LAD: dict[int | str, Any] = {
+    404: {"model": Problem, "description": "No such local authority district in the review"},
+    422: {"model": Problem, "description": "Not a GSS code"},
 }
 
 
@@ -185,6 +244,25 @@ async def get_area(request: Request, code: str) -> Response:
     if body is None:
         raise HTTPException(404, f"no area {code}")
     return Response(body, media_type="application/json")
+
+
+async def get_lad(request: Request, code: str) -> Response:
+    engine = request.app.state.scaleup.engine
+
+    def version() -> Any:
+        with engine.connect() as conn:
+            return repo.review_version(conn)
+
+    body = await cache_of(request).get(("api-lad", code), version, lambda _v: lad(request, code))
+    if body is None:
+        raise HTTPException(404, f"no local authority district {code} in the review")
+    return Response(body, media_type="application/json")
+
+
+def lad(request: Request, code: str) -> bytes | None:
+    with request.app.state.scaleup.sessions() as session:
+        found = repo.get_lad(session, code)
+    return None if found is None else _json(LadFigures.of(found).model_dump(mode="json"))
 
 
 def _json(data: Any) -> bytes:
@@ -226,6 +304,18 @@ ROUTES = (
         'figures, prev/next.\n\nSuppressed values are ``"[c]"``, not-available values ``null``.',
         params={"code": AreaCode},
         responses=NO_AREA,
+        tags=("review",),
+    ),
+    Route(
+        "/api/v1/lads/{code}",
+        get_lad,
+        LadFigures,
+        summary="Get Local Authority District",
+        description="One local authority district of the review: the areas it belongs to, "
+        "its lad_year rows and its lad_compare row per measure.\n\nSuppressed values are "
+        '``"[c]"``, not-available values ``null``.',
+        params={"code": LadCode},
+        responses=NO_LAD,
         tags=("review",),
     ),
 )

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scaleup.publish import STATIC, make_templates
 from scaleup.publish.downloads import XLSX_TYPE, csv_text, xlsx_bytes
-from scaleup.publish.pages import render_area, render_front
+from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import is_slug
 from scaleup.store import repo
@@ -80,10 +80,10 @@ def cache_of(request: Request) -> RenderedCache:
     return request.app.state.scaleup.extras[CACHE_KEY]
 
 
-def _slug(request: Request) -> str:
+def _slug(request: Request, what: str = "an area") -> str:
     slug = request.path_params["slug"]
     if not is_slug(slug) or len(slug) > 120:
-        raise HTTPException(422, f"{slug!r} is not an area slug (lower-case words and hyphens)")
+        raise HTTPException(422, f"{slug!r} is not {what}'s slug (lower-case words and hyphens)")
     return slug
 
 
@@ -132,6 +132,20 @@ def install(app: FastAPI) -> None:
             raise HTTPException(404, f"no area {slug!r}")
         return HTMLResponse(body)
 
+    async def lad(request: Request) -> Response:
+        slug = _slug(request, "a local authority")
+
+        def render(_version: Any) -> bytes | None:
+            with state.sessions() as session:
+                code = repo.lad_code_for_slug(session, slug)
+                html = None if code is None else render_lad(env, session, code)
+            return None if html is None else html.encode()
+
+        body = await cache.get(("lad", slug), review_version, render)
+        if body is None:
+            raise HTTPException(404, f"no local authority {slug!r}")
+        return HTMLResponse(body)
+
     async def download_csv(request: Request) -> Response:
         slug, table = _slug(request), request.path_params["table"]
         if table not in DOWNLOADS:
@@ -163,6 +177,7 @@ def install(app: FastAPI) -> None:
 
     app.add_route("/", front, methods=["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/", area, methods=["GET"], include_in_schema=False)
+    app.add_route("/lads/{slug}/", lad, methods=["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/tables.xlsx", download_xlsx, ["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/{table}.csv", download_csv, ["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
