@@ -12,10 +12,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyspark
 import pytest
 
 from scaleup.synth import PANEL_FILE, SynthSpec, generate
+from support.spark import skip_without_spark
+
+pyspark = pytest.importorskip("pyspark")
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -29,6 +31,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def connect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Spark Connect server (local[1], 512 MB) on a free loopback port."""
+    skip_without_spark()
     spark_home = Path(pyspark.__file__).parent
     port = _free_port()
     log = tmp_path_factory.mktemp("spark-connect") / "server.log"
@@ -103,6 +106,7 @@ DRIVER = "from scaleup.cli.main import main\nmain()\n"
 def test_scaleup_compute_under_spark_submit(tmp_path: Path) -> None:
     """`spark-submit driver.py compute --engine spark` keeps spark-submit's master and
     writes the same tables as DuckDB."""
+    skip_without_spark()
     data = tmp_path / "data"
     generate(SynthSpec(enterprises=2_000, seed=4, years=5, lads=25), data)
     (tmp_path / "driver.py").write_text(DRIVER)

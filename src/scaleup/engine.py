@@ -7,12 +7,17 @@ backend through Ibis only.
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import logging
 import os
+import re
 import shutil
 import socket
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,6 +75,280 @@ def parquet_view(backend: Any, path: Path, names: dict[str, str], row: str, view
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def reads_in_cluster(backend: Any) -> bool:
+    """Whether ``backend`` is a cluster engine (Spark): it reads and checks the panel
+    itself, where the data lie, and the driver fetches only small tables from it."""
+    return backend is not None and backend.name == "pyspark"
+
+
+def drop_view(backend: Any, name: str) -> None:
+    """Drop a temporary view made while checking (names made here, never from input).
+
+    Raw SQL for DuckDB because Ibis 12's ``drop_view`` renders an empty name with it."""
+    if reads_in_cluster(backend):
+        backend._session.catalog.dropTempView(name)
+    else:
+        backend.raw_sql(f"DROP VIEW IF EXISTS {_quoted(name)}")
+
+
+# --- the panel read by Spark, where it lies -------------------------------------------
+
+FILE_BITS = 40
+"""A row read by Spark is numbered ``file index << FILE_BITS | row (or line)``: the part
+file and the row within it in one whole number, ordered as the files and their rows."""
+
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv",)
+ROW, FIELDS, UTF8 = "_row", "_fields", "_utf8"
+"""Columns a view of ``read_in_cluster`` adds: the row (FILE_BITS), and for CSV how many
+fields the line has and whether it is valid UTF-8."""
+
+
+class Unreadable(Exception):
+    """A location Spark cannot read as a panel: the message says why (no traceback)."""
+
+
+@dataclass(frozen=True)
+class ClusterRead:
+    """A file or folder of part files read by Spark into a temporary view.
+
+    The view has the file's columns under their lower-case names, ROW (see FILE_BITS)
+    and, for CSV, FIELDS and UTF8. ``files``: the part files' names, in order.
+    """
+
+    view: str
+    files: tuple[str, ...]
+    parquet: bool
+    names: tuple[str, ...]
+    """The columns as the file names them (Parquet schema, or the CSV header)."""
+    arrow_schema: Any
+    """Parquet: a pyarrow schema of the columns (their types are checked); CSV: None."""
+    rows: int
+    """Data rows (Parquet) or lines after the header, blank ones included (CSV)."""
+
+
+_cluster_views = itertools.count(1)
+
+
+def is_url(location: str | Path) -> bool:
+    """A Hadoop path such as ``s3a://bucket/panel``, ``hdfs://nn/panel`` or ``file:///x``."""
+    return bool(URL.match(str(location)))
+
+
+def _spark_errors() -> tuple[type[Exception], ...]:
+    from pyspark.errors import PySparkException
+
+    errors: list[type[Exception]] = [PySparkException]
+    try:
+        from py4j.protocol import Py4JJavaError  # type: ignore[import-untyped]
+
+        errors.append(Py4JJavaError)
+    except ImportError:  # Spark Connect only
+        pass
+    return tuple(errors)
+
+
+def spark_read_errors(backend: Any) -> tuple[type[Exception], ...]:
+    """What a query on a view of ``read_in_cluster`` raises when a file is unreadable."""
+    return _spark_errors() if reads_in_cluster(backend) else READ_ERRORS
+
+
+def reason(exc: Exception) -> str:
+    """The first line of a Spark error that says what is wrong (no JVM stack)."""
+    text = str(exc)
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("An error occurred while calling", "at ", "JVM stack")):
+            return re.sub(r"\s*SQLSTATE: \w+\.?$", "", line)
+    return type(exc).__name__
+
+
+def _same_path(column: Any) -> Any:
+    """A file path as Spark's ``_metadata.file_path`` and ``inputFiles()`` both write it
+    (``file:/x`` and ``file:///x`` are one file)."""
+    from pyspark.sql import functions as F
+
+    return F.regexp_replace(column, "^file:/+", "file:/")
+
+
+def _normal(path: str) -> str:
+    return re.sub(r"^file:/+", "file:/", path)
+
+
+def read_in_cluster(backend: Any, location: str) -> ClusterRead:
+    """Read ``location`` (a Parquet or CSV file, or a folder of part files; local or a
+    Hadoop path) with Spark, as a temporary view; nothing comes to the driver but the
+    file listing, the schema, the CSV header and one count per file block.
+
+    Raises ``Unreadable`` for a location Spark cannot list or read.
+    """
+    from pyspark.sql import functions as F
+
+    session = backend._session
+    errors = _spark_errors()
+    suffix = Path(str(location).rstrip("/")).suffix.lower()
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            parquet = True
+            files = session.read.parquet(location).inputFiles()
+        else:
+            files = session.read.text(location).inputFiles()
+            kinds = {_kind(f) for f in files}
+            if suffix not in CSV_SUFFIXES and kinds == {"parquet"}:
+                parquet = True
+            elif suffix in CSV_SUFFIXES or kinds == {"csv"}:
+                parquet = False
+            elif not files:
+                raise Unreadable("no files in it")
+            else:
+                raise Unreadable(
+                    "expected .csv or .parquet part files, found "
+                    + ", ".join(sorted({Path(f).name for f in files if not _kind(f)})[:3])
+                    if None in kinds
+                    else "mixes .csv and .parquet files; give one kind"
+                )
+    except errors as exc:
+        if "PATH_NOT_FOUND" in str(exc):
+            raise Unreadable(f"no such file or folder: {location}") from None
+        raise Unreadable(f"cannot be read: {reason(exc)}") from None
+    files = sorted(files)
+    names = tuple(Path(f).name for f in files)
+    index = F.array_position(
+        F.array(*[F.lit(_normal(f)) for f in files]), _same_path(F.col("_metadata.file_path"))
+    ) - F.lit(1)
+    view = f"_cluster_{next(_cluster_views)}"
+    try:
+        if parquet:
+            return _parquet_view(session, files, names, index, view)
+        return _csv_view(session, files, names, index, view)
+    except errors as exc:
+        what = "not a readable Parquet file" if parquet else "cannot be read"
+        raise Unreadable(f"{what}: {reason(exc)}") from None
+
+
+def _kind(path: str) -> str | None:
+    name = path.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    return None
+
+
+def _parquet_view(session: Any, files: list[str], names: tuple[str, ...], index: Any, view: str):
+    import pyarrow as pa
+    from ibis.backends.pyspark.datatypes import PySparkType
+    from pyspark.sql import functions as F
+
+    frame = session.read.parquet(*files)
+    columns = tuple(frame.columns)
+    schema = pa.schema(
+        [pa.field(f.name, PySparkType.to_ibis(f.dataType).to_pyarrow()) for f in frame.schema]
+    )
+    rows = frame.count()  # from the files' footers
+    row = index.cast("long") * F.lit(1 << FILE_BITS) + F.col("_metadata.row_index") + F.lit(1)
+    frame.select(
+        *[F.col(f"`{c}`").alias(n) for c, n in zip(columns, _unique(columns), strict=True)],
+        row.alias(ROW),
+    ).createOrReplaceTempView(view)
+    return ClusterRead(view, names, True, columns, schema, rows)
+
+
+def _csv_view(session: Any, files: list[str], names: tuple[str, ...], index: Any, view: str):
+    """CSV read as lines, so that each keeps its line number (header = line 1) and blank
+    lines count, as when the file is read by the driver.
+
+    A line's number is the lines before its file block (one count per block, summed here)
+    plus its place in the block: ``monotonically_increasing_id`` rises by one per line
+    within a task, and a block is read by one task, in order.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    lines = session.read.text(files).select(
+        F.col("value"),
+        index.cast("long").alias("_file"),
+        F.col("_metadata.file_block_start").alias("_block"),
+        F.monotonically_increasing_id().alias("_id"),
+    )
+    blocks = lines.groupBy("_file", "_block").agg(
+        F.count(F.lit(1)).alias("_n"), F.min("_id").alias("_first")
+    )
+    before = F.sum("_n").over(
+        Window.partitionBy("_file").orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
+    )
+    blocks = blocks.select(
+        "_file", "_block", "_first", F.coalesce(before, F.lit(0)).alias("_before")
+    )
+    numbered = lines.join(F.broadcast(blocks), ["_file", "_block"]).select(
+        "value",
+        "_file",
+        (F.col("_before") + F.col("_id") - F.col("_first") + F.lit(1)).alias("_line"),
+    )
+    numbered.createOrReplaceTempView(f"{view}_lines")
+    heads = {
+        r["_file"]: r["value"]
+        for r in session.sql(f"SELECT _file, value FROM {view}_lines WHERE _line = 1").collect()
+    }
+    per_file = {
+        r["_file"]: r["n"]
+        for r in numbered.groupBy("_file").agg(F.max("_line").alias("n")).collect()
+    }
+    empty = [names[i] for i in range(len(names)) if per_file.get(i, 0) == 0]
+    if empty:
+        raise Unreadable(f"empty file (expected a header row and data): {', '.join(empty[:3])}")
+    headers = {i: _header(heads[i]) for i in heads}
+    first = headers[0]
+    same = [n.strip().lower() for n in first]
+    differ = [names[i] for i, h in headers.items() if [n.strip().lower() for n in h] != same]
+    if differ:
+        raise Unreadable(
+            f"part files with another header than {names[0]}: {', '.join(sorted(differ)[:3])}"
+        )
+    width = len(first)
+    schema = ", ".join(f"`_c{i}` STRING" for i in range(width))
+    options = {  # RFC 4180 quoting, white space kept (the checks strip it), as Arrow reads
+        "escape": '"',
+        "ignoreLeadingWhiteSpace": "false",
+        "ignoreTrailingWhiteSpace": "false",
+    }
+    unquoted = F.regexp_replace("value", '"([^"]|"")*"', "")
+    fields = F.length(unquoted) - F.length(F.regexp_replace(unquoted, ",", "")) + F.lit(1)
+    data = numbered.where((F.col("_line") > 1) & (F.col("value") != ""))
+    parsed = data.select(
+        F.from_csv("value", schema, options).alias("_p"),
+        (F.col("_file") * F.lit(1 << FILE_BITS) + F.col("_line")).alias(ROW),
+        fields.cast("int").alias(FIELDS),
+        F.is_valid_utf8("value").alias(UTF8),
+    )
+    parsed.select(
+        *[F.col(f"_p._c{i}").alias(n) for i, n in enumerate(_unique(first))],
+        ROW,
+        FIELDS,
+        UTF8,
+    ).createOrReplaceTempView(view)
+    rows = sum(n - 1 for n in per_file.values())
+    return ClusterRead(view, names, False, tuple(first), None, rows)
+
+
+def _unique(names: Any) -> list[str]:
+    """Lower-case column names, a placeholder for an empty or repeated one (the
+    declared columns are matched by their lower-case name; repeats are refused)."""
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        low = name.strip().lower()
+        kept = low and low not in seen and low not in (ROW, FIELDS, UTF8)
+        out.append(low if kept else f"_extra{i}")
+        seen.add(low)
+    return out
+
+
+def _header(line: str) -> list[str]:
+    return next(csv.reader(io.StringIO(line.removeprefix("\ufeff"))), [])
 
 
 SPARK_LOG_CONFIG = """\

@@ -72,7 +72,8 @@ __all__ = [
 class InputFiles:
     population: Path
     geography: Path
-    panel: Path | None = None
+    panel: Path | str | None = None
+    """A local file, or (Spark engine) a folder of part files or a Hadoop path (str)."""
     counts: Path | None = None
 
     @classmethod
@@ -114,18 +115,22 @@ def compute_review(
     if (inputs.panel is None) == (inputs.counts is None):
         raise InputError(Problem(None, "give exactly one of a firm panel or a counts file"))
     step(STEPS[0])
-    # Inputs are checked in DuckDB; another engine (Spark's JVM) starts only once they pass.
+    # The small inputs are checked in DuckDB. The panel is read and checked by the engine
+    # that counts: DuckDB, or the cluster (Spark) where it lies (the driver then fetches
+    # only small tables from it).
     if backend is not None and backend.name == "duckdb":
         checker = backend
     else:
         checker = engine.connect_duckdb(settings.engine)
     if backend is None and settings.engine.backend == "duckdb":
         backend = checker
+    if backend is None and inputs.panel is not None:
+        backend = engine.connect(settings.engine)
     findings = Findings()
     try:
         return _compute(inputs, settings, raw, step, force_float, backend, checker, findings)
     finally:
-        drop_temporary(checker, findings)
+        drop_temporary(findings)
 
 
 def _compute(
@@ -143,13 +148,15 @@ def _compute(
     panel: Panel | None = None
     counts: Counts | None = None
     if inputs.panel is not None:
-        panel = read_panel(inputs.panel, checker, findings)
+        reader = backend if engine.reads_in_cluster(backend) else checker
+        panel = read_panel(inputs.panel, reader, findings)
     elif inputs.counts is not None:
         counts = read_counts(inputs.counts, checker, findings)
     years = _end_years(panel, counts, settings, findings)
     source = panel or counts
     if geo is not None and source is not None:
-        check_known(geo, source.label, source.lad_first_row, source.parquet, findings)
+        files = panel.files if panel is not None else ()
+        check_known(geo, source.label, source.lad_first_row, source.parquet, findings, files)
     if geo is not None and population is not None and years:
         check_covers(population, geo.lad_codes, years, findings)
     findings.raise_if_any()
@@ -226,11 +233,12 @@ def _panel_counts(
     settings: Settings,
     force_float: bool,
 ) -> pd.DataFrame:
-    # The checked panel lives in the checking DuckDB; another engine gets a copy.
+    # The checked panel lives in the engine that read it; a non-cluster engine other
+    # than the checking DuckDB (not used by the command line) gets a copy.
     table = panel.table
     if table is None:
         raise AssertionError("panel with problems reached counting")
-    if backend is not checker:
+    if backend is not checker and not engine.reads_in_cluster(backend):
         table = ibis.memtable(checker.to_pyarrow(table))
     expr = scaleups.lad_year_counts(
         backend,

@@ -22,6 +22,16 @@ from scaleup.tables import TABLES
 
 A1 = "E37000001"
 runner = CliRunner()
+ENGINES = ["duckdb", pytest.param("spark", marks=pytest.mark.spark)]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each engine; Spark runs on the suite's shared session (started first, so that the
+    command's own session is that one)."""
+    if request.param == "spark":
+        request.getfixturevalue("spark_backend")
+    return request.param
 
 
 def small_world() -> World:
@@ -112,7 +122,7 @@ def test_help_has_examples():
     assert "Examples" in result.output and "--counts" in result.output
 
 
-def test_bad_values_each_reported_with_line(files, tmp_path):
+def test_bad_values_each_reported_with_line(files, tmp_path, engine):
     def edit(rows):
         rows[5][3] = "-3"
         rows[6][2] = "E0700003"
@@ -125,7 +135,7 @@ def test_bad_values_each_reported_with_line(files, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("old")
-    lines = fails(args(files, out), out)
+    lines = fails(args(files, out, engine=engine), out)
     dup_id, dup_year = (lambda r: (r[0], r[1]))(list(csv.reader(open(files.panel)))[8])
     assert lines == [
         "error: panel.csv:6: employees: '-3' is negative",
@@ -198,23 +208,45 @@ def test_file_not_the_format_its_name_says(files, tmp_path):
     ]
 
 
-def test_parquet_panel_and_wrong_column_type(tmp_path):
+def test_parquet_panel_and_wrong_column_type(tmp_path, engine):
     world = small_world()
     files = write_world(world, tmp_path / "in", parquet=True)
-    assert runner.invoke(app, args(files, tmp_path / "ok", quiet=True)).exit_code == 0
+    ok = runner.invoke(app, args(files, tmp_path / "ok", quiet=True, engine=engine))
+    assert ok.exit_code == 0, ok.output
     table = pq.read_table(files.panel)
     bad = table.set_column(3, "employees", table.column("employees").cast(pa.float64()))
     pq.write_table(bad, files.panel)
-    assert fails(args(files, tmp_path / "out")) == [
+    assert fails(args(files, tmp_path / "out", engine=engine)) == [
         "error: panel.parquet: employees: wrong column type: expected integer, got double"
     ]
     neg = table.set_column(
         3, "employees", pa.array([-5] + table.column("employees").to_pylist()[1:], pa.int64())
     )
     pq.write_table(neg, files.panel)
-    assert fails(args(files, tmp_path / "out")) == [
+    assert fails(args(files, tmp_path / "out", engine=engine)) == [
         "error: panel.parquet: row 1: employees: '-5' is negative"
     ]
+
+
+@pytest.mark.spark
+def test_spark_reads_a_folder_of_part_files_as_duckdb_reads_one_file(spark_backend, tmp_path):
+    """The panel split into Parquet part files (as Spark or a data lake writes it), given
+    as a folder and as a file:// URL: the same tables as DuckDB's on the one file."""
+    files = write_world(small_world(), tmp_path / "in", parquet=True)
+    table = pq.read_table(files.panel)
+    parts = tmp_path / "lake" / "panel"
+    parts.mkdir(parents=True)
+    for i, start in enumerate(range(0, table.num_rows, 400)):
+        pq.write_table(table.slice(start, 400), parts / f"part-{i:05d}.snappy.parquet")
+    (parts / "_SUCCESS").write_text("")
+    reference = tmp_path / "duck"
+    assert runner.invoke(app, args(files, reference, quiet=True)).exit_code == 0
+    for where in (str(parts), f"file://{parts}/"):
+        out = tmp_path / f"spark{len(where)}"
+        done = runner.invoke(app, args(files, out, panel=where, quiet=True, engine="spark"))
+        assert done.exit_code == 0, done.output
+        for name in TABLES:
+            assert (out / f"{name}.csv").read_text() == (reference / f"{name}.csv").read_text()
 
 
 def test_bom_case_insensitive_headers_extra_columns(files, tmp_path):

@@ -13,8 +13,11 @@ from scaleup.errors import InputError, Problem
 
 @reports_errors
 def compute(
-    panel: Path | None = typer.Option(
-        None, "--panel", help="Firm panel (CSV or Parquet): one row per enterprise per year."
+    panel: str | None = typer.Option(
+        None,
+        "--panel",
+        help="Firm panel (CSV or Parquet): one row per enterprise per year. With --engine "
+        "spark also a folder of part files or a Hadoop path (s3a://, hdfs://, file://).",
     ),
     counts: Path | None = typer.Option(
         None, "--counts", help="Aggregate counts per LAD and year, instead of a panel."
@@ -43,12 +46,14 @@ def compute(
 
       scaleup compute --panel panel.csv --population population.csv --geography geography.csv --out raw-tables --raw --engine spark
     """  # noqa: E501
+    from scaleup.engine import is_url
     from scaleup.pipeline import STEPS, InputFiles, compute_review, write_tables
 
     if (panel is None) == (counts is None):
         raise InputError(Problem(None, "give exactly one of --panel FILE or --counts FILE"))
     settings = load_settings(config, {"engine": {"backend": engine}})
-    inputs = InputFiles(population=population, geography=geography, panel=panel, counts=counts)
+    where = None if panel is None else panel if is_url(panel) else Path(panel)
+    inputs = InputFiles(population=population, geography=geography, panel=where, counts=counts)
     with steps(len(STEPS) + 1, quiet) as progress:
         tables = compute_review(inputs, settings, raw=raw, on_step=progress.step)
         progress.step("Writing tables")

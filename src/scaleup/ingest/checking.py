@@ -25,6 +25,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from scaleup import engine
+from scaleup.errors import Problem
 from scaleup.ingest.duplicates import duplicates
 from scaleup.ingest.reading import (
     EXAMPLES,
@@ -36,8 +37,10 @@ from scaleup.ingest.reading import (
     Column,
     Findings,
     RawTable,
+    cluster_source,
     read_parquet_arrow,
     read_raw,
+    read_raw_cluster,
 )
 from scaleup.tables import SUPPRESSED
 
@@ -320,9 +323,11 @@ _views = itertools.count(1)
 def _source(backend: Any, raw: RawTable, findings: Findings) -> ir.Table:
     if raw.table is not None:
         return ibis.memtable(raw.table)
+    if raw.view is not None:
+        return cluster_source(backend, raw)
     assert raw.path is not None
     view = f"_parquet_{next(_views)}"
-    findings.temporary.append(view)
+    findings.temporary.append((backend, view))
     return engine.parquet_view(backend, raw.path, raw.names, ROW, view)
 
 
@@ -349,7 +354,8 @@ def _checked(
         )
         for col in present
     ]
-    return source, plans, _tally(backend, source, plans, in_place=raw.table is None)
+    in_place = raw.path is not None and raw.table is None  # a Parquet file DuckDB scans
+    return source, plans, _tally(backend, source, plans, in_place=in_place)
 
 
 @dataclass
@@ -366,7 +372,7 @@ class CheckedFile:
 
 
 def read_checked(
-    path: Path,
+    path: Path | str,
     columns: tuple[Column, ...],
     backend: Any,
     findings: Findings,
@@ -379,12 +385,22 @@ def read_checked(
     The typed table is a view of the file in ``backend`` (a DuckDB): each query on it
     scans the file (Parquet) or the values read (CSV) again.
     """
-    raw = read_raw(path, columns, findings)
+    if engine.reads_in_cluster(backend):
+        raw = read_raw_cluster(path, columns, backend, findings)
+    elif engine.is_url(path):
+        label = str(path).rstrip("/").rsplit("/", 1)[-1]
+        findings.add(Problem(label, f"{path} is a Hadoop path: read it with --engine spark"))
+        return None
+    else:
+        raw = read_raw(Path(path), columns, findings)
     if raw is None:
         return None
     try:
         source, plans, tally = _checked(backend, raw, columns, findings)
-    except engine.READ_ERRORS:
+    except engine.spark_read_errors(backend) as exc:
+        if raw.view is not None:  # a part file Spark cannot read (a damaged page, ...)
+            findings.add(raw.problem(f"cannot be read: {engine.reason(exc)}"))
+            return None
         if raw.table is not None:
             raise
         # A Parquet file DuckDB cannot scan: read it as Arrow (which words the problem).

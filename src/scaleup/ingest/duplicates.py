@@ -13,6 +13,9 @@ compared:
   grouped and counted exactly.
 
 Only when there are repeats does one more query list the first.
+
+On a cluster engine (Spark) the keys stay where they are: one grouped count in the
+cluster, and the driver fetches only the first repeated keys and their rows.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import numpy as np
 
+from scaleup import engine
 from scaleup.ingest.reading import EXAMPLES, ROW, Findings, RawTable
 
 INT64_MAX = 2**63 - 1
@@ -51,6 +55,9 @@ def duplicates(
     """Report rows sharing ``keys`` (ignoring rows where a key is invalid); ``ranges``:
     the least and greatest valid value of integer columns."""
     valid = table.filter(*[table[k].notnull() for k in keys])
+    if engine.reads_in_cluster(backend):
+        _repeated_in_cluster(backend, raw, valid, keys, describe, findings)
+        return
     total = None
     if all(table[k].type().is_integer() for k in keys):
         total = _repeated_integer_keys(backend, valid, keys, ranges)
@@ -66,6 +73,34 @@ def duplicates(
     for rec in first.to_dict("records"):
         lines = sorted(int(x) for x in rec["rows"])[:10]
         examples.append(raw.problem(describe(rec), lines=lines))
+    findings.add_examples(examples, total)
+
+
+def _repeated_in_cluster(
+    backend: Any,
+    raw: RawTable,
+    valid: ir.Table,
+    keys: tuple[str, ...],
+    describe: Callable[[dict[str, Any]], str],
+    findings: Findings,
+) -> None:
+    """Repeated keys counted by the engine; only the first EXAMPLES come to the driver."""
+    groups = valid.group_by(list(keys)).aggregate(n=valid[ROW].count(), first=valid[ROW].min())
+    repeated = groups.filter(groups.n > 1)
+    total = int(backend.execute(repeated.count()))
+    if not total:
+        return
+    first = backend.to_pyarrow(repeated.order_by("first").limit(EXAMPLES).select(*keys))
+    shown = ibis.memtable(first)
+    rows = backend.to_pyarrow(valid.semi_join(shown, list(keys)).select(*keys, ROW)).to_pylist()
+    lines: dict[tuple[Any, ...], list[int]] = {}
+    for rec in rows:
+        lines.setdefault(tuple(rec[k] for k in keys), []).append(int(rec[ROW]))
+    examples = []
+    for key, found in sorted(lines.items(), key=lambda kv: min(kv[1])):
+        examples.append(
+            raw.problem(describe(dict(zip(keys, key, strict=True))), lines=sorted(found)[:10])
+        )
     findings.add_examples(examples, total)
 
 

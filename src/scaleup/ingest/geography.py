@@ -15,7 +15,7 @@ import pandas as pd
 
 from scaleup.errors import Problem
 from scaleup.ingest.checking import read_checked
-from scaleup.ingest.reading import ROW, Column, Findings
+from scaleup.ingest.reading import ROW, Column, Findings, located
 
 COLUMNS = (
     Column("lad_code", "gss"),
@@ -121,17 +121,20 @@ def check_known(
     lad_first_row: dict[str, int],
     rows: bool,
     findings: Findings,
+    files: tuple[str, ...] = (),
 ) -> None:
-    """Every LAD an input names must be in the geography file."""
+    """Every LAD an input names must be in the geography file (``files``: the part files
+    of a folder read by a cluster engine, see reading.locate)."""
     known = set(geography.lad_codes)
     for lad, first in sorted(lad_first_row.items(), key=lambda kv: kv[1]):
         if lad not in known:
             findings.add(
-                Problem(
-                    file=file_label,
-                    lines=(first,),
-                    rows=rows,
-                    column="lad_code",
-                    message=f"'{lad}' is not in the geography file ({geography.label})",
+                located(
+                    file_label,
+                    files,
+                    f"'{lad}' is not in the geography file ({geography.label})",
+                    (first,),
+                    "lad_code",
+                    rows,
                 )
             )

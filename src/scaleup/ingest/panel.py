@@ -40,10 +40,15 @@ class Panel:
     max_turnover: int
     lad_first_row: dict[str, int]
     parquet: bool
+    files: tuple[str, ...] = ()
+    """Part files of a folder read by a cluster engine (rows numbered as reading.locate)."""
 
 
-def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
-    """Read and check a panel; problems go to ``findings`` (None when unusable)."""
+def read_panel(path: Path | str, backend: Any, findings: Findings) -> Panel | None:
+    """Read and check a panel; problems go to ``findings`` (None when unusable).
+
+    On DuckDB ``path`` is a local file; on a cluster engine (Spark) it may also be a
+    folder of part files or a Hadoop path, read and checked in the cluster."""
     read = read_checked(
         path,
         COLUMNS,
@@ -68,6 +73,7 @@ def read_panel(path: Path, backend: Any, findings: Findings) -> Panel | None:
         max_turnover=_int(read.ranges.get("turnover", (None, None))[1]),
         lad_first_row=read.first_rows.get("lad_code", {}),
         parquet=read.raw.parquet,
+        files=read.raw.files,
     )
 
 

@@ -79,8 +79,8 @@ class Findings:
 
     problems: list[Problem] = field(default_factory=list)
     unreported: int = 0
-    temporary: list[str] = field(default_factory=list)
-    """Temporary tables made while checking; the caller drops them when done."""
+    temporary: list[tuple[Any, str]] = field(default_factory=list)
+    """Temporary views made while checking (engine, name); the caller drops them."""
 
     def add(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -113,18 +113,53 @@ class RawTable:
     table: pa.Table | None = None
     path: Path | None = None
     names: dict[str, str] = field(default_factory=dict)
+    view: str | None = None
+    """Read by a cluster engine (Spark): the temporary view of ``engine.read_in_cluster``,
+    whose rows are numbered across ``files`` (see ``locate``)."""
+    files: tuple[str, ...] = ()
+    width: int = 0
+    """CSV read by a cluster engine: the fields of the header."""
 
     def has(self, name: str) -> bool:
         return name in self.present
 
     def problem(self, message: str, lines: Iterable[int] = (), column: str | None = None):
-        return Problem(
-            file=self.label,
-            message=message,
-            lines=tuple(int(n) for n in lines),
-            column=column,
-            rows=self.parquet,
-        )
+        return located(self.label, self.files, message, lines, column, self.parquet)
+
+
+def locate(label: str, files: tuple[str, ...], line: int) -> tuple[str, int]:
+    """The file and row (or line) of a row numbered by a cluster engine (``FILE_BITS``:
+    the part file's index, then the row in it); a file read by DuckDB is ``label``."""
+    line = int(line)
+    if not files:
+        return label, line
+    from scaleup.engine import FILE_BITS
+
+    return f"{label}/{files[line >> FILE_BITS]}", line & ((1 << FILE_BITS) - 1)
+
+
+def located(
+    label: str,
+    files: tuple[str, ...],
+    message: str,
+    lines: Iterable[int] = (),
+    column: str | None = None,
+    rows: bool = False,
+) -> Problem:
+    """A problem at ``lines`` (as numbered by ``locate``): the file of the first, and the
+    lines in it; lines in other part files are named in the message."""
+    where = [locate(label, files, n) for n in lines]
+    file = where[0][0] if where else label
+    others = [f"{f} {'row ' if rows else 'line '}{n}" for f, n in where if f != file]
+    if others:
+        message += f" (also {', '.join(others)})"
+    return Problem(
+        file=file,
+        message=message,
+        lines=tuple(n for f, n in where if f == file),
+        column=column,
+        rows=rows,
+    )
 
 
 def is_parquet_name(path: Path) -> bool:
@@ -426,14 +461,139 @@ def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     raise AssertionError(col.kind)
 
 
-def drop_temporary(backend: Any, findings: Findings) -> None:
-    """Drop the temporary views checking made (names made here, never from input).
+def drop_temporary(findings: Findings) -> None:
+    """Drop the temporary views checking made, each in its own engine."""
+    from scaleup import engine
 
-    Raw SQL because Ibis 12's ``drop_view`` renders an empty name with this DuckDB.
-    """
-    for name in findings.temporary:
-        backend.raw_sql(f'DROP VIEW IF EXISTS "{name}"')
+    for backend, name in findings.temporary:
+        engine.drop_view(backend, name)
     findings.temporary.clear()
+
+
+def read_raw_cluster(
+    location: str | Path, columns: tuple[Column, ...], backend: Any, findings: Findings
+) -> RawTable | None:
+    """``location`` read by a cluster engine (Spark), where it lies: a Parquet or CSV
+    file, or a folder of part files, local or a Hadoop path (``s3a://``, ``hdfs://``,
+    ``file://``). The file's own problems are found as by ``read_raw``; its values are
+    left in the cluster (a temporary view), for ``checking`` to check there."""
+    from scaleup import engine
+
+    text = str(location)
+    label = Path(text.rstrip("/")).name or text
+    if not engine.is_url(text):
+        path = Path(text)
+        if not path.exists():
+            findings.add(Problem(file=label, message=f"no such file: {path}"))
+            return None
+        if path.is_file() and not _file_ok(path, label, findings):
+            return None
+        text = str(path.resolve())
+    try:
+        read = engine.read_in_cluster(backend, text)
+    except engine.Unreadable as exc:
+        findings.add(Problem(file=label, message=str(exc)))
+        return None
+    findings.temporary.append((backend, read.view))
+    if len(read.files) == 1:
+        label = read.files[0]
+    if not _header_problems(label, list(read.names), columns, findings):
+        return None
+    lowered = [n.strip().lower() for n in read.names]
+    present = tuple(c.name for c in columns if c.name in lowered)
+    if read.parquet:
+        wrong = False
+        for name in present:
+            typ = read.arrow_schema.field(lowered.index(name)).type
+            expected = _parquet_type_ok(next(c for c in columns if c.name == name), typ)
+            if expected:
+                findings.add(
+                    Problem(
+                        file=label,
+                        column=name,
+                        message=f"wrong column type: expected {expected}, got {typ}",
+                    )
+                )
+                wrong = True
+        if wrong:
+            return None
+    if read.rows == 0:
+        only = "" if read.parquet else " (only a header)"
+        findings.add(Problem(file=label, message=f"no data rows{only}"))
+        return None
+    raw = RawTable(
+        label=label,
+        parquet=read.parquet,
+        present=present,
+        view=read.view,
+        files=read.files if len(read.files) > 1 else (),
+        width=0 if read.parquet else len(read.names),
+    )
+    if not read.parquet:
+        _lines_apart(backend, raw, findings)
+    return raw
+
+
+def _file_ok(path: Path, label: str, findings: Findings) -> bool:
+    """A local file's own problems before any engine reads it (as ``read_raw``)."""
+    if path.stat().st_size == 0:
+        findings.add(Problem(file=label, message="empty file (expected a header row and data)"))
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    parquet = is_parquet_name(path)
+    if parquet and head != b"PAR1":
+        findings.add(Problem(file=label, message="not a Parquet file, though its name says so"))
+        return False
+    if not parquet and head == b"PAR1":
+        findings.add(
+            Problem(file=label, message="is a Parquet file, but its name says CSV (rename it)")
+        )
+        return False
+    return True
+
+
+def _lines_apart(backend: Any, raw: RawTable, findings: Findings) -> None:
+    """CSV lines with another number of fields than the header, or not UTF-8: reported
+    with their line, and left out of the values checked (as ``read_raw`` does)."""
+    from scaleup import engine
+
+    lines = backend.table(raw.view)
+    uneven = lines[engine.FIELDS] != raw.width
+    bad = uneven | ~lines[engine.UTF8]
+    total = int(backend.execute(lines.filter(bad).count()))
+    if not total:
+        return
+    first = backend.to_pyarrow(
+        lines.filter(bad)
+        .order_by(lines[ROW])
+        .limit(EXAMPLES)
+        .select(ROW, engine.FIELDS, engine.UTF8)
+    ).to_pylist()
+    examples = [
+        raw.problem(
+            "not UTF-8 text (save the file as UTF-8)"
+            if not r[engine.UTF8]
+            else f"has {r[engine.FIELDS]} fields, the header has {raw.width}",
+            lines=[r[ROW]],
+        )
+        for r in first
+    ]
+    findings.add_examples(examples, total)
+
+
+def cluster_source(backend: Any, raw: RawTable) -> ir.Table:
+    """The rows of a file read by ``read_raw_cluster`` whose values are checked: a CSV
+    file's lines with the header's number of fields and at least one value."""
+    from scaleup import engine
+
+    assert raw.view is not None
+    table = backend.table(raw.view)
+    if raw.parquet:
+        return table.select(*raw.present, ROW)
+    kept = (table[engine.FIELDS] == raw.width) & table[engine.UTF8]
+    filled = functools.reduce(lambda a, b: a | b, [table[n].notnull() for n in raw.present])
+    return table.filter(kept & filled).select(*raw.present, ROW)
 
 
 def fetch(backend: Any, expr: ir.Table) -> pa.Table:
