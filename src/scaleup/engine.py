@@ -322,7 +322,7 @@ def _csv_view(session: Any, files: list[str], names: tuple[str, ...], index: Any
         F.from_csv("value", schema, options).alias("_p"),
         (F.col("_file") * F.lit(1 << FILE_BITS) + F.col("_line")).alias(ROW),
         fields.cast("int").alias(FIELDS),
-        F.is_valid_utf8("value").alias(UTF8),
+        _valid_utf8(F.col("value")).alias(UTF8),
     )
     parsed.select(
         *[F.col(f"_p._c{i}").alias(n) for i, n in enumerate(_unique(first))],
@@ -332,6 +332,15 @@ def _csv_view(session: Any, files: list[str], names: tuple[str, ...], index: Any
     ).createOrReplaceTempView(view)
     rows = sum(n - 1 for n in per_file.values())
     return ClusterRead(view, names, False, tuple(first), None, rows)
+
+
+def _valid_utf8(line: Any) -> Any:
+    """Whether a line is valid UTF-8 (Spark 4; before it, every line passes this test and
+    only the value checks see the bytes)."""
+    from pyspark.sql import functions as F
+
+    test = getattr(F, "is_valid_utf8", None)
+    return test(line) if test is not None else F.lit(True)
 
 
 def _unique(names: Any) -> list[str]:
