@@ -117,6 +117,10 @@ class Comparison(Record):
 
     label: str
     years: tuple[dict[str, float | int | None], ...] = ()
+    benchmark: str = "UK median"
+    """The name of the median that every LAD is compared with: "UK median" when the data
+    cover the UK, else the countries they cover ("England median") or "median of all local
+    authorities in the data"."""
 
 
 class KpiFigure(Record):

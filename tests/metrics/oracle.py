@@ -171,6 +171,15 @@ def trend(series: dict[int, object], last: int, rules: Rules):
     return sxy / sum((x - mx) ** 2 for x in years)
 
 
+def withheld_trend(series: dict[int, object], last: int, rules: Rules) -> bool:
+    """A LAD's trend is withheld ([c]) when a year it needs is suppressed and none is
+    missing."""
+    first = last - rules.trend_years + 1
+    years = [first, last] if rules.trend == "endpoints" else list(range(first, last + 1))
+    values = [series.get(y) for y in years]
+    return C in values and all(isinstance(v, Fraction) or v == C for v in values)
+
+
 def median(values: list[float]):
     return statistics.median(values) if values else None
 
@@ -243,11 +252,19 @@ def review(world: World, rules: Rules, raw: bool) -> dict:
         for m in MEASURES:
             d, tr = values[(lad, m)]
             dm, tm = medians[m]
-            da, ta = above(d, dm), above(tr, tm)
+            series = {t: dens[("lad", lad, t, m)] for t in years}
+            if tr is None and withheld_trend(series, last, rules):
+                tr = C
+            da = C if d == C else above(d, dm)
+            ta = C if tr == C else above(tr, tm)
             flags[(lad, m)] = (da, ta)
             quadrant = None
             if da is not None and ta is not None:
-                quadrant = ("above" if da else "below") + "/" + ("above" if ta else "below")
+                quadrant = (
+                    C
+                    if C in (da, ta)
+                    else (("above" if da else "below") + "/" + ("above" if ta else "below"))
+                )
             compare.append(
                 {
                     "lad_code": lad,
@@ -271,12 +288,13 @@ def review(world: World, rules: Rules, raw: bool) -> dict:
             for m in RATED:
                 seen = [flags[(lad, m)][i] for lad in members]
                 # Not available (never 0) when no member LAD's flag is known.
-                known_m = any(f is not None for f in seen)
+                known_m = any(isinstance(f, bool) for f in seen)
                 row[f"{kind}_above_{m}"] = sum(f is True for f in seen) if known_m else None
         for i, kind in enumerate(("density", "trend")):
-            known = any(flags[(lad, m)][i] is not None for lad in members for m in RATED)
+            # Shares count published flags only (numerator and denominator).
+            known = sum(isinstance(flags[(lad, m)][i], bool) for lad in members for m in RATED)
             above_n = sum(row[f"{kind}_above_{m}"] or 0 for m in RATED)
-            share = above_n / (2 * len(members)) if known else None
+            share = above_n / known if known else None
             row[f"{kind}_share"] = share
             row[f"{kind}_rating"] = band(share)
         row["trend_any"] = shown(trend_of("area", a, "any"))

@@ -9,38 +9,84 @@ from hypothesis import strategies as st
 from scaleup.errors import InputError
 from scaleup.meta import ImpactMeta
 from scaleup.publish.figures import kpi_text, resolve
-from scaleup.publish.sentences import density_sentences, trend_sentences
+from scaleup.publish.sentences import density_sentences, rating_sentence, trend_sentences
 from scaleup.store.repo import LadView
 from scaleup.workspace import AreaContent, Figure, Section, parse_content, render_content
 
-D2N2 = {"n_lads": 17, "density_above_employment": 10, "density_above_turnover": 5,
-        "trend_above_employment": 9, "trend_above_turnover": 7}  # fmt: skip
-LADS = [LadView("E06000015", "Derby", {m: {"density_above_median": True,
-                                           "trend_above_median": False}
-                                       for m in ("employment", "turnover")},
-                (), "derby")]  # fmt: skip
+
+def _lads(flags: dict[str, list[object]], kind: str = "density") -> list[LadView]:
+    """LADs whose published ``kind`` flags per measure are ``flags[measure][i]``."""
+    n = len(next(iter(flags.values())))
+    return [
+        LadView(f"E0700{i:04d}", f"LAD {i}", {
+            m: {f"{kind}_above_median": values[i]} for m, values in flags.items()}, (), f"lad-{i}")
+        for i in range(n)
+    ]  # fmt: skip
+
+
+RATED = ("employment", "turnover")
 
 
 def test_seed_sentences() -> None:
-    density = density_sentences(D2N2, LADS)
-    assert density[0] == (
-        "10 of the 17 local authorities have an above median density of scaleups "
-        "measured by employment growth."
+    """D2N2 (methodology section 7): 10 / 5 of 17 above on density, 9 / 7 on trend."""
+    density = _lads({"employment": [True] * 10 + [False] * 7,
+                     "turnover": [True] * 5 + [False] * 12})  # fmt: skip
+    said = density_sentences(density, RATED)
+    assert said[0] == (
+        "10 of the 17 local authorities have a density of scaleups measured by employment "
+        "growth above the UK median; 7 are at or below it."
     )
-    assert density[1].startswith("12 of the 17 local authorities have a below median density")
-    trend = trend_sentences(D2N2, LADS)
-    assert trend[0].startswith("9 of the 17 local authorities are above the UK median trend")
-    assert trend[1].startswith("10 of the 17 local authorities are below")
+    assert said[1].startswith("5 of the 17 local authorities have a density")
+    trend = _lads({"employment": [True] * 9 + [False] * 8,
+                   "turnover": [True] * 7 + [False] * 10}, "trend")  # fmt: skip
+    said = trend_sentences(trend, RATED)
+    assert said[0].startswith("9 of the 17 local authorities are above the UK median trend")
+    assert said[1].startswith("7 of the 17 local authorities are above")
+    summary = {"density_rating": "Needs Improvement", "density_share": 15 / 34}
+    assert rating_sentence(summary, density, RATED, "density") == (
+        "The density rating rests on employment growth and turnover growth for the area's 17 "
+        "local authorities: 15 of the 34 published comparisons are above the UK median (44%)."
+    )
 
 
-def test_not_available_and_suppressed_are_said() -> None:
-    summary = {**D2N2, "density_above_turnover": None, "trend_above_employment": "[c]"}
-    assert "not available" in density_sentences(summary, LADS)[1]
-    assert "withheld" in trend_sentences(summary, LADS)[0]
-    no_flags = [
-        LadView("E06000015", "Derby", {"employment": {"trend_above_median": None}}, (), "derby")
-    ]
-    assert "not available" in trend_sentences(D2N2, no_flags)[0]
+def test_withheld_lads_are_said_to_be_withheld() -> None:
+    """The issue's page: 1 above and 5 withheld is not "5 below"."""
+    lads = _lads({"employment": [True] + ["[c]"] * 5, "turnover": [None] * 6})
+    said = density_sentences(lads, RATED, "England median")
+    assert said[0] == (
+        "1 of the 6 local authorities has a density of scaleups measured by employment growth "
+        "above the England median; 5 are withheld to protect confidential data."
+    )
+    assert said[1] == (
+        "None of the 6 local authorities has a published comparison of the density of "
+        "scaleups measured by turnover growth: 6 are not available (the data do not give it)."
+    )
+    summary = {"density_rating": "Strong", "density_share": 1.0}
+    assert rating_sentence(summary, lads, RATED, "density") == (
+        "The density rating rests on employment growth and turnover growth for the area's 6 "
+        "local authorities: 1 of the 1 published comparison is above the UK median (100%); "
+        "5 are withheld to protect confidential data; 6 are not available."
+    )
+
+
+def test_one_local_authority_and_one_measure() -> None:
+    one = _lads({"employment": ["[c]"]})
+    assert density_sentences(one, ("employment",))[0] == (
+        "The comparison of the density of scaleups measured by employment growth of the "
+        "area's 1 local authority is withheld to protect confidential data."
+    )
+    assert density_sentences(one, ("employment",))[1] == (
+        "The density comparison measured by turnover growth is not available: the data "
+        "measure employment growth only."
+    )
+    below = _lads({"employment": [False]}, "trend")
+    assert trend_sentences(below, ("employment",))[0] == (
+        "The area's 1 local authority is at or below the UK median trend in the density of "
+        "scaleups measured by employment growth."
+    )
+    assert rating_sentence({}, one, ("employment",), "density").startswith(
+        "No density rating: none of the density comparisons of the area's 1 local authority"
+    )
 
 
 def test_kpi_figures() -> None:

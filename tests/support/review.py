@@ -75,7 +75,11 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
             d, t = dens[code], trends[code]
             da = d > dm if isinstance(d, float) and dm is not None else None
             ta = t > tm if isinstance(t, float) and tm is not None else None
-            quad = None if da is None or ta is None else (
+            # A value resting on a suppressed count is withheld, and so are its flags.
+            withheld = d == "[c]"
+            if withheld:
+                d = t = da = ta = "[c]"
+            quad = "[c]" if withheld else None if da is None or ta is None else (
                 f"{'above' if da else 'below'}/{'above' if ta else 'below'}")  # fmt: skip
             compare_rows.append({"lad_code": code, "lad_name": name, "measure": m, "density": d,
                                  "trend": t, "density_median": dm, "trend_median": tm,
@@ -103,10 +107,13 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
         for kind in ("density", "trend"):
             for m in ("employment", "turnover"):
                 s[f"{kind}_above_{m}"] = (
-                    sum(bool(flags[(c, m)][f"{kind}_above_median"]) for c in members)
+                    sum(flags[(c, m)][f"{kind}_above_median"] is True for c in members)
                     if m in rated else None
                 )  # fmt: skip
-            share = sum(s[f"{kind}_above_{m}"] for m in rated) / (len(rated) * len(members))
+            # Shares count published flags only (methodology section 4).
+            published = sum(isinstance(flags[(c, m)][f"{kind}_above_median"], bool)
+                            for c in members for m in rated)  # fmt: skip
+            share = sum(s[f"{kind}_above_{m}"] for m in rated) / published
             s[f"{kind}_share"] = share
             s[f"{kind}_rating"] = _band(share)
         ys = [r for r in area_rows if r["area_code"] == acode]

@@ -1,11 +1,11 @@
 """Area ratings from the LAD flags (methodology section 4).
 
 Density share = LADs above the median density, summed over the rated measures available
-(employment, turnover), divided by (number of those measures x LADs in the area); trend
-share likewise. A flag that is not available (its value suppressed or missing) counts as
-not above: the share keeps the whole area as its base, so suppressing small counts can
-never raise a rating. A share with no available flag at all is not available, and so is
-the count of LADs above on a measure none of whose flags is available (never 0).
+(employment, turnover), divided by the number of published flags behind it; trend share
+likewise. A flag that is withheld (its value suppressed) or not available is neither above
+nor at/below the median, so it is in neither the numerator nor the denominator. A share
+with no published flag at all is not available, and so is the count of LADs above on a
+measure none of whose flags is published (never 0).
 """
 
 from __future__ import annotations
@@ -57,14 +57,13 @@ def ratings(flags: ir.Table, members: ir.Table, rated: tuple[str, ...]) -> ir.Ta
         known[kind] = flag.notnull().cast("int64").sum(where=j.measure.isin(rated))
         aggs[f"{kind}_known"] = known[kind]
     per_area = j.group_by("area_code").aggregate(**aggs)
-    n_rated = max(len(rated), 1)
     out = per_area
     for kind in ("density", "trend"):
         num = sum(
             (out[f"{kind}_above_{m}"].fill_null(0) for m in RATED_MEASURES if m in rated),
             ibis.literal(0, "int64"),
         )
-        share = num.cast("float64") / (out.n_lads * n_rated).cast("float64")
+        share = num.cast("float64") / out[f"{kind}_known"].cast("float64")
         share = ibis.ifelse(out[f"{kind}_known"] > 0, share, ibis.null("float64"))
         out = out.mutate(**{f"{kind}_share": share})
     out = out.mutate(density_rating=band(out.density_share), trend_rating=band(out.trend_share))

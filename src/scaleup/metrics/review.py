@@ -130,7 +130,7 @@ def derive(
     area_year = _year_table(
         area, area_series, apop, "area_code", "area_name", area_names, AREA_YEAR
     )
-    lad_compare = _compare_table(comp, lad, last, lad_names)
+    lad_compare = _compare_table(comp, lad, (first, last), settings, lad_names)
     area_summary = _summary_table(rate, area_trends, area_names, rated)
     return Tables(lad_year, lad_compare, area_year, area_summary), dict(area_trends)
 
@@ -203,26 +203,56 @@ def _year_table(
 
 
 def _compare_table(
-    comp: pd.DataFrame, lad: pd.DataFrame, last: int, names: dict[str, str]
+    comp: pd.DataFrame,
+    lad: pd.DataFrame,
+    window: tuple[int, int],
+    settings: MetricsSettings,
+    names: dict[str, str],
 ) -> pd.DataFrame:
+    """lad_compare's cells. A value computed from a suppressed count is withheld (``[c]``),
+    and so are its flag and quadrant (methodology section 4): a reader can tell a LAD whose
+    comparison is withheld from one whose comparison the data do not give (empty)."""
+    first, last = window
+    needed = {first, last} if settings.trend == "endpoints" else set(range(first, last + 1))
+    withheld_years: dict[tuple[str, str], list[bool | None]] = defaultdict(list)
+    for rec in lad[lad["year"].isin(needed)].to_dict("records"):
+        for m in MEASURES:
+            given = not pd.isna(rec[m])
+            withheld_years[(rec["lad_code"], m)].append(
+                True if rec[flag(m)] else (False if given else None)
+            )
     hidden = lad[lad["year"] == last].set_index("lad_code")
     order = {m: i for i, m in enumerate(MEASURES)}
     comp = comp.assign(_o=comp["measure"].map(order)).sort_values(["lad_code", "_o"])
     rows = []
     for rec in comp.to_dict("records"):
-        suppressed = bool(hidden.loc[rec["lad_code"], flag(rec["measure"])])
+        code, m = rec["lad_code"], rec["measure"]
+        density_c = bool(hidden.loc[code, flag(m)])
+        # Withheld when a year it needs is suppressed and none is simply missing.
+        years = withheld_years[(code, m)]
+        trend_c = (
+            _float_cell(rec["trend"]) is None
+            and len(years) == len(needed)
+            and None not in years
+            and any(years)
+        )
+        d_flag = SUPPRESSED if density_c else _bool_cell(rec["density_above_median"])
+        t_flag = SUPPRESSED if trend_c else _bool_cell(rec["trend_above_median"])
+        quadrant = None if pd.isna(rec["quadrant"]) else rec["quadrant"]
+        if quadrant is None and SUPPRESSED in (d_flag, t_flag) and None not in (d_flag, t_flag):
+            quadrant = SUPPRESSED
         rows.append(
             {
-                "lad_code": rec["lad_code"],
-                "lad_name": names[rec["lad_code"]],
-                "measure": rec["measure"],
-                "density": SUPPRESSED if suppressed else _float_cell(rec["density"]),
-                "trend": _float_cell(rec["trend"]),
+                "lad_code": code,
+                "lad_name": names[code],
+                "measure": m,
+                "density": SUPPRESSED if density_c else _float_cell(rec["density"]),
+                "trend": SUPPRESSED if trend_c else _float_cell(rec["trend"]),
                 "density_median": _float_cell(rec["density_median"]),
                 "trend_median": _float_cell(rec["trend_median"]),
-                "density_above_median": _bool_cell(rec["density_above_median"]),
-                "trend_above_median": _bool_cell(rec["trend_above_median"]),
-                "quadrant": None if pd.isna(rec["quadrant"]) else rec["quadrant"],
+                "density_above_median": d_flag,
+                "trend_above_median": t_flag,
+                "quadrant": quadrant,
             }
         )
     return cell_frame(rows, LAD_COMPARE)

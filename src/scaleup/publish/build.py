@@ -86,7 +86,7 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
             for c in set(other.lad_codes) & set(area.lad_codes):
                 shared.setdefault(c, []).append(other.ref())
     out: list[charts.Chart | None] = [
-        charts.matrix_chart(area.name, lads, m)
+        charts.matrix_chart(area.name, lads, m, plan.meta.comparison.benchmark)
         for m in plan.meta.rated_measures
         if m in ("employment", "turnover")
     ]

@@ -17,6 +17,17 @@ import vl_convert
 
 from scaleup.publish.format import decimal, is_number, trend
 from scaleup.publish.maps import lad_features
+from scaleup.publish.sentences import (
+    ABOVE,
+    BELOW,
+    NOT_AVAILABLE,
+    WITHHELD,
+    WITHHELD_WHY,
+    lads_phrase,
+    standing,
+    tally,
+)
+from scaleup.tables import SUPPRESSED
 
 INK, ACCENT, MUTED = "#1b1b1b", "#005ea5", "#6f777b"
 QUADRANTS = {
@@ -41,6 +52,10 @@ class Chart:
     svg: str
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
+    kind: str = ""
+    """matrix, density, time or map: what the chart draws (the page words it so)."""
+    notes: list[str] = field(default_factory=list)
+    """What the chart does not draw, and why (shown under it)."""
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -62,21 +77,59 @@ def _base(values: list[dict[str, Any]]) -> alt.Chart:
     return alt.Chart(alt.Data(values=values))
 
 
-def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Chart | None:
-    """Density (vertical) against trend (horizontal) for each LAD; UK medians as the axes."""
-    rows = [lad["measures"].get(measure) for lad in lads]
-    points = [
-        {"lad": r["lad_name"], "density": r["density"], "trend": r["trend"],
-         "label": f"{r['lad_name']}: density {decimal(r['density'], 1)}, trend {trend(r['trend'])}"}
-        for r in rows
-        if r and is_number(r.get("density")) and is_number(r.get("trend"))
-    ]  # fmt: skip
-    medians = [r for r in rows if r and is_number(r.get("density_median"))]
+@dataclass(frozen=True)
+class Flags:
+    """A chart's LAD as the sentences count it: its lad_compare row per measure."""
+
+    measures: dict[str, Any]
+
+
+def _row(lad: dict[str, Any], measure: str) -> dict[str, Any]:
+    """A LAD's lad_compare row on ``measure`` (empty when the table has none)."""
+    return dict(lad["measures"].get(measure) or {})
+
+
+def _standing_text(flag: Any) -> str:
+    """A flag as a data table shows it: yes, no, withheld [c], not available."""
+    word = standing(flag)
+    return {ABOVE: "yes", BELOW: "no", WITHHELD: "withheld [c]"}.get(word, word)
+
+
+def _unplotted(rows: list[tuple[str, str]]) -> list[str]:
+    """A note for the LADs a chart cannot draw: "Not drawn, withheld ...: A, B"."""
+    notes = []
+    for word, why in ((WITHHELD, WITHHELD_WHY), (NOT_AVAILABLE, "not available")):
+        names = [name for name, w in rows if w == word]
+        if names:
+            notes.append(f"Not drawn, {why}: {', '.join(names)}.")
+    return notes
+
+
+def drawn_text(drawn: int, n: int) -> str:
+    """``the 4 local authorities`` when all are drawn, else ``3 of the 4 ...``."""
+    return f"the {lads_phrase(n)}" if drawn == n else f"{drawn} of the {lads_phrase(n)}"
+
+
+def matrix_chart(
+    area_name: str, lads: list[dict[str, Any]], measure: str, benchmark: str = "UK median"
+) -> Chart | None:
+    """Density (vertical) against trend (horizontal) for each LAD; the benchmark medians as
+    the axes. A LAD whose density or trend is withheld or not available is not a point: it
+    is named under the chart and listed in its data table."""
+    rows = [(lad, _row(lad, measure)) for lad in lads]
+    medians = [r for _, r in rows if is_number(r.get("density_median"))]
     if not medians:
         return None
-    if not points or not is_number(medians[0].get("trend_median")):
-        return density_strip(area_name, rows, measure, medians[0]["density_median"])
-    dm, tm = medians[0]["density_median"], medians[0]["trend_median"]
+    dm, tm = medians[0]["density_median"], medians[0].get("trend_median")
+    points = [
+        {"lad": lad["lad_name"], "density": r["density"], "trend": r["trend"],
+         "label": f"{lad['lad_name']}: density {decimal(r['density'], 1)}, "
+                  f"trend {trend(r['trend'])}"}
+        for lad, r in rows
+        if is_number(r.get("density")) and is_number(r.get("trend"))
+    ]  # fmt: skip
+    if not points or not is_number(tm):
+        return density_strip(area_name, lads, measure, dm, benchmark)
     xs = [p["trend"] for p in points] + [tm]
     ys = [p["density"] for p in points] + [dm]
     pad_x = max(max(xs) - tm, tm - min(xs), 1e-9) * 1.15
@@ -98,87 +151,153 @@ def matrix_chart(area_name: str, lads: list[dict[str, Any]], measure: str) -> Ch
     )
     vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5).encode(x=x)
     hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5).encode(y=y)
+    rule_labels = alt.layer(
+        _base([{"trend": tm, "density": dm - pad_y * 0.97,
+                "text": f"{benchmark} trend {trend(tm)}"}])
+        .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom")
+        .encode(x=x, y=y, text="text:N"),
+        _base([{"trend": tm + pad_x * 0.97, "density": dm,
+                "text": f"{benchmark} density {decimal(dm, 1)}"}])
+        .mark_text(color=INK, fontSize=12, align="right", dy=-4, baseline="bottom")
+        .encode(x=x, y=y, text="text:N"),
+    )  # fmt: skip
     quads = alt.layer(
         *[
-            _base([q]).mark_text(color=MUTED, fontSize=11, align=q["align"],
+            _base([q]).mark_text(color=MUTED, fontSize=12, align=q["align"],
                                  baseline="middle").encode(
                 x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
             for q in labels
         ]
     )  # fmt: skip
     growth = f"{measure} growth"
-    chart = alt.layer(quads, vline, hline, dots).properties(width=520, height=360)
-    above = sum(1 for p in points if p["density"] > dm)
-    rising = sum(1 for p in points if p["trend"] > tm)
+    chart = alt.layer(quads, vline, hline, rule_labels, dots).properties(width=520, height=360)
+    lad_list = [Flags(lad["measures"]) for lad in lads]
+    density_t, trend_t = tally(lad_list, measure, "density"), tally(lad_list, measure, "trend")
+    notes = _unplotted(
+        [
+            (lad["lad_name"], WITHHELD if WITHHELD in (
+                standing(r.get("density_above_median")), standing(r.get("trend_above_median"))
+            ) else NOT_AVAILABLE)
+            for lad, r in rows
+            if not (is_number(r.get("density")) and is_number(r.get("trend")))
+        ]
+    )  # fmt: skip
     alt_text = (
-        f"Scatter chart of the {len(points)} local authorities in {area_name} by scaleup density "
-        f"measured by {growth} (vertical) and its trend (horizontal), crossing at the UK medians "
-        f"(density {decimal(dm, 1)}, trend {trend(tm)}). {above} are above the median density "
-        f"and {rising} above the median trend."
-    )
+        f"Scatter chart of {drawn_text(len(points), len(lads))} in {area_name} by "
+        f"scaleup density measured by {growth} (vertical) and its trend (horizontal), crossing "
+        f"at the {benchmark}s (density {decimal(dm, 1)}, trend {trend(tm)}). "
+        f"{density_t.above} above the {benchmark} density, {trend_t.above} above the "
+        f"{benchmark} trend. " + " ".join(notes)
+    ).strip()
     return Chart(
         name=f"matrix_{measure}",
+        kind="matrix",
         title=f"The local authority matrix, by {growth}",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
-        columns=["Local authority", "Density", "Trend", "Quadrant"],
+        notes=notes,
+        columns=[
+            "Local authority",
+            "Density",
+            "Trend",
+            f"Density above the {benchmark}",
+            f"Trend above the {benchmark}",
+            "Quadrant",
+        ],
         rows=[
             [
-                r["lad_name"],
+                lad["lad_name"],
                 decimal(r.get("density"), 1),
                 trend(r.get("trend")),
-                str(r.get("quadrant") or "not available"),
+                _standing_text(r.get("density_above_median")),
+                _standing_text(r.get("trend_above_median")),
+                _quadrant_text(r.get("quadrant")),
             ]
-            for r in rows
-            if r
+            for lad, r in rows
         ],  # fmt: skip
     )
 
 
-def _yes_no(value: object) -> str:
-    return "yes" if value is True else "no" if value is False else "not available"
+def _quadrant_text(value: Any) -> str:
+    if value == SUPPRESSED:
+        return "withheld [c]"
+    return str(value) if value else "not available"
 
 
 def density_strip(
-    area_name: str, rows: list[dict[str, Any] | None], measure: str, median: float
-) -> Chart | None:
-    """The matrix's vertical axis alone, for when trends are not available: each LAD's
-    density against the UK median density."""
-    points = [
-        {"lad": r["lad_name"], "density": r["density"],
-         "label": f"{r['lad_name']}: density {decimal(r['density'], 1)}"}
-        for r in rows if r and is_number(r.get("density"))
-    ]  # fmt: skip
-    if not points:
+    area_name: str, lads: list[dict[str, Any]], measure: str, median: float,
+    benchmark: str = "UK median",
+) -> Chart | None:  # fmt: skip
+    """Each LAD's density against the benchmark median density, for when trends are not
+    available. A withheld or not-available LAD keeps its row, labelled."""
+    rows = [(lad, _row(lad, measure)) for lad in lads]
+    if not rows:
         return None
+    drawn = sorted(
+        (r["density"], lad["lad_name"]) for lad, r in rows if is_number(r.get("density"))
+    )
+    order = [name for _, name in reversed(drawn)] + [
+        lad["lad_name"] for lad, r in rows if not is_number(r.get("density"))
+    ]
+    bars = [
+        {"lad": lad["lad_name"], "density": r["density"],
+         "label": f"{lad['lad_name']}: density {decimal(r['density'], 1)}"}
+        for lad, r in rows if is_number(r.get("density"))
+    ]  # fmt: skip
+    gaps = [
+        {"lad": lad["lad_name"], "density": 0,
+         "text": "withheld [c]" if r.get("density") == SUPPRESSED else "not available"}
+        for lad, r in rows if not is_number(r.get("density"))
+    ]  # fmt: skip
     growth = f"{measure} growth"
-    y = alt.Y("lad:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("density:Q", title="Scaleups per 100,000 residents")
-    bars = _base(points).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N")
-    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2).encode(x="density:Q")
-    chart = alt.layer(bars, rule).properties(width=460, height=max(120, 18 * len(points)))
-    above = sum(1 for p in points if p["density"] > median)
+    top = max([b["density"] for b in bars] + [median]) * 1.12 or 1.0
+    y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X(
+        "density:Q", title="Scaleups per 100,000 residents",
+        scale=alt.Scale(domain=[0, top], nice=False),
+    )  # fmt: skip
+    layers: list[Any] = []
+    if bars:
+        layers.append(_base(bars).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N"))
+    if gaps:
+        layers.append(
+            _base(gaps).mark_text(align="left", dx=4, fontSize=12, color=MUTED,
+                                  fontStyle="italic").encode(x=x, y=y, text="text:N")
+        )  # fmt: skip
+    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2).encode(x=x)
+    rule_label = (
+        _base([{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}])
+        .mark_text(align="left", dx=4, dy=-4, fontSize=12, color=INK, baseline="bottom")
+        .encode(x=x, y=alt.value(0), text="text:N")
+    )
+    chart = alt.layer(*layers, rule, rule_label).properties(
+        width=460, height=max(120, 22 * len(rows))
+    )
+    lad_list = [Flags(lad["measures"]) for lad in lads]
+    t = tally(lad_list, measure, "density")
     alt_text = (
-        f"Bar chart of the density of scaleups measured by {growth} in the {len(points)} local "
-        f"authorities of {area_name}, with the UK median density ({decimal(median, 1)}) as a "
-        f"line: {above} are above it. The trend is not available, so the two-way matrix "
-        "cannot be drawn."
+        f"Bar chart of the density of scaleups measured by {growth} in the "
+        f"{lads_phrase(len(rows))} of {area_name}, with the {benchmark} density "
+        f"({decimal(median, 1)}) as a line: {t.above} above it, {t.below} at or below it"
+        + (f", {t.withheld} withheld" if t.withheld else "")
+        + (f", {t.not_available} not available" if t.not_available else "")
+        + ". The trend is not available, so the two-way matrix cannot be drawn."
     )
     return Chart(
         name=f"matrix_{measure}",
-        title=f"Density of scaleups ({growth}) by local authority, against the UK median "
-        "(the line); the trend is not available",
+        kind="density",
+        title=f"Density of scaleups ({growth}) by local authority, against the {benchmark} "
+        f"(the line, {decimal(median, 1)}); the trend is not available",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
-        columns=["Local authority", "Density", "Above the UK median"],
+        columns=["Local authority", "Density", f"Above the {benchmark}"],
         rows=[
             [
-                r["lad_name"],
+                lad["lad_name"],
                 decimal(r.get("density"), 1),
-                _yes_no(r.get("density_above_median")),
+                _standing_text(r.get("density_above_median")),
             ]
-            for r in rows
-            if r
+            for lad, r in rows
         ],  # fmt: skip
     )
 

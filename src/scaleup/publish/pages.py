@@ -16,7 +16,13 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
-from scaleup.publish.sentences import density_sentences, rating_class, trend_sentences
+from scaleup.publish.sentences import (
+    GROWTH,
+    density_sentences,
+    rating_class,
+    rating_sentence,
+    trend_sentences,
+)
 from scaleup.publish.site import DOWNLOADS, headline_measure
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaRef
@@ -94,6 +100,9 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
     content = area.content
     summary = area.summary
     charts = area.charts
+    rated = [m for m in RATED_MEASURES if m in meta.rated_measures]
+    matrices = [charts[k] for k in sorted(charts) if k.startswith("matrix_")]
+    benchmark = meta.comparison.benchmark
     shared = [
         SharedLad(lad.lad_name, area.shared_lads[lad.lad_code])
         for lad in area.lads if lad.lad_code in area.shared_lads
@@ -104,7 +113,7 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "meta": meta,
         "settings": meta.settings,
         "measures": measures,
-        "rated_measures": [m for m in RATED_MEASURES if m in measures],
+        "rated_measures": rated,
         "headline": headline,
         "latest": area.latest,
         "headline_trend": summary.get("trend_any")
@@ -115,17 +124,22 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "content": content,
         "figures": programme_figures(content, impact),
         "sectors": programme_sectors(content, impact),
+        "benchmark": benchmark,
         "density": {
             "rating": summary.get("density_rating"),
             "class": rating_class(summary.get("density_rating")),
-            "sentences": density_sentences(summary, area.lads),
+            "sentences": density_sentences(area.lads, rated, benchmark),
+            "basis": rating_sentence(summary, area.lads, rated, "density", benchmark),
         },
         "trend": {
             "rating": summary.get("trend_rating"),
             "class": rating_class(summary.get("trend_rating")),
-            "sentences": trend_sentences(summary, area.lads),
+            "sentences": trend_sentences(area.lads, rated, benchmark),
+            "basis": rating_sentence(summary, area.lads, rated, "trend", benchmark),
         },
-        "charts": [charts[k] for k in sorted(charts) if k.startswith("matrix_")],
+        "charts": matrices,
+        "has_matrix": any(c.get("kind") == "matrix" for c in matrices),
+        "medians": _medians(area.lads, rated),
         "density_chart": charts.get("density"),
         "map_chart": charts.get("map"),
         "shared": shared,
@@ -134,6 +148,26 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
         "site_title": edition.name,
         "section": "review",
     }
+
+
+@dataclass(frozen=True)
+class Median:
+    """The benchmark on one measure, as published in lad_compare."""
+
+    measure: str
+    growth: str
+    density: Any
+    trend: Any
+
+
+def _medians(lads: Sequence[repo.LadView], rated: Sequence[str]) -> list[Median]:
+    out = []
+    for m in rated:
+        rows = [lad.measures[m] for lad in lads if m in lad.measures]
+        if rows:
+            row = rows[0]
+            out.append(Median(m, GROWTH[m], row.get("density_median"), row.get("trend_median")))
+    return out
 
 
 COUNT_LABELS = {

@@ -38,6 +38,13 @@ def comparison_label(lad_codes: Iterable[str]) -> str:
     return f"{covered} (all local authorities)" if covered else COMPARISON
 
 
+def benchmark_name(lad_codes: Iterable[str]) -> str:
+    """The name of the median every LAD is compared with: "UK median", "England median", or
+    "median of all local authorities in the data"."""
+    covered = COVERAGE.get(frozenset(code[:1] for code in lad_codes))
+    return f"{covered} median" if covered else "median of all local authorities in the data"
+
+
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^(https?://[^\s/]+\S*|mailto:\S+@\S+)$")
 DOWNLOADS = ("area_summary", "area_year", "lad_year", "lad_compare")
@@ -217,7 +224,9 @@ def plan_site(
     meta = EditionMeta.of(
         tables.meta,
         comparison=Comparison(
-            label=comparison_label(lads), years=tuple(comparison_years(lad_year))
+            label=comparison_label(lads),
+            years=tuple(comparison_years(lad_year)),
+            benchmark=benchmark_name(lads),
         ),
         impact=impact or ImpactMeta(),
     )
