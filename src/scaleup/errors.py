@@ -108,9 +108,3 @@ def render_problems(
     if more:
         lines.append(f"... and {more} more")
     return lines
-
-
-def raise_if(problems: Sequence[Problem]) -> None:
-    """Raise one InputError carrying every problem, if there are any."""
-    if problems:
-        raise InputError(problems)

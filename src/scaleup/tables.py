@@ -12,6 +12,10 @@ MEASURES = ("employment", "turnover", "any")
 COUNT_COLUMNS = ("employment", "turnover", "both", "any")
 """Scaleup counts per LAD (or area) and end year; any = employment + turnover - both."""
 
+ANY_PARTS = ("employment", "turnover", "both")
+"""The counts ``any`` is made of (:func:`scaleup.metrics.cells.any_count`); a supplier's
+counts file gives these three, never ``any``."""
+
 RATED_MEASURES = ("employment", "turnover")
 """Measures behind the above-median flags and the two area ratings."""
 

@@ -10,7 +10,8 @@ import pytest
 from scaleup.errors import InputError
 from scaleup.ingest.ons import combine_editions, read_high_growth
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "business"
+WORKBOOKS = Path(__file__).resolve().parent / "data"
+"""The ONS workbooks' high-growth sheets (data/SOURCES.md: the originals, trimmed)."""
 
 TITLE = "Table 7.1{} - Count Of High Growth Enterprises For {} District, Counties And Unitary"
 
@@ -121,13 +122,13 @@ def test_tidy_extract(tmp_path: Path) -> None:
 
 
 def test_the_real_workbooks_agree_with_the_tidy_extract() -> None:
-    """The two shipped ONS workbooks give exactly the extract's figures for their editions."""
+    """The real ONS workbooks (their high-growth sheets, shipped under tests/ingest/data)
+    give exactly the extract's figures for their editions."""
     from scaleup import data
 
     extract = read_high_growth(data.HIGH_GROWTH_EXTRACT).figures
     for edition in (2022, 2024):
-        path = SHARED / f"ons_businessdemographyexceltables{edition}.xlsx"
-        assert path.is_file(), f"the ONS workbooks of shared/data/business are needed: {path}"
+        path = WORKBOOKS / f"ons_businessdemographyexceltables{edition}_high_growth.xlsx"
         book = read_high_growth(path)
         got = book.figures.set_index(["edition", "year", "lad_code"])["value"]
         want = extract[extract["edition"] == edition].set_index(["edition", "year", "lad_code"])

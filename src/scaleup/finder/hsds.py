@@ -26,12 +26,13 @@ from typing import Any
 
 from scaleup.errors import Problem
 from scaleup.finder.records import STAGES, SUPPORT_TYPES, UK, ProgrammePublic, programme_id
+from scaleup.geo import GSS_ANY
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/scaleup/finder")
 UK_CODE = "K02000001"
 GEOGRAPHY_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
-GSS = re.compile(r"\b([EWSNK]\d{8})\b")
+GSS = re.compile(rf"\b({GSS_ANY})\b")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

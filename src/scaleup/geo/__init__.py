@@ -13,11 +13,20 @@ own. :data:`AREA_CODE` is the one rule for every area code the project reads.
 
 import re
 
+GSS_ANY = r"[EWSNK][0-9]{8}"
+"""Any GSS code, unanchored: a nation's letter (E, W, S, N) or K (the UK, Great Britain,
+England and Wales), then eight digits."""
+
+GSS_PATTERN = r"^[EWSN][0-9]{8}$"
+r"""The GSS code of a place within one nation, as every LAD's is: an input's ``lad_code``
+(contracts.md: ``^[EWSN]\d{8}$``)."""
+GSS_CODE = re.compile(GSS_PATTERN)
+
 # A GSS code; or an own code of capital letters, digits, - and _ that does not look like
 # a shortened GSS code (E, W, S, N or K followed by digits only, such as E999). Written
 # without look-ahead so that the engines' regular expressions (RE2) read it too.
 AREA_CODE_PATTERN = (
-    r"^([EWSNK][0-9]{8}"
+    rf"^({GSS_ANY}"
     r"|[0-9A-DF-JLMO-RT-VX-Z][A-Z0-9_-]{0,31}"
     r"|[EWSNK][0-9]{0,30}[A-Z_-][A-Z0-9_-]{0,30})$"
 )

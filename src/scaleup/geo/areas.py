@@ -16,7 +16,8 @@ import pandas as pd
 
 from scaleup import data
 from scaleup.errors import InputError, Problem
-from scaleup.geo.codes import GSS_CODE, CodeChanges, is_lad
+from scaleup.geo import GSS_CODE
+from scaleup.geo.codes import CodeChanges, is_lad
 from scaleup.geo.csvfile import read_lookup
 
 GEOGRAPHY_COLUMNS = ("lad_code", "lad_name", "area_code", "area_name", "area_type", "vintage")
@@ -186,7 +187,7 @@ def user_geography(
     known = known_area_codes(places, vintage)
     for row in table.itertuples(index=False):
         lines = (row.line,)
-        if not GSS_CODE.match(row.lad_code) or not is_lad(row.lad_code):
+        if not is_lad(row.lad_code):
             problems.append(
                 Problem(source, f"{row.lad_code!r} is not a LAD code", lines, column="lad_code")
             )

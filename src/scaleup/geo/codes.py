@@ -17,14 +17,9 @@ from scaleup import data
 from scaleup.errors import InputError, Problem
 from scaleup.geo.csvfile import read_lookup
 
-GSS_CODE = re.compile(r"^[EWSNK]\d{8}$")
-"""Any GSS statistical geography code."""
-
 LAD_CODE = re.compile(r"^(E0[6-9]|W06|S12|N09)\d{6}$")
 """A local authority district: English UA/district/metropolitan/London borough, Welsh UA,
 Scottish council area, Northern Irish district."""
-
-COUNTRY_OF_PREFIX = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
 
 FIRST_VINTAGE, LAST_VINTAGE = 2014, 2025
 """Vintages the shipped lookups describe."""

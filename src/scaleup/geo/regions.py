@@ -27,11 +27,6 @@ NATIONS = {
 
 REGION_PATTERN = r"E12\d{6}|W92000004|S92000003|N92000002"
 """The code of an English region or of a nation that stands as one."""
-REGION_CODE = re.compile(f"^({REGION_PATTERN})$")
-
-
-def is_region_code(code: str) -> bool:
-    return bool(REGION_CODE.match(code))
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,7 @@ from scaleup.ingest.reading import (
     Findings,
     RawTable,
 )
-from scaleup.tables import SUPPRESSED
-
-COUNTED = ("employment", "turnover", "both")
+from scaleup.tables import ANY_PARTS, SUPPRESSED
 
 COLUMNS = (
     Column("lad_code", "gss"),
@@ -75,7 +73,7 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
             )
         controlled = flags == {True}
     measures = ["employment"]
-    for m in COUNTED:
+    for m in ANY_PARTS:
         if m not in frame:
             frame[m] = pd.array([None] * len(frame), dtype="Int64")
             frame[f"{m}_c"] = False

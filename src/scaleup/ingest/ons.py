@@ -31,12 +31,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 from scaleup.errors import InputError, Problem
 from scaleup.geo.codes import is_lad
 from scaleup.geo.csvfile import read_lookup
+from scaleup.tables import SUPPRESSED
 
 MEASURE = "high_growth_enterprises"
 SHEET = re.compile(r"^Table 7\.1[a-z]?$")
 TITLE = re.compile(r"high growth enterprises", re.IGNORECASE)
 EDITION = re.compile(r"Business Demography,?\s*(?:UK\s*:?\s*)?(\d{4})", re.IGNORECASE)
-SUPPRESSED = {"[c]", "c", "[x]", "x", ":", ".."}
+WITHHELD = {SUPPRESSED, "c", "[x]", "x", ":", ".."}
 """Symbols the ONS uses for a value withheld; passed on as suppressed ``[c]``."""
 
 FIGURE_COLUMNS = ("edition", "year", "lad_code", "lad_name", "value", "where")
@@ -194,8 +195,8 @@ def _count(cell: object) -> int | str | None:
     if isinstance(cell, float):
         return int(cell) if cell.is_integer() and cell >= 0 else None
     text = str(cell).strip()
-    if text.lower() in SUPPRESSED:
-        return "[c]"
+    if text.lower() in WITHHELD:
+        return SUPPRESSED
     return int(text) if text.isdigit() else None
 
 

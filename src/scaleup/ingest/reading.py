@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
-from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN
+from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN, GSS_PATTERN
 
 if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
     import ibis.expr.types as ir
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
 ROW = "_row"
 EXAMPLES = 20
 INT_PATTERN = r"^[+-]?[0-9]+$"
-GSS_PATTERN = r"^[EWSN][0-9]{8}$"
 SIC_PATTERN = r"^[0-9]{5}$"
 YEAR_RANGE = (1900, 2100)
 TRUE_WORDS = ("true", "yes", "1", "t", "y")

@@ -10,9 +10,20 @@ each measure of COUNT_COLUMNS the value (nullable Int64) and ``<measure>_c`` (bo
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pandas as pd
 
-from scaleup.tables import COUNT_COLUMNS
+from scaleup.tables import ANY_PARTS, COUNT_COLUMNS
+
+N = TypeVar("N")
+
+
+def any_count(employment: N, turnover: N, both: N) -> N:
+    """Enterprises that grew by employment or by turnover, each counted once: the one
+    statement of ``any = employment + turnover - both``, for numbers, pandas columns and
+    engine expressions alike."""
+    return employment + turnover - both  # type: ignore[operator]
 
 
 def flag(measure: str) -> str:
@@ -37,12 +48,12 @@ def derive_any(frame: pd.DataFrame) -> pd.DataFrame:
     when a part is not available.
     """
     out = frame.copy()
-    parts = ("employment", "turnover", "both")
+    parts = ANY_PARTS
     for m in parts:
         out[m] = out[m].astype("Int64")
         out[flag(m)] = out[flag(m)].fillna(False).astype(bool)
     given = pd.concat([out[m].notna() | out[flag(m)] for m in parts], axis=1).all(axis=1)
-    out["any"] = (out["employment"] + out["turnover"] - out["both"]).astype("Int64")
+    out["any"] = any_count(out["employment"], out["turnover"], out["both"]).astype("Int64")
     out[flag("any")] = given & out[[flag(m) for m in parts]].any(axis=1)
     columns = [c for m in COUNT_COLUMNS for c in (m, flag(m))]
     return with_flags(out[[c for c in out.columns if c not in columns] + columns])

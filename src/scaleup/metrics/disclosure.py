@@ -17,21 +17,10 @@ Small tables (a few thousand cells), so plain Python: clearer than any engine qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from scaleup.metrics.cells import flag
-from scaleup.tables import COUNT_COLUMNS
-
-ROW_PARTS = ("employment", "turnover", "both")
-
-
-@dataclass
-class _Cells:
-    values: list[int | None]
-    suppressed: list[bool]
-    order: list[tuple]
+from scaleup.metrics.cells import any_count, flag
+from scaleup.tables import ANY_PARTS, COUNT_COLUMNS
 
 
 def round_half_up(value: int, base: int) -> int:
@@ -47,7 +36,7 @@ def relations(
     for kind, frame, key in (("lad", lad, "lad_code"), ("area", area, "area_code")):
         for unit, year in zip(frame[key], frame["year"], strict=True):
             rels.append(
-                ((kind, unit, int(year), "any"), [(kind, unit, int(year), p) for p in ROW_PARTS])
+                ((kind, unit, int(year), "any"), [(kind, unit, int(year), p) for p in ANY_PARTS])
             )
     by_area = members.groupby("area_code")["lad_code"].apply(list).to_dict()
     for area_code, year in zip(area["area_code"], area["year"], strict=True):
@@ -112,8 +101,8 @@ def publish(
             ]
             pub[m] = pd.array(values, dtype="Int64")
             pub[flag(m)] = flags
-        parts_open = pub[list(ROW_PARTS)].notna().all(axis=1)
-        consistent = pub["employment"] + pub["turnover"] - pub["both"]
+        parts_open = pub[list(ANY_PARTS)].notna().all(axis=1)
+        consistent = any_count(pub["employment"], pub["turnover"], pub["both"])
         pub["any"] = pub["any"].where(~parts_open, consistent).astype("Int64")
         out.append(pub)
     return out[0], out[1]

@@ -24,16 +24,6 @@ def band(share: ir.FloatingValue) -> ir.StringValue:
     return ibis.ifelse(share.isnull(), ibis.null("string"), ibis.cases(*cases, else_=LOWEST))
 
 
-def band_of(share: float | None) -> str | None:
-    """The same banding in Python (for checks and docs)."""
-    if share is None:
-        return None
-    for cut, name in BANDS:
-        if share >= cut:
-            return name
-    return LOWEST
-
-
 def ratings(flags: ir.Table, members: ir.Table, rated: tuple[str, ...]) -> ir.Table:
     """Per area: n_lads, counts of LADs above per measure, shares and ratings.
 

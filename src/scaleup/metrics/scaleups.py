@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from scaleup.config import MetricsSettings
+from scaleup.metrics.cells import any_count
 from scaleup.metrics.growth import GrowthRule, growth_flags
 from scaleup.tables import COUNT_COLUMNS
 
@@ -62,11 +63,14 @@ def lad_year_counts(
     )
     emp = flagged.emp_up
     turn = flagged.turn_up & (flagged.t0 > 0)
+    employment = emp.cast("int64").sum()
+    turnover = turn.cast("int64").sum()
+    both = (emp & turn).cast("int64").sum()
     return flagged.group_by("lad_code", "year").aggregate(
-        employment=emp.cast("int64").sum(),
-        turnover=turn.cast("int64").sum(),
-        both=(emp & turn).cast("int64").sum(),
-        any=(emp | turn).cast("int64").sum(),
+        employment=employment,
+        turnover=turnover,
+        both=both,
+        any=any_count(employment, turnover, both),
     )
 
 

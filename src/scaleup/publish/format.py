@@ -11,7 +11,6 @@ from markupsafe import Markup
 from scaleup.tables import SUPPRESSED
 
 NOT_AVAILABLE = "not available"
-SUPPRESSED_TEXT = "[c]"
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -23,7 +22,7 @@ def is_number(value: Any) -> TypeGuard[int | float]:
 def count(value: Any) -> str:
     """A published count: ``1,234``, ``[c]`` (suppressed) or ``not available``."""
     if value == SUPPRESSED:
-        return SUPPRESSED_TEXT
+        return SUPPRESSED
     if not is_number(value):
         return NOT_AVAILABLE
     return f"{round(value):,}"
@@ -31,7 +30,7 @@ def count(value: Any) -> str:
 
 def decimal(value: Any, places: int = 2, signed: bool = False) -> str:
     if value == SUPPRESSED:
-        return SUPPRESSED_TEXT
+        return SUPPRESSED
     if not is_number(value):
         return NOT_AVAILABLE
     text = f"{value:+,.{places}f}" if signed else f"{value:,.{places}f}"
@@ -49,7 +48,7 @@ def trend(value: Any) -> str:
 
 def share(value: Any) -> str:
     if not is_number(value):
-        return NOT_AVAILABLE if value != SUPPRESSED else SUPPRESSED_TEXT
+        return NOT_AVAILABLE if value != SUPPRESSED else SUPPRESSED
     return f"{value:.0%}"
 
 

@@ -11,15 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-TOPOJSON = (
-    Path(__file__).resolve().parents[1] / "data" / "geography" / "uk_admin_topo_2014_2025.json"
-)
+from scaleup.data import UK_BOUNDARIES
+
 LAYER = "ltla"
-ATTRIBUTION = (
-    "Boundaries: ONS Open Geography Portal (super generalised LAD boundaries, via "
-    "ONSvisual/uk-topojson), Open Government Licence v3.0; contains OS data "
-    "\u00a9 Crown copyright and database right."
-)
 
 
 @lru_cache(maxsize=2)
@@ -54,7 +48,9 @@ def _ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list[lis
     return ring
 
 
-def lad_features(codes: list[str], path: Path = TOPOJSON) -> tuple[list[dict[str, Any]], list[str]]:
+def lad_features(
+    codes: list[str], path: Path = UK_BOUNDARIES
+) -> tuple[list[dict[str, Any]], list[str]]:
     """GeoJSON features for ``codes`` (properties lad_code, lad_name) and the codes not found."""
     topo = _topology(str(path))
     arcs = topo["arcs"]

@@ -153,14 +153,6 @@ def add_user(session: Session, email: str, role: str, password: str, *, actor: s
     return user
 
 
-def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
-    problems = check_password(password)
-    if problems:
-        raise InputError(problems)
-    user.password_hash = _hasher.hash(password)
-    record_change(session, actor, "password", "user", user.email, None, None)
-
-
 def update_user(session: Session, user: User, *, role: str, active: bool, actor: str) -> None:
     if role not in ROLES:
         raise InputError(
@@ -179,15 +171,6 @@ def update_user(session: Session, user: User, *, role: str, active: bool, actor:
 
 def describe_user(user: User) -> dict[str, Any]:
     return {"email": user.email, "role": user.role, "active": user.active}
-
-
-def count_admins(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(User).where(User.role == "admin", User.active)
-        )
-        or 0
-    )
 
 
 # --- sign-in ----------------------------------------------------------------------------
