@@ -42,11 +42,11 @@ from scaleup.metrics.review import (
 )
 from scaleup.metrics.trend import trend_window
 from scaleup.tables import (
-    COUNT_COLUMNS,
     MEASURES,
     RATED_MEASURES,
     SUPPRESSED,
     TABLES,
+    output_kind,
 )
 
 STEPS = (
@@ -329,28 +329,17 @@ def write_tables(tables: ReviewTables, out: Path) -> None:
         )
 
 
-INT_COLUMNS = frozenset(
-    {"year", "population", "n_lads", *COUNT_COLUMNS}
-    | {f"{k}_above_{m}" for k in ("density", "trend") for m in RATED_MEASURES}
-)
-BOOL_COLUMNS = frozenset({"density_above_median", "trend_above_median"})
-FLOAT_COLUMNS = frozenset(
-    {f"density_{m}" for m in MEASURES}
-    | {"density", "trend", "density_median", "trend_median", "density_share", "trend_share"}
-    | {"trend_any"}
-)
-
-
 def _parse(column: str, text: str) -> Any:
     if text == "":
         return None
     if text == SUPPRESSED:
         return SUPPRESSED
-    if column in INT_COLUMNS:
+    kind = output_kind(column)
+    if kind == "int":
         return int(text)
-    if column in FLOAT_COLUMNS:
+    if kind == "float":
         return float(text)
-    if column in BOOL_COLUMNS:
+    if kind == "bool":
         return text == "true"
     return text
 

@@ -28,9 +28,9 @@ from scaleup.geo.codes import CodeChanges, check_vintage, read_code_changes
 from scaleup.geo.population import SHIPPED as SHIPPED_POPULATION
 from scaleup.geo.population import PopulationSource, population_for, read_population
 from scaleup.ingest.ons import HighGrowthTable, combine_editions, read_high_growth
-from scaleup.tables import SUPPRESSED
+from scaleup.tables import COUNTS, SUPPRESSED, names
 
-COUNTS_COLUMNS = ("lad_code", "year", "employment", "controlled")
+COUNTS_COLUMNS = names(COUNTS, without=("turnover", "both"))
 """turnover and both are absent: the ONS tables measure employment growth only."""
 
 

@@ -1,10 +1,151 @@
-"""The published tables of ``scaleup compute``: their names and columns, declared once.
+"""Every contract file, declared once: the inputs read and the tables published.
 
 These are public contracts (shared/spec/contracts.md): extend, never rename or drop.
-Readers (site build, API, downloads) and writers (compute) both use these declarations.
+Readers and writers alike use these declarations: the readers of :mod:`scaleup.ingest`
+check each input by its :class:`Column` s; ``scaleup import`` (:mod:`scaleup.public_data`),
+the synthetic data (:mod:`scaleup.synth`, :mod:`scaleup.impact.synthetic`) and
+``scaleup compute`` write their files with the same names in the same order; the site
+build, API and downloads read the published tables by :data:`TABLES` and
+:func:`output_kind`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SUPPRESSED = "[c]"
+"""How a suppressed (confidential) value is written: the ONS symbol."""
+
+YEAR_RANGE = (1900, 2100)
+"""The years an input's ``year`` may hold."""
+
+# --- inputs ------------------------------------------------------------------------------
+
+Kind = Literal[
+    "text", "id", "gss", "area", "sic", "int", "count", "flag", "date", "number", "whole",
+    "choice",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file: its name, what it holds, and whether it may be absent
+    (``required``) or empty (``nullable``).
+
+    ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a LAD's GSS code,
+    geo.GSS_PATTERN); ``area`` (an area code, geo.AREA_CODE); ``sic`` (a 5-digit SIC 2007
+    code); ``int`` (a whole number in ``minimum`` .. ``maximum``); ``count`` (an int, or
+    ``[c]`` when the file is supplier-controlled); ``flag`` (true/false). The cohort's
+    files also have: ``date`` (YYYY-MM-DD); ``number`` (any number); ``whole`` (a whole
+    number, also as a spreadsheet writes it: 12.0); ``choice`` (one of ``choices``, in any
+    case). ``minimum`` None: a number may be negative. A Parquet column of type null
+    (every value missing) is accepted where ``nullable``.
+    """
+
+    name: str
+    kind: Kind
+    meaning: str = ""
+    required: bool = True
+    nullable: bool = False
+    minimum: int | None = 0
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+def names(columns: tuple[Column, ...], without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names of ``columns`` in their declared order (a writer's header), less ``without``."""
+    return tuple(c.name for c in columns if c.name not in without)
+
+
+def _optional(name: str, kind: Kind, meaning: str, **more: Any) -> Column:
+    """A column that may be absent, or empty where present."""
+    return Column(name, kind, meaning, required=False, nullable=True, **more)
+
+
+_YEAR = Column("year", "int", "the year", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1])
+
+PANEL = (
+    Column("enterprise_id", "id", "the enterprise (text or integer)"),
+    _YEAR,
+    Column("lad_code", "gss", "the enterprise's LAD in that year"),
+    Column("employees", "int", "employees"),
+    Column("turnover", "int", "turnover, GBP thousands"),
+    _optional("sic2007", "sic", "5-digit SIC 2007 code (checked, not used)"),
+    _optional("birth_year", "int", "year of birth (checked, not used)", minimum=1000, maximum=2100),
+)  # fmt: skip
+"""The firm panel: one row per enterprise per year."""
+
+COUNTS = (
+    Column("lad_code", "gss", "the LAD"),
+    _YEAR,
+    Column("employment", "count", "scaleups by employment growth"),
+    _optional("turnover", "count", "scaleups by turnover growth (empty: not available)"),
+    _optional("both", "count", "scaleups by both (empty: not available)"),
+    _optional("controlled", "flag", "true: the supplier rounded and suppressed the counts"),
+)  # fmt: skip
+"""Aggregate counts: scaleups per LAD and year, for users who receive tables."""
+
+POPULATION = (
+    Column("lad_code", "gss", "the LAD"),
+    _YEAR,
+    Column("population", "int", "residents (ONS mid-year estimate)", minimum=1),
+)
+"""Population: one row per LAD per year."""
+
+GEOGRAPHY = (
+    Column("lad_code", "gss", "the LAD"),
+    Column("lad_name", "text", "its name"),
+    Column("area_code", "area", "an area it is in (empty: in no area)", nullable=True),
+    Column("area_name", "text", "the area's name (empty: in no area)", nullable=True),
+    _optional("area_type", "text", "e.g. lep, combined_authority, region"),
+    _optional("vintage", "text", "the LAD geography's year"),
+)
+"""Geography: one row per LAD per area it belongs to (a LAD may be in two areas)."""
+
+WAVES = ("before", "after")
+TURNOVER_ANSWERS = ("up", "same", "down")
+
+COHORT: dict[str, tuple[Column, ...]] = {
+    "participants": (
+        Column("enterprise_id", "id", "the enterprise (text or integer)"),
+        Column("programme", "text", "the programme's name"),
+        Column("joined", "date", "date the enterprise joined (YYYY-MM-DD)"),
+        Column("support_hours", "number", "hours of support received (>= 0)"),
+        Column("employees_at_entry", "whole", "employees when joining", nullable=True),
+        Column("turnover_at_entry", "whole", "turnover when joining, GBP 000s", nullable=True),
+        _optional("sic2007", "sic", "5-digit SIC 2007 code"),
+        _optional("area_code", "text", "area (e.g. LAD) code"),
+        _optional("leader_gender", "text", "gender of the leader"),
+        _optional("synthetic", "flag", "true for made-up records (a demo cohort)"),
+    ),
+    "followups": (
+        Column("enterprise_id", "id", "the enterprise, as in participants"),
+        Column("programme", "text", "the programme, as in participants"),
+        Column("followed_up", "date", "date of the follow-up (YYYY-MM-DD)"),
+        Column("turnover_change", "choice", "up, same, down; empty: not answered",
+               nullable=True, choices=TURNOVER_ANSWERS),
+        Column("new_jobs_fte", "number", "new jobs since joining, FTE", nullable=True),
+        Column("graduate_placements", "whole", "placements since joining", nullable=True),
+    ),
+    "survey": (
+        Column("enterprise_id", "id", "the enterprise, as in participants"),
+        Column("programme", "text", "the programme, as in participants"),
+        Column("wave", "choice", "before or after", choices=WAVES),
+        Column("question", "text", "question key, e.g. leadership_confidence"),
+        Column("score", "number", "the answer, from 1 to scale_max", minimum=None),
+        Column("scale_max", "whole", "top of the answer's scale: 5 or 10"),
+    ),
+    "sectors": (
+        Column("sic_from", "sic", "first 5-digit SIC 2007 code of the range"),
+        Column("sic_to", "sic", "last 5-digit SIC 2007 code of the range (inclusive)"),
+        Column("sector", "text", "the programme's own sector name"),
+    ),
+}  # fmt: skip
+"""A programme's cohort: the four files of contracts.md "Programme-impact inputs"."""
+
+# --- outputs -----------------------------------------------------------------------------
 
 MEASURES = ("employment", "turnover", "any")
 """Measures that get densities, trends and comparisons."""
@@ -18,9 +159,6 @@ counts file gives these three, never ``any``."""
 
 RATED_MEASURES = ("employment", "turnover")
 """Measures behind the above-median flags and the two area ratings."""
-
-SUPPRESSED = "[c]"
-"""How a suppressed (confidential) value is written: the ONS symbol."""
 
 LAD_YEAR = (
     "lad_code", "lad_name", "year",
@@ -53,3 +191,24 @@ TABLES = {
     "area_summary": AREA_SUMMARY,
 }
 """File stem -> columns (in order) of the four tables written by ``compute``."""
+
+OutputKind = Literal["int", "float", "bool", "text"]
+
+
+def _kinds(kind: OutputKind, columns: Iterable[str]) -> dict[str, OutputKind]:
+    return dict.fromkeys(columns, kind)
+
+
+_OUTPUT_KINDS = (
+    _kinds("int", ["year", "population", "n_lads", *COUNT_COLUMNS])
+    | _kinds("int", [f"{k}_above_{m}" for k in ("density", "trend") for m in RATED_MEASURES])
+    | _kinds("bool", ["density_above_median", "trend_above_median"])
+    | _kinds("float", [f"density_{m}" for m in MEASURES])
+    | _kinds("float", ["density", "trend", "density_median", "trend_median"])
+    | _kinds("float", ["density_share", "trend_share", "trend_any"])
+)
+
+
+def output_kind(column: str) -> OutputKind:
+    """What a published table's column holds (beside ``[c]`` and empty: not available)."""
+    return _OUTPUT_KINDS.get(column, "text")

@@ -19,8 +19,9 @@ from scaleup.errors import InputError, Problem
 from scaleup.geo import GSS_CODE
 from scaleup.geo.codes import CodeChanges, is_lad
 from scaleup.geo.csvfile import read_lookup
+from scaleup.tables import GEOGRAPHY, names
 
-GEOGRAPHY_COLUMNS = ("lad_code", "lad_name", "area_code", "area_name", "area_type", "vintage")
+GEOGRAPHY_COLUMNS = names(GEOGRAPHY)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def user_geography(
     listed = set(table["lad_code"])
     extra = pd.DataFrame(
         [(c, "", "", "", "", "") for c in sorted(set(places) - listed)],
-        columns=["lad_code", "lad_name", "area_code", "area_name", "area_type", "vintage"],
+        columns=list(GEOGRAPHY_COLUMNS),
     )
     out = pd.concat([table.drop(columns="line"), extra], ignore_index=True)
     pairs = zip(out["lad_code"], out["lad_name"], strict=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from scaleup.atomic import staged_dir
+from scaleup.tables import COHORT, names
 
 SEED = 2021
 PROGRAMME = "UpScaler"
@@ -54,18 +55,11 @@ SECTORS = (  # (sic_from, sic_to, sector, SIC codes drawn for it, companies supp
 )  # fmt: skip
 BELOW_HOURS = ((4.0, None), (8.5, "47910"), (11.5, "62020"))  # hours, SIC (retail = Other)
 
-PARTICIPANT_COLUMNS = (
-    "enterprise_id", "programme", "joined", "support_hours", "employees_at_entry",
-    "turnover_at_entry", "sic2007", "area_code", "synthetic",
-)  # fmt: skip
-FOLLOWUP_COLUMNS = (
-    "enterprise_id", "programme", "followed_up", "turnover_change", "new_jobs_fte",
-    "graduate_placements", "synthetic",
-)  # fmt: skip
-SURVEY_COLUMNS = (
-    "enterprise_id", "programme", "wave", "question", "score", "scale_max", "synthetic",
-)  # fmt: skip
-SECTOR_COLUMNS = ("sic_from", "sic_to", "sector")
+# The cohort contract's columns (scaleup.tables.COHORT), in order; every row marked synthetic.
+PARTICIPANT_COLUMNS = names(COHORT["participants"], without=("leader_gender",))
+FOLLOWUP_COLUMNS = (*names(COHORT["followups"]), "synthetic")
+SURVEY_COLUMNS = (*names(COHORT["survey"]), "synthetic")
+SECTOR_COLUMNS = names(COHORT["sectors"])
 D2N2_LADS = ("E06000015", "E06000018", "E07000032", "E07000036", "E07000170", "E07000176")
 
 

@@ -44,6 +44,8 @@ from scaleup.ingest.reading import (
 )
 from scaleup.tables import SUPPRESSED
 
+INT64_MIN = -(2**63)
+
 TEXT_KINDS = ("text", "id", *PATTERNS)
 """Kinds whose typed value is the raw text, stripped (null when empty or invalid)."""
 
@@ -114,15 +116,16 @@ def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = Non
             value = number.try_cast("int64")
             too_big = number.notnull() & ~not_int & value.isnull()
             checks.append(Check(col.name, too_big, text, lambda x: f"'{x}' is too large"))
-        low = value < col.minimum
-        word = "is negative" if col.minimum == 0 else f"is below {col.minimum}"
-        if col.minimum == 1:
+        least = INT64_MIN if col.minimum is None else col.minimum  # None: no least value
+        low = value < least
+        word = "is negative" if least == 0 else f"is below {least}"
+        if least == 1:
             word = "is not positive"
         checks.append(Check(col.name, low.fill_null(False), shown, _says(word)))
         bad = low.fill_null(False)
         if col.maximum is not None:
             high = (value > col.maximum).fill_null(False)
-            span = f"is outside {col.minimum}-{col.maximum}"
+            span = f"is outside {least}-{col.maximum}"
             checks[-1] = Check(col.name, bad | high, shown, _says(span))
             bad = bad | high
         out[col.name] = ibis.ifelse(bad, ibis.null("int64"), value)

@@ -1,8 +1,8 @@
 """Read and validate a support programme's cohort: participants, follow-ups, survey, sectors.
 
 The four files of contracts.md ("Programme-impact inputs"), CSV or Parquet. Each file's
-columns are declared once below (:data:`COLUMNS`); that declaration drives reading, the
-checks and docs/impact.md. Files are opened, their headers matched and their rows
+columns are declared once, in :data:`scaleup.tables.COHORT`; that declaration drives
+reading, the checks and docs/impact.md. Files are opened, their headers matched and their rows
 numbered by the shared reader (:func:`scaleup.ingest.reading.read_raw`), as every input
 is; this module types each cell (dates, choices, flags) and checks the files against
 each other. :func:`read_cohort` returns a typed :class:`Cohort` or raises one
@@ -23,62 +23,12 @@ from typing import Any
 from scaleup.errors import InputError, Problem
 from scaleup.ingest import reading
 from scaleup.ingest.reading import ROW, Findings, RawTable
+from scaleup.tables import COHORT, Column, Kind
 
-WAVES = ("before", "after")
-TURNOVER_ANSWERS = ("up", "same", "down")
 SCALE_MAXIMA = (5, 10)
 
-
-@dataclass(frozen=True)
-class Column:
-    """One input column: its name, what it holds, and whether it may be absent or empty."""
-
-    name: str
-    kind: str
-    description: str
-    required: bool = True
-    empty_ok: bool = False
-    signed: bool = False
-
-
-_OPTIONAL = {"required": False, "empty_ok": True}
-
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "participants": (
-        Column("enterprise_id", "id", "the enterprise (text or integer)"),
-        Column("programme", "text", "the programme's name"),
-        Column("joined", "date", "date the enterprise joined (YYYY-MM-DD)"),
-        Column("support_hours", "number", "hours of support received (>= 0)"),
-        Column("employees_at_entry", "integer", "employees when joining", empty_ok=True),
-        Column("turnover_at_entry", "integer", "turnover when joining, GBP 000s", empty_ok=True),
-        Column("sic2007", "sic", "5-digit SIC 2007 code", **_OPTIONAL),
-        Column("area_code", "text", "area (e.g. LAD) code", **_OPTIONAL),
-        Column("leader_gender", "text", "gender of the leader", **_OPTIONAL),
-        Column("synthetic", "flag", "true for made-up records (a demo cohort)", **_OPTIONAL),
-    ),
-    "followups": (
-        Column("enterprise_id", "id", "the enterprise, as in participants"),
-        Column("programme", "text", "the programme, as in participants"),
-        Column("followed_up", "date", "date of the follow-up (YYYY-MM-DD)"),
-        Column("turnover_change", "answer", "up, same, down; empty: not answered", empty_ok=True),
-        Column("new_jobs_fte", "number", "new jobs since joining, FTE", empty_ok=True),
-        Column("graduate_placements", "integer", "placements since joining", empty_ok=True),
-    ),
-    "survey": (
-        Column("enterprise_id", "id", "the enterprise, as in participants"),
-        Column("programme", "text", "the programme, as in participants"),
-        Column("wave", "wave", "before or after"),
-        Column("question", "text", "question key, e.g. leadership_confidence"),
-        Column("score", "number", "the answer, from 1 to scale_max", signed=True),
-        Column("scale_max", "integer", "top of the answer's scale: 5 or 10"),
-    ),
-    "sectors": (
-        Column("sic_from", "sic", "first 5-digit SIC 2007 code of the range"),
-        Column("sic_to", "sic", "last 5-digit SIC 2007 code of the range (inclusive)"),
-        Column("sector", "text", "the programme's own sector name"),
-    ),
-}
-"""The columns of each cohort file; numbers and integers must be >= 0 unless ``signed``."""
+COLUMNS = COHORT
+"""The columns of each cohort file (declared in :mod:`scaleup.tables`)."""
 
 
 @dataclass(frozen=True)
@@ -194,14 +144,11 @@ def _sic(raw: str) -> Any:
     return raw
 
 
-def _choice(choices: Sequence[str]) -> Callable[[str], Any]:
-    def parse(raw: str) -> Any:
-        value = raw.lower()
-        if value not in choices:
-            raise ValueError(f"expected one of {list(choices)}, got {raw!r}")
-        return value
-
-    return parse
+def _choice(raw: str, choices: Sequence[str]) -> Any:
+    value = raw.lower()
+    if value not in choices:
+        raise ValueError(f"expected one of {list(choices)}, got {raw!r}")
+    return value
 
 
 def _flag(raw: str) -> Any:
@@ -216,28 +163,28 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "id": _text,
     "date": _date,
     "number": _number,
-    "integer": _integer,
+    "whole": _integer,
     "sic": _sic,
-    "answer": _choice(TURNOVER_ANSWERS),
-    "wave": _choice(WAVES),
     "flag": _flag,
 }
 
 
+def _parse(col: Column, raw: str) -> Any:
+    """A cell's value by its column's kind (ValueError worded for the user)."""
+    if col.kind == "choice":
+        return _choice(raw, col.choices)
+    return _PARSERS[col.kind](raw)
+
+
 # --- reading ------------------------------------------------------------------------------
 
-_READ_AS: dict[str, reading.Kind] = {
-    "text": "text",
-    "id": "id",
-    "date": "date",
-    "number": "number",
-    "integer": "number",  # 12.0 (a spreadsheet's, or a Parquet double) is whole
+_READ_AS: dict[str, Kind] = {
+    "whole": "number",  # 12.0 (a spreadsheet's, or a Parquet double) is whole
     "sic": "id",  # text, or an integer Parquet column (zero-padded here)
-    "answer": "text",
-    "wave": "text",
-    "flag": "flag",
+    "choice": "text",
 }
-"""The shared reader's kind for each cohort kind: which Parquet column types it accepts."""
+"""The shared reader's kind where a cohort column's differs: which Parquet column types it
+accepts."""
 
 _NO_ROWS_OK = ("followups", "survey")
 """Files that may hold a header and no rows (no follow-ups or answers yet)."""
@@ -248,7 +195,7 @@ _Rows = list[tuple[Where, dict[str, str]]]
 def _read(path: Path | str, kind: str, findings: Findings) -> RawTable | None:
     """One cohort file (``kind`` is a key of COLUMNS) in Arrow; None if unreadable."""
     columns = tuple(
-        reading.Column(c.name, _READ_AS[c.kind], required=c.required, nullable=c.empty_ok)
+        Column(c.name, _READ_AS.get(c.kind, c.kind), required=c.required, nullable=c.nullable)
         for c in COLUMNS[kind]
     )
     no_rows_ok = kind in _NO_ROWS_OK
@@ -299,18 +246,18 @@ def _typed_rows(rows: _Rows, kind: str, findings: Findings) -> list[tuple[Where,
         for col in COLUMNS[kind]:
             raw = cells.get(col.name, "")
             if raw == "":
-                if col.required and not col.empty_ok:
+                if not col.nullable:
                     findings.add(where.problem("is empty", col.name))
                     ok = False
                 values[col.name] = None
                 continue
             try:
-                values[col.name] = _PARSERS[col.kind](raw)
+                values[col.name] = _parse(col, raw)
             except ValueError as exc:
                 findings.add(where.problem(str(exc), col.name))
                 ok = False
                 continue
-            if col.kind in ("number", "integer") and not col.signed and values[col.name] < 0:
+            if col.kind in ("number", "whole") and col.minimum == 0 and values[col.name] < 0:
                 findings.add(where.problem(f"{raw!r} is negative", col.name))
                 ok = False
         if ok:

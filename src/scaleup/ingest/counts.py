@@ -18,21 +18,11 @@ from scaleup.ingest.checking import read_checked
 from scaleup.ingest.reading import (
     EXAMPLES,
     ROW,
-    YEAR_RANGE,
-    Column,
     Findings,
     RawTable,
 )
 from scaleup.tables import ANY_PARTS, SUPPRESSED
-
-COLUMNS = (
-    Column("lad_code", "gss"),
-    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
-    Column("employment", "count"),
-    Column("turnover", "count", required=False, nullable=True),
-    Column("both", "count", required=False, nullable=True),
-    Column("controlled", "flag", required=False, nullable=True),
-)
+from scaleup.tables import COUNTS as COLUMNS
 
 
 @dataclass

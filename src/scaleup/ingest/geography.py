@@ -15,16 +15,8 @@ import pandas as pd
 
 from scaleup.errors import Problem
 from scaleup.ingest.checking import read_checked
-from scaleup.ingest.reading import ROW, Column, Findings, located
-
-COLUMNS = (
-    Column("lad_code", "gss"),
-    Column("lad_name", "text"),
-    Column("area_code", "area", nullable=True),
-    Column("area_name", "text", nullable=True),
-    Column("area_type", "text", required=False, nullable=True),
-    Column("vintage", "text", required=False, nullable=True),
-)
+from scaleup.ingest.reading import ROW, Findings, located
+from scaleup.tables import GEOGRAPHY as COLUMNS
 
 
 @dataclass

@@ -9,22 +9,8 @@ from typing import Any
 import ibis.expr.types as ir
 
 from scaleup.ingest.checking import read_checked
-from scaleup.ingest.reading import (
-    YEAR_RANGE,
-    Column,
-    Findings,
-)
-
-COLUMNS = (
-    Column("enterprise_id", "id"),
-    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
-    Column("lad_code", "gss"),
-    Column("employees", "int"),
-    Column("turnover", "int"),
-    Column("sic2007", "sic", required=False, nullable=True),
-    Column("birth_year", "int", required=False, nullable=True, minimum=1000, maximum=2100),
-)
-"""The optional ``sic2007`` and ``birth_year`` are checked when present, not used."""
+from scaleup.ingest.reading import Findings
+from scaleup.tables import PANEL as COLUMNS
 
 
 @dataclass

@@ -10,18 +10,8 @@ import pandas as pd
 
 from scaleup.errors import Problem
 from scaleup.ingest.checking import read_checked
-from scaleup.ingest.reading import (
-    ROW,
-    YEAR_RANGE,
-    Column,
-    Findings,
-)
-
-COLUMNS = (
-    Column("lad_code", "gss"),
-    Column("year", "int", minimum=YEAR_RANGE[0], maximum=YEAR_RANGE[1]),
-    Column("population", "int", minimum=1),
-)
+from scaleup.ingest.reading import ROW, Findings
+from scaleup.tables import POPULATION as COLUMNS
 
 
 def read_population(path: Path, backend: Any, findings: Findings) -> pd.DataFrame | None:

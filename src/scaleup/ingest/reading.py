@@ -1,11 +1,12 @@
 """Reading any contract input file, CSV or Parquet, and the problems of the file itself.
 
-Each input kind declares its columns once (a tuple of :class:`Column`); that declaration
-drives reading, the checks of every value (:mod:`scaleup.ingest.checking`) and the
-messages. A CSV file is read once into Arrow (whole-number columns parsed by Arrow when
-they are clean, otherwise every value as text), with an explicit ``_row`` column: the
-CSV line (header = line 1). A Parquet file's schema is checked here; its values are left
-where they lie, for DuckDB to scan with the row (first data row = 1).
+Each input file's columns are declared once, in :mod:`scaleup.tables` (a tuple of
+:class:`~scaleup.tables.Column`); that declaration drives reading, the checks of every
+value (:mod:`scaleup.ingest.checking`) and the messages. A CSV file is read once into
+Arrow (whole-number columns parsed by Arrow when they are clean, otherwise every value
+as text), with an explicit ``_row`` column: the CSV line (header = line 1). A Parquet
+file's schema is checked here; its values are left where they lie, for DuckDB to scan
+with the row (first data row = 1).
 
 A reader that types its values itself (the cohort's, :mod:`scaleup.ingest.cohort`) takes
 the text cells of :func:`read_raw` (a Parquet file through :func:`read_parquet_arrow`)."""
@@ -18,7 +19,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +29,7 @@ import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
 from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN, GSS_PATTERN
+from scaleup.tables import Column
 
 if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
     import ibis.expr.types as ir
@@ -36,7 +38,6 @@ ROW = "_row"
 EXAMPLES = 20
 INT_PATTERN = r"^[+-]?[0-9]+$"
 SIC_PATTERN = r"^[0-9]{5}$"
-YEAR_RANGE = (1900, 2100)
 TRUE_WORDS = ("true", "yes", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "0", "f", "n")
 
@@ -46,30 +47,8 @@ PATTERNS = {
     "sic": (SIC_PATTERN, "a 5-digit SIC 2007 code"),
 }
 
-Kind = Literal["text", "id", "gss", "area", "sic", "int", "count", "flag", "date", "number"]
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an input file.
-
-    ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a GSS code);
-    ``area`` (an area code: geo.AREA_CODE);
-    ``sic`` (a 5-digit SIC 2007 code); ``int`` (a whole number in ``minimum`` ..
-    ``maximum``); ``count`` (an int, or ``[c]`` when the file is supplier-controlled);
-    ``flag`` (true/false). For a reader that types values itself (:mod:`checking` does
-    not know these two): ``date`` (a date, or text) and ``number`` (any number, or text).
-    A Parquet column of type null (every value missing) is accepted where ``nullable``.
-    """
-
-    name: str
-    kind: Kind
-    required: bool = True
-    nullable: bool = False
-    minimum: int = 0
-    maximum: int | None = None
 
 
 @dataclass

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from scaleup.tables import GEOGRAPHY, POPULATION, names
+
 # Share of LADs per GSS entity code, roughly as in the UK's 2021 LAD vintage.
 LAD_KINDS: tuple[tuple[str, float], ...] = (
     ("E07", 0.45),
@@ -56,26 +58,24 @@ class Places:
     def geography_table(self) -> pa.Table:
         lad, lad_name, area, area_name = (list(col) for col in zip(*self.area_rows, strict=True))
         n = len(lad)
-        return pa.table(
-            {
-                "lad_code": lad,
-                "lad_name": lad_name,
-                "area_code": area,
-                "area_name": area_name,
-                "area_type": [AREA_TYPE] * n,
-                "vintage": [VINTAGE] * n,
-            }
-        )
+        values = {
+            "lad_code": lad,
+            "lad_name": lad_name,
+            "area_code": area,
+            "area_name": area_name,
+            "area_type": [AREA_TYPE] * n,
+            "vintage": [VINTAGE] * n,
+        }
+        return pa.table({name: values[name] for name in names(GEOGRAPHY)})
 
     def population_table(self) -> pa.Table:
         n_lads, n_years = self.population.shape
-        return pa.table(
-            {
-                "lad_code": np.repeat(self.lad_codes, n_years).tolist(),
-                "year": np.tile(np.asarray(self.years, dtype=np.int32), n_lads),
-                "population": self.population.reshape(-1),
-            }
-        )
+        values = {
+            "lad_code": np.repeat(self.lad_codes, n_years).tolist(),
+            "year": np.tile(np.asarray(self.years, dtype=np.int32), n_lads),
+            "population": self.population.reshape(-1),
+        }
+        return pa.table({name: values[name] for name in names(POPULATION)})
 
 
 def _names(rng: np.random.Generator, count: int) -> list[str]:

@@ -14,20 +14,22 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from scaleup.tables import PANEL, names
+
 CHUNK = 200_000
 """Enterprises per chunk (and per Parquet row group): fixed, so output never depends on it."""
 
-PANEL_SCHEMA = pa.schema(
-    [
-        ("enterprise_id", pa.int64()),
-        ("year", pa.int32()),
-        ("lad_code", pa.string()),
-        ("employees", pa.int64()),
-        ("turnover", pa.int64()),
-        ("sic2007", pa.string()),
-        ("birth_year", pa.int32()),
-    ]
-)
+_PANEL_TYPES = {
+    "enterprise_id": pa.int64(),
+    "year": pa.int32(),
+    "lad_code": pa.string(),
+    "employees": pa.int64(),
+    "turnover": pa.int64(),
+    "sic2007": pa.string(),
+    "birth_year": pa.int32(),
+}
+PANEL_SCHEMA = pa.schema([(name, _PANEL_TYPES[name]) for name in names(PANEL)])
+"""The panel contract's columns (:data:`scaleup.tables.PANEL`), in order, as Arrow types."""
 
 # Common SIC 2007 subclasses (5 digits) with rough relative frequencies.
 SIC_CODES: tuple[tuple[str, float], ...] = (
