@@ -17,8 +17,7 @@ from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from scaleup.geo import AREA_CODE
-from scaleup.geo.codes import GSS_CODE
+from scaleup.geo import AREA_CODE, GSS_PATTERN
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
@@ -32,7 +31,7 @@ AreaCode = Annotated[
 ]
 
 LadCode = Annotated[
-    str, Path(pattern=GSS_CODE.pattern, description="The district's GSS code (E07000032)")
+    str, Path(pattern=GSS_PATTERN, description="The district's GSS code (E07000032)")
 ]
 
 
