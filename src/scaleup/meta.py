@@ -159,7 +159,16 @@ class EditionMeta(ReviewMeta):
 
     comparison: Comparison
     impact: ImpactMeta = ImpactMeta()
+    contact: str | None = None
+    """Who answers questions about the review (``[review] contact``)."""
 
     @classmethod
-    def of(cls, meta: ReviewMeta, *, comparison: Comparison, impact: ImpactMeta) -> EditionMeta:
-        return cls(**dict(meta), comparison=comparison, impact=impact)
+    def of(
+        cls,
+        meta: ReviewMeta,
+        *,
+        comparison: Comparison,
+        impact: ImpactMeta,
+        contact: str | None = None,
+    ) -> EditionMeta:
+        return cls(**dict(meta), comparison=comparison, impact=impact, contact=contact)

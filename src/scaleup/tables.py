@@ -6,7 +6,8 @@ check each input by its :class:`Column` s; ``scaleup import`` (:mod:`scaleup.pub
 the synthetic data (:mod:`scaleup.synth`, :mod:`scaleup.impact.synthetic`) and
 ``scaleup compute`` write their files with the same names in the same order; the site
 build, API and downloads read the published tables by :data:`TABLES` and
-:func:`output_kind`.
+:func:`output_kind`; the spreadsheets' notes give each published column's meaning and unit
+from :data:`COLUMN_NOTES`.
 """
 
 from __future__ import annotations
@@ -212,3 +213,74 @@ _OUTPUT_KINDS = (
 def output_kind(column: str) -> OutputKind:
     """What a published table's column holds (beside ``[c]`` and empty: not available)."""
     return _OUTPUT_KINDS.get(column, "text")
+
+NOT_AVAILABLE_MARK = "[x]"
+"""How a not-available value is written where a cell may not be blank (spreadsheets): the
+GSS symbol. CSV files leave it empty and JSON writes ``null``, as contracts.md says."""
+
+TABLE_TITLES = {
+    "area_summary": "Summary and ratings of each area",
+    "area_year": "Each area by year",
+    "lad_year": "Each local authority district by year",
+    "lad_compare": "Each local authority district compared with the medians of all districts",
+}
+"""A published table's title, as downloads and their listings show it."""
+
+_PER_100K = "scaleups per 100,000 residents"
+_PER_100K_YEAR = "scaleups per 100,000 residents, change per year"
+_LADS = "local authority districts (count)"
+
+COLUMN_NOTES: dict[str, tuple[str, str]] = {
+    "lad_code": ("GSS code of the local authority district (LAD)", "code"),
+    "lad_name": ("Name of the local authority district", "text"),
+    "area_code": ("Code of the area (a GSS code, or the review's own code)", "code"),
+    "area_name": ("Name of the area", "text"),
+    "year": ("End year of the growth window the counts describe", "calendar year"),
+    "employment": ("Scaleups by employment growth: enterprises whose employment grew faster "
+                   "than the growth rate over the window (see the review's methods)",
+                   "enterprises (count)"),
+    "turnover": ("Scaleups by turnover growth", "enterprises (count)"),
+    "both": ("Scaleups by both employment and turnover growth", "enterprises (count)"),
+    "any": ("Scaleups by employment or turnover growth (employment + turnover - both)",
+            "enterprises (count)"),
+    "population": ("Residents: ONS mid-year population estimate", "people (count)"),
+    "density_employment": ("Scaleups by employment growth per 100,000 residents", _PER_100K),
+    "density_turnover": ("Scaleups by turnover growth per 100,000 residents", _PER_100K),
+    "density_any": ("Scaleups by employment or turnover growth per 100,000 residents",
+                    _PER_100K),
+    "n_lads": ("Local authority districts in the area", _LADS),
+    "density_above_employment": ("The area's districts whose density of scaleups by "
+                                 "employment growth is above the median of all districts",
+                                 _LADS),
+    "density_above_turnover": ("The area's districts whose density of scaleups by turnover "
+                               "growth is above the median of all districts", _LADS),
+    "trend_above_employment": ("The area's districts whose density trend by employment "
+                               "growth is above the median trend of all districts", _LADS),
+    "trend_above_turnover": ("The area's districts whose density trend by turnover growth "
+                             "is above the median trend of all districts", _LADS),
+    "density_share": ("Share of the area's districts' density flags that are above the "
+                      "median (over the rated measures)", "fraction (0 to 1)"),
+    "trend_share": ("Share of the area's districts' trend flags that are above the median "
+                    "(over the rated measures)", "fraction (0 to 1)"),
+    "density_rating": ("Rating of density_share: Strong, Good, Moderate or Needs "
+                       "Improvement", "text"),
+    "trend_rating": ("Rating of trend_share: Strong, Good, Moderate or Needs Improvement",
+                     "text"),
+    "trend_any": ("The area's trend of density of scaleups by employment or turnover "
+                  "growth: average yearly change over the trend window", _PER_100K_YEAR),
+    "measure": ("Which scaleups the row compares: employment, turnover or any (either)",
+                "text"),
+    "density": ("The district's density of scaleups by the measure in the latest end year",
+                _PER_100K),
+    "trend": ("The district's trend of density: average yearly change over the trend window",
+              _PER_100K_YEAR),
+    "density_median": ("Median density of all districts in the data", _PER_100K),
+    "trend_median": ("Median trend of all districts in the data", _PER_100K_YEAR),
+    "density_above_median": ("TRUE when the district's density is above the median",
+                             "TRUE or FALSE"),
+    "trend_above_median": ("TRUE when the district's trend is above the median",
+                           "TRUE or FALSE"),
+    "quadrant": ("Density and trend against the medians: above/above, above/below, "
+                 "below/above or below/below", "text"),
+}  # fmt: skip
+"""Column -> (meaning, unit), for every column of :data:`TABLES`."""

@@ -166,6 +166,8 @@ class ReviewTable(_Table):
     title: str = "ScaleUp Annual Review"
     year: StrictInt
     end_year: StrictInt | None = None
+    contact: str | None = Field(None, min_length=1)
+    """Who answers questions about the review (an email or web address), on its downloads."""
 
 
 class InputsTable(_Table):
@@ -261,6 +263,7 @@ class Workspace:
     impact: ImpactTable | None = None
     """The ``[impact]`` table (read by :func:`scaleup.impact.impact_from_workspace`)."""
     end_year: int | None = None
+    contact: str | None = None
 
     @property
     def config_file(self) -> Path:
@@ -326,4 +329,5 @@ def load_workspace(root: Path) -> Workspace:
         inputs=inputs,
         impact=tables.impact,
         end_year=tables.review.end_year,
+        contact=tables.review.contact,
     )

@@ -33,7 +33,7 @@ def test_build_writes_every_page_and_download(build, store_url: str) -> None:
             assert (folder / f"{name}.csv").is_file()
         book = load_workbook(folder / "tables.xlsx")
         assert {n for ws in book.worksheets for n in ws.tables} == {
-            "t_area_summary", "t_area_year", "t_lad_year", "t_lad_compare"
+            "contents", "notes", "t_area_summary", "t_area_year", "t_lad_year", "t_lad_compare"
         }  # fmt: skip
     with db.sessions(engine)() as session:
         assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3

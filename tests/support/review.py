@@ -178,7 +178,9 @@ Eastwick & Fen is a made-up area.
 }
 
 
-def make_workspace(root: Path, content: dict[str, str] | None = None) -> Path:
+def make_workspace(
+    root: Path, content: dict[str, str] | None = None, contact: str | None = None
+) -> Path:
     """A workspace folder (scaleup.toml, content/); its data files are placeholders because
     the tests hand the tables to the build directly."""
     (root / "content").mkdir(parents=True, exist_ok=True)
@@ -186,7 +188,9 @@ def make_workspace(root: Path, content: dict[str, str] | None = None) -> Path:
     for name in ("counts.csv", "population.csv", "geography.csv"):
         (root / "data" / name).write_text("placeholder\n")
     (root / "scaleup.toml").write_text(
-        '[review]\ntitle = "Test Review"\nyear = 2021\n\n[inputs]\ncounts = "data/counts.csv"\n'
+        '[review]\ntitle = "Test Review"\nyear = 2021\n'
+        + (f"contact = {contact!r}\n" if contact else "")
+        + '\n[inputs]\ncounts = "data/counts.csv"\n'
         'population = "data/population.csv"\ngeography = "data/geography.csv"\n'
     )
     for code, text in (CONTENT if content is None else content).items():
@@ -194,7 +198,8 @@ def make_workspace(root: Path, content: dict[str, str] | None = None) -> Path:
     return root
 
 
-def built_app(root: Path, url: str | None = None, employment_only: bool = False):  # type: ignore[no-untyped-def]
+def built_app(root: Path, url: str | None = None, employment_only: bool = False,  # type: ignore[no-untyped-def]
+              contact: str | None = None):  # fmt: skip
     """Build the generated review into a store and return the app serving it."""
     from scaleup.config import load_settings
     from scaleup.publish.build import build_site
@@ -202,7 +207,7 @@ def built_app(root: Path, url: str | None = None, employment_only: bool = False)
     from scaleup.web.app import create_app
     from scaleup.workspace import load_workspace
 
-    make_workspace(root)
+    make_workspace(root, contact=contact)
     settings = load_settings(
         environ={}, overrides={"environment": "development", "database_url": url}
     )

@@ -23,7 +23,7 @@ from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
 from scaleup.meta import ImpactMeta
 from scaleup.publish import STATIC, charts, make_templates
-from scaleup.publish.downloads import csv_text, xlsx_bytes
+from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
@@ -124,7 +124,10 @@ def build_site(
     impact = read_impact(ws)
     if tables is None:
         tables, members = compute_tables(ws, settings)
-    plan = plan_site(tables, contents, members or [], title=ws.title, year=ws.year, impact=impact)
+    plan = plan_site(
+        tables, contents, members or [], title=ws.title, year=ws.year, impact=impact,
+        contact=ws.contact,
+    )  # fmt: skip
     if strict and plan.problems:
         raise InputError(plan.problems)
     step(STEPS[1])
@@ -159,6 +162,14 @@ def build_site(
     return BuildResult(out=out, pages=pages, warnings=list(plan.problems))
 
 
+def write_downloads(folder: Path, tables: dict[str, list[dict[str, Any]]], cover: Cover) -> None:
+    """The tables as CSV files and one workbook in ``folder`` (made when missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
+    (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, cover))
+
+
 def write_site(engine: Engine, out: Path) -> None:
     """Render every page and download from the store into ``out`` (staged, then moved)."""
     env = make_templates(root="./")
@@ -175,11 +186,12 @@ def write_site(engine: Engine, out: Path) -> None:
             html = render_area(area_env, session, ref.code, root="../../", index="index.html")
             assert html is not None
             (folder / "index.html").write_text(html, encoding="utf-8")
-            tables = repo.area_tables(session, ref.code)
-            assert tables is not None
-            for name, rows in tables.items():
-                (folder / f"{name}.csv").write_text(csv_text(name, rows), encoding="utf-8")
-            (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, ref.name))
+            view = repo.get_area(session, ref.code)
+            assert view is not None
+            write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
+        edition = repo.get_review(session)
+        if edition is not None:
+            write_downloads(stage / "downloads", repo.review_tables(session), cover_of(edition))
         for lad in repo.lad_refs(session):
             folder = stage / "lads" / lad.slug
             folder.mkdir(parents=True)

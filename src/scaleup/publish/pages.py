@@ -26,7 +26,7 @@ from scaleup.publish.sentences import (
 from scaleup.publish.site import DOWNLOADS, headline_measure
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaRef
-from scaleup.tables import RATED_MEASURES
+from scaleup.tables import RATED_MEASURES, TABLE_TITLES
 
 FRONT_FIGURES = 3
 """Programme figures shown in an area's section of the front page (all are on its page)."""
@@ -83,6 +83,7 @@ def front_context(session: Session) -> dict[str, Any] | None:
         "areas": areas,
         "measures": measures,
         "headline": headline_measure(measures),
+        "downloads": [(f"downloads/{t}.csv", f"{TABLE_TITLES[t]} (CSV)") for t in DOWNLOADS],
         "site_title": edition.name,
         "section": "review",
     }

@@ -119,7 +119,14 @@ class SitePlan:
         return unique_slugs(((c, lad["name"]) for c, lad in self.lads.items()), fallback="lad")
 
     def urls(self) -> set[str]:
-        known = {"/", "/finder/", "/api/v1/areas", "/openapi.json"}
+        known = {
+            "/",
+            "/finder/",
+            "/api/v1/areas",
+            "/api/v1/downloads",
+            "/openapi.json",
+            "/downloads/tables.xlsx",
+        } | {f"/downloads/{t}.csv" for t in DOWNLOADS}
         for a in self.areas:
             base = f"/areas/{a.slug}/"
             known |= {base, f"{base}tables.xlsx"} | {f"{base}{t}.csv" for t in DOWNLOADS}
@@ -154,6 +161,7 @@ def plan_site(
     title: str,
     year: int,
     impact: ImpactMeta | None = None,
+    contact: str | None = None,
 ) -> SitePlan:
     """Resolve every page (order, slugs, prev/next, figures, links) and list the problems.
 
@@ -229,6 +237,7 @@ def plan_site(
             benchmark=benchmark_name(lads),
         ),
         impact=impact or ImpactMeta(),
+        contact=contact,
     )
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)

@@ -418,6 +418,35 @@ def area_tables(session: Session, code: str) -> dict[str, list[Row]] | None:
     return tables_of(area)
 
 
+def review_tables(session: Session) -> dict[str, list[Row]]:
+    """Every row of the four published tables, in contract columns: the areas in review
+    order, the LADs (every one in the data) by code. Empty when nothing is built."""
+    refs = area_refs(session)
+    names = {r.code: r.name for r in refs}
+    position = {r.code: i for i, r in enumerate(refs)}
+    area_years = sorted(
+        session.execute(
+            select(ReviewAreaYear.area_code, ReviewAreaYear.year, ReviewAreaYear.values)
+        ),
+        key=lambda r: (position[r[0]], r[1]),
+    )
+    lads = session.scalars(select(ReviewLad).order_by(ReviewLad.code)).all()
+    summaries = {a.code: a.summary for a in session.scalars(select(ReviewArea))}
+    return {
+        "area_summary": [_summary(summaries[r.code]) for r in refs],
+        "area_year": [
+            {k: {"area_code": code, "area_name": names[code], **values, "year": year}.get(k)
+             for k in AREA_YEAR}
+            for code, year, values in area_years
+        ],
+        "lad_year": [{k: row.get(k) for k in LAD_YEAR} for lad in lads for row in lad.years],
+        "lad_compare": [
+            {k: lad.compare[m].get(k) for k in LAD_COMPARE}
+            for lad in lads for m in MEASURES if m in lad.compare
+        ],
+    }  # fmt: skip
+
+
 def tables_of(area: AreaView) -> dict[str, list[Row]]:
     """An area's rows of the four published tables, in contract columns."""
     names = {"area_code": area.code, "area_name": area.name}

@@ -18,9 +18,12 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup.geo import AREA_CODE, GSS_PATTERN
+from scaleup.publish.downloads import XLSX_TYPE
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
+from scaleup.publish.site import DOWNLOADS
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
+from scaleup.tables import TABLE_TITLES, TABLES
 from scaleup.web import routes
 from scaleup.web.pages import cache_of
 from scaleup.web.routes import Route
@@ -193,6 +196,37 @@ class AreaDetail(AreaRef):
         )
 
 
+class DownloadFile(Model):
+    url: str
+    title: str
+    media_type: str
+    tables: list[str] = Field(description="The published tables the file holds")
+    columns: list[str] | None = Field(description="A CSV file's columns (contracts.md)")
+
+
+class DownloadList(Model):
+    """The review's all-areas downloads: every published table as CSV, and all of them in
+    one workbook (cover, contents, notes on every column, one Excel table per sheet)."""
+
+    review: Review
+    files: list[DownloadFile]
+
+    @classmethod
+    def of(cls, edition: Edition) -> DownloadList:
+        csvs = [
+            DownloadFile(
+                url=f"/downloads/{t}.csv", title=TABLE_TITLES[t], media_type="text/csv",
+                tables=[t], columns=list(TABLES[t]),
+            )
+            for t in DOWNLOADS
+        ]  # fmt: skip
+        book = DownloadFile(
+            url="/downloads/tables.xlsx", title="All four tables (Excel workbook)",
+            media_type=XLSX_TYPE, tables=list(DOWNLOADS), columns=None,
+        )  # fmt: skip
+        return cls(review=Review.of(edition), files=[*csvs, book])
+
+
 def area_url(area: repo.AreaRef) -> str:
     return f"/areas/{area.slug}/"
 
@@ -242,6 +276,24 @@ async def get_area(request: Request, code: str) -> Response:
     )
     if body is None:
         raise HTTPException(404, f"no area {code}")
+    return Response(body, media_type="application/json")
+
+
+async def list_downloads(request: Request) -> Response:
+    engine = request.app.state.scaleup.engine
+
+    def version() -> Any:
+        with engine.connect() as conn:
+            return repo.review_version(conn)
+
+    def render(_v: Any) -> bytes | None:
+        with request.app.state.scaleup.sessions() as session:
+            edition = repo.get_review(session)
+        return None if edition is None else _json(DownloadList.of(edition).model_dump(mode="json"))
+
+    body = await cache_of(request).get(("api-downloads",), version, render)
+    if body is None:
+        raise HTTPException(404, "no review has been built into this store yet")
     return Response(body, media_type="application/json")
 
 
@@ -303,6 +355,17 @@ ROUTES = (
         'figures, prev/next.\n\nSuppressed values are ``"[c]"``, not-available values ``null``.',
         params={"code": AreaCode},
         responses=NO_AREA,
+        tags=("review",),
+    ),
+    Route(
+        "/api/v1/downloads",
+        list_downloads,
+        DownloadList,
+        summary="List Downloads",
+        description="The review's all-areas downloads: each published table as CSV (the "
+        "columns of contracts.md; empty cells not available) and all four in one Excel "
+        "workbook. The figures are those of the pages and of this API.",
+        responses=NOT_BUILT,
         tags=("review",),
     ),
     Route(

@@ -26,7 +26,7 @@ from sqlalchemy import event
 from starlette.concurrency import run_in_threadpool
 
 from scaleup.publish import STATIC, make_templates
-from scaleup.publish.downloads import XLSX_TYPE, csv_text, xlsx_bytes
+from scaleup.publish.downloads import XLSX_TYPE, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import is_slug
@@ -162,11 +162,18 @@ def install(app: FastAPI) -> None:
             headers={"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'},
         )
 
+    def area_workbook(code: str) -> bytes | None:
+        with state.sessions() as session:
+            view = repo.get_area(session, code)
+        return (
+            None
+            if view is None
+            else xlsx_bytes(repo.tables_of(view), cover_of(view.edition, view.name))
+        )
+
     async def download_xlsx(request: Request) -> Response:
         slug = _slug(request)
-        body = await cache.get(
-            ("xlsx", slug), area_version(slug), lambda v: xlsx_bytes(tables(v[0]), slug)
-        )
+        body = await cache.get(("xlsx", slug), area_version(slug), lambda v: area_workbook(v[0]))
         if body is None:
             raise HTTPException(404, f"no area {slug!r}")
         return Response(
@@ -175,9 +182,47 @@ def install(app: FastAPI) -> None:
             headers={"Content-Disposition": f'attachment; filename="{slug}-tables.xlsx"'},
         )
 
+    def review_tables() -> dict[str, list[dict[str, Any]]]:
+        with state.sessions() as session:
+            return repo.review_tables(session)
+
+    def review_workbook() -> bytes | None:
+        with state.sessions() as session:
+            edition = repo.get_review(session)
+            found = repo.review_tables(session)
+        return None if edition is None else xlsx_bytes(found, cover_of(edition))
+
+    async def all_csv(request: Request) -> Response:
+        table = request.path_params["table"]
+        if table not in DOWNLOADS:
+            raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
+        body = await cache.get(
+            ("all-csv", table), review_version,
+            lambda _v: csv_text(table, review_tables()[table]).encode(),
+        )  # fmt: skip
+        if body is None:
+            raise HTTPException(404, "no review has been built into this store yet")
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{table}.csv"'},
+        )
+
+    async def all_xlsx(request: Request) -> Response:
+        body = await cache.get(("all-xlsx",), review_version, lambda _v: review_workbook())
+        if body is None:
+            raise HTTPException(404, "no review has been built into this store yet")
+        return Response(
+            body,
+            media_type=XLSX_TYPE,
+            headers={"Content-Disposition": 'attachment; filename="tables.xlsx"'},
+        )
+
     app.add_route("/", front, methods=["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/", area, methods=["GET"], include_in_schema=False)
     app.add_route("/lads/{slug}/", lad, methods=["GET"], include_in_schema=False)
+    app.add_route("/downloads/tables.xlsx", all_xlsx, ["GET"], include_in_schema=False)
+    app.add_route("/downloads/{table}.csv", all_csv, ["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/tables.xlsx", download_xlsx, ["GET"], include_in_schema=False)
     app.add_route("/areas/{slug}/{table}.csv", download_csv, ["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
