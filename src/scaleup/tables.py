@@ -214,6 +214,7 @@ def output_kind(column: str) -> OutputKind:
     """What a published table's column holds (beside ``[c]`` and empty: not available)."""
     return _OUTPUT_KINDS.get(column, "text")
 
+
 NOT_AVAILABLE_MARK = "[x]"
 """How a not-available value is written where a cell may not be blank (spreadsheets): the
 GSS symbol. CSV files leave it empty and JSON writes ``null``, as contracts.md says."""
