@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from finder.world import EAST_MIDLANDS, LADS, record, save, seed_geography
 from scaleup.geo.regions import regions_on_vintage
@@ -113,14 +113,47 @@ def test_a_finder_0001_store_upgrades_and_keeps_its_programmes(store_url: str) -
     with engine.connect() as conn:
         assert "finder_region" not in inspect(conn).get_table_names()
     factory = db.sessions(engine)
-    save(factory, record(id="before", areas=[EAST_MIDLANDS]))
+    with db.transaction(factory) as session:  # a programme as the code of finder_0001 saved it
+        session.execute(
+            text(
+                "INSERT INTO programme (id, name, provider, summary, url, eligibility, cost, "
+                "contact, updated, retired) VALUES ('before', 'Kestrel growth', 'P', 'S', "
+                "'https://example.org', '', '', '', '2024-01-01', false)"
+            )
+        )
+        session.execute(
+            text(
+                "INSERT INTO programme_facet (programme_id, facet, value, position) "
+                f"VALUES ('before', 'area', '{EAST_MIDLANDS}', 0), "
+                "('before', 'support', 'advice', 0)"
+            )
+        )
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(
+                text(
+                    "INSERT INTO programme_search (programme_id, name, provider, summary, tags, "
+                    "eligibility) VALUES ('before', 'Kestrel growth', 'P', 'S', 'advice', '')"
+                )
+            )
+        else:
+            session.execute(
+                text(
+                    "INSERT INTO programme_search (programme_id, document) "
+                    "VALUES ('before', to_tsvector('english', 'Kestrel growth'))"
+                )
+            )
 
     db.migrate(engine)
     with engine.connect() as conn:
-        assert "finder_0002" in MigrationContext.configure(conn).get_current_heads()
+        assert "finder_0003" in MigrationContext.configure(conn).get_current_heads()
         tables = set(inspect(conn).get_table_names())
     assert {"finder_region", "finder_region_lad"} <= tables
     seed_geography(factory)
     assert ids(factory, area="E07000170") == ["before"]
     assert ids(factory, region=EAST_MIDLANDS) == ["before"]
+    assert ids(factory, q="kestrel") == ["before"]
+    # the programme's old row of the index is found and replaced, not left beside the new
+    save(factory, record(id="before", name="Osprey growth", areas=[EAST_MIDLANDS]))
+    assert ids(factory, q="kestrel") == []
+    assert ids(factory, q="osprey") == ["before"]
     engine.dispose()

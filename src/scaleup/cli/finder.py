@@ -50,19 +50,20 @@ def import_(
 ) -> None:
     """Add or update programmes from FILE; a bad record anywhere changes nothing (exit 2).
 
+    Records are written in short batches, so the served site keeps answering during a large
+    import; an import stopped halfway is completed by running it again.
+
     Example: scaleup finder import programmes.csv --workspace review/
     """
     from scaleup.errors import InputError, Problem
     from scaleup.finder.directory import STARTER, read_directory
-    from scaleup.store import db
-    from scaleup.store.programmes import import_directory
+    from scaleup.store.programmes import import_in_batches
 
     if (file is None) == (not starter):
         raise InputError(Problem(None, "give either FILE or --starter"))
     records = read_directory(STARTER if starter or file is None else file)
     sessions = open_store(config, workspace)
-    with db.transaction(sessions) as session:
-        summary = import_directory(session, records, actor="command line", replace=replace)
+    summary = import_in_batches(sessions, records, actor="command line", replace=replace)
     say(f"imported {len(records)} programmes: {summary.describe()}", quiet)
 
 

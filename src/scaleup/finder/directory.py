@@ -1,8 +1,9 @@
 """The directory as data: read and check a CSV or JSON directory, write CSV, JSON or HSDS.
 
 Reading gathers every problem of every record (file, line or record number, field, what is
-wrong) before anything is written; :func:`scaleup.store.programmes.import_directory` then
-applies the records in the caller's transaction, so a bad file changes nothing. Export then
+wrong) before anything is written, so a bad file changes nothing;
+:func:`scaleup.store.programmes.import_in_batches` then applies the records in short
+transactions. Export then
 import gives the same directory: lists are joined with ``;`` in CSV (an item may not
 contain one), empty cells are "none", dates are ISO 8601.
 """

@@ -67,15 +67,29 @@ def open_engine(database_url: str | None, workspace: Path | None) -> Engine:
     return make_engine(store_url(database_url, workspace))
 
 
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another's lock before giving up."""
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
+    """An engine for ``url``.
+
+    SQLite gets foreign keys on, write-ahead logging (readers never wait for a writer, so the
+    site keeps answering during an import) and a busy timeout (a writer waits for another's
+    short transaction instead of failing with "database is locked").
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         return engine
@@ -106,8 +120,15 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
+    """A session whose work is committed on success and rolled back on any error.
+
+    On SQLite the transaction takes the write lock at once (``BEGIN IMMEDIATE``): a deferred
+    one that read first could not wait for another writer and would fail with "database is
+    locked"; an immediate one waits (up to the busy timeout) for its turn.
+    """
     with factory() as session, session.begin():
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
 
 

@@ -54,12 +54,6 @@ def class_weights() -> list[float]:
     return [of_class.get(c, 0.0) for c in reversed(CLASSES)]
 
 
-def _sqlite_insert() -> str:
-    names = ", ".join(FTS5_COLUMNS)
-    values = ", ".join(":id" if c == "programme_id" else f":{c}" for c in FTS5_COLUMNS)
-    return f"INSERT INTO programme_search ({names}) VALUES ({values})"
-
-
 def _postgres_insert() -> str:
     classes = weight_classes()
     parts = " || ".join(
@@ -77,16 +71,34 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+_SQLITE_UNINDEX = (
+    "DELETE FROM programme_search WHERE rowid IN "
+    "(SELECT search_rowid FROM programme_search_key WHERE programme_id = :id)",
+    "DELETE FROM programme_search_key WHERE programme_id = :id",
+)
+"""On SQLite a programme's row of the index is found through ``programme_search_key``:
+FTS5 cannot index ``programme_id``, and a scan per programme would make an import's time
+grow with the square of its records."""
+
+
 def unindex(session: Session, programme_id: str) -> None:
-    session.execute(
-        text("DELETE FROM programme_search WHERE programme_id = :id"), {"id": programme_id}
-    )
+    """Remove one programme from the index."""
+    unindex_many(session, [programme_id])
 
 
-def index(session: Session, record: ProgrammePublic) -> None:
-    """(Re)index one programme."""
-    unindex(session, record.id)
-    fields = {
+def unindex_many(session: Session, programme_ids: list[str]) -> None:
+    if not programme_ids:
+        return
+    params = [{"id": pid} for pid in programme_ids]
+    if _is_sqlite(session):
+        for statement in _SQLITE_UNINDEX:
+            session.execute(text(statement), params)
+    else:
+        session.execute(text("DELETE FROM programme_search WHERE programme_id = :id"), params)
+
+
+def _fields(record: ProgrammePublic) -> dict[str, Any]:
+    return {
         "id": record.id,
         "name": record.name,
         "provider": record.provider,
@@ -94,8 +106,36 @@ def index(session: Session, record: ProgrammePublic) -> None:
         "tags": " ".join(record.support_types + record.sectors + record.stages),
         "eligibility": record.eligibility,
     }
-    statement = _sqlite_insert() if _is_sqlite(session) else _postgres_insert()
-    session.execute(text(statement), fields)
+
+
+def index(session: Session, record: ProgrammePublic) -> None:
+    """(Re)index one programme."""
+    index_many(session, [record])
+
+
+def index_many(session: Session, records: list[ProgrammePublic]) -> None:
+    """(Re)index programmes, in one statement per table."""
+    if not records:
+        return
+    unindex_many(session, [r.id for r in records])
+    fields = [_fields(r) for r in records]
+    if not _is_sqlite(session):
+        session.execute(text(_postgres_insert()), fields)
+        return
+    # explicit rowids, so that the keys can be written in one statement too (the caller's
+    # transaction holds the write lock, so no other writer takes these rowids meanwhile)
+    last = session.scalar(text("SELECT coalesce(max(rowid), 0) FROM programme_search")) or 0
+    for n, row in enumerate(fields, start=1):
+        row["rowid"] = last + n
+    names = ", ".join(("rowid", *FTS5_COLUMNS))
+    values = ", ".join(
+        (":rowid", *(":id" if c == "programme_id" else f":{c}" for c in FTS5_COLUMNS))
+    )
+    session.execute(text(f"INSERT INTO programme_search ({names}) VALUES ({values})"), fields)
+    session.execute(
+        text("INSERT INTO programme_search_key (programme_id, search_rowid) VALUES (:id, :rowid)"),
+        fields,
+    )
 
 
 def search_words(q: str) -> list[str]:

@@ -49,11 +49,16 @@ def record_change(
         action=action,
         kind=kind,
         key=key[:200],
-        before=None if before is None else json.dumps(before, sort_keys=True, default=str),
-        after=None if after is None else json.dumps(after, sort_keys=True, default=str),
+        before=stored_json(before),
+        after=stored_json(after),
     )
     session.add(change)
     return change
+
+
+def stored_json(value: Any) -> str | None:
+    """How ``before`` and ``after`` are kept: sorted JSON, or None."""
+    return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,19 @@ from dataclasses import dataclass
 from dataclasses import field as default
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from scaleup.finder.directory import STARTER, Record, read_directory
 from scaleup.finder.records import (
@@ -29,8 +40,8 @@ from scaleup.finder.records import (
     programme_id,
 )
 from scaleup.store import fulltext
-from scaleup.store.db import Base
-from scaleup.store.history import record_change
+from scaleup.store.db import Base, transaction, utcnow
+from scaleup.store.history import Change, record_change, stored_json
 
 SCALAR_FIELDS = tuple(f for f in FIELDS if f != "id" and f not in LIST_FIELDS)
 """Fields held in the programme row itself; list fields are rows of a facet table."""
@@ -130,6 +141,14 @@ def save(
     session: Session, record: ProgrammeCreate, *, actor: str, today: date | None = None
 ) -> tuple[ProgrammePublic, bool]:
     """Create or replace a programme; returns it and whether it was new. Recorded in history."""
+    _before, after, created = _save(session, record, actor=actor, today=today)
+    return after, created
+
+
+def _save(
+    session: Session, record: ProgrammeCreate, *, actor: str, today: date | None = None
+) -> tuple[ProgrammePublic | None, ProgrammePublic, bool]:
+    """:func:`save`, also returning the programme as it was before (None when new)."""
     pid = record.id or new_id(session, record.name)
     before = get(session, pid)
     row = session.get(Programme, pid)
@@ -155,7 +174,7 @@ def save(
     if _snapshot(before) != _snapshot(after):
         action = "create" if created else "update"
         record_change(session, actor, action, "programme", pid, _snapshot(before), _snapshot(after))
-    return after, created
+    return before, after, created
 
 
 def patch(
@@ -190,9 +209,30 @@ def remove(session: Session, programme_id: str, *, actor: str) -> bool:
 def remove_all_but(session: Session, keep: Iterable[str], *, actor: str) -> list[str]:
     keep = set(keep)
     gone = [pid for pid in session.scalars(select(Programme.id)) if pid not in keep]
-    for pid in gone:
-        remove(session, pid, actor=actor)
-    return gone
+    return remove_many(session, gone, actor=actor)
+
+
+def remove_many(session: Session, programme_ids: list[str], *, actor: str) -> list[str]:
+    """Remove programmes (those that exist), each recorded in history; returns their ids."""
+    rows = list(session.scalars(select(Programme).where(Programme.id.in_(programme_ids))))
+    if not rows:
+        return []
+    before = public_records(rows, session)
+    ids = [p.id for p in before]
+    fulltext.unindex_many(session, ids)
+    session.execute(delete(Programme).where(Programme.id.in_(ids)))
+    at = utcnow()
+    session.execute(
+        insert(Change),
+        [
+            {
+                "at": at, "actor": actor, "action": "delete", "kind": "programme",
+                "key": p.id[:200], "before": stored_json(_snapshot(p)), "after": None,
+            }
+            for p in before
+        ],
+    )  # fmt: skip
+    return ids
 
 
 # --- importing a directory --------------------------------------------------------------
@@ -223,20 +263,140 @@ def import_directory(
     in the caller's transaction: a directory read without problems by
     :func:`scaleup.finder.directory.read_directory` is applied whole or not at all."""
     summary = ImportSummary()
-    ids = []
+    _apply(session, records, actor=actor, summary=summary)
+    if replace:
+        kept = summary.created + summary.updated + summary.unchanged
+        summary.removed = remove_all_but(session, kept, actor=actor)
+    return summary
+
+
+def _apply(
+    session: Session,
+    records: Iterable[Record | ProgrammeCreate],
+    *,
+    actor: str,
+    summary: ImportSummary,
+) -> None:
     for item in records:
         record = item.programme if isinstance(item, Record) else item
-        before = get(session, record.id) if record.id else None
-        saved, created = save(session, record, actor=actor)
-        ids.append(saved.id)
+        before, saved, created = _save(session, record, actor=actor)
         if created:
             summary.created.append(saved.id)
         elif before is not None and before.model_dump() == saved.model_dump():
             summary.unchanged.append(saved.id)
         else:
             summary.updated.append(saved.id)
+
+
+def _apply_batch(
+    session: Session,
+    records: list[ProgrammeCreate],
+    *,
+    actor: str,
+    summary: ImportSummary,
+    today: date,
+) -> None:
+    """What :func:`_apply` does for records with distinct ids, in a few statements per
+    table: the records as they were are read at once, unchanged ones are left alone, and
+    the rest are written, indexed and recorded in history together."""
+    ids = [r.id for r in records if r.id]
+    rows = list(session.scalars(select(Programme).where(Programme.id.in_(ids))))
+    before = {r.id: r for r in public_records(rows, session)}
+    changed: list[ProgrammePublic] = []
+    for record in records:
+        assert record.id is not None
+        values = record.model_dump()
+        values["updated"] = record.updated or today
+        after = ProgrammePublic.model_validate(
+            {"id": record.id, **{f: values[f] for f in SCALAR_FIELDS + LIST_FIELDS}}
+        )
+        old = before.get(record.id)
+        if old is None:
+            summary.created.append(record.id)
+        elif _snapshot(old) == _snapshot(after):
+            summary.unchanged.append(record.id)
+            continue
+        else:
+            summary.updated.append(record.id)
+        changed.append(after)
+    if not changed:
+        return
+    scalar_rows = [{"id": p.id, **{f: getattr(p, f) for f in SCALAR_FIELDS}} for p in changed]
+    new = [row for row in scalar_rows if row["id"] not in before]
+    old_rows = [row for row in scalar_rows if row["id"] in before]
+    if new:
+        session.execute(insert(Programme), new)
+    if old_rows:
+        session.execute(update(Programme), old_rows)
+        session.execute(
+            delete(ProgrammeFacet).where(
+                ProgrammeFacet.programme_id.in_([row["id"] for row in old_rows])
+            )
+        )
+    facets = [
+        {"programme_id": p.id, "facet": facet, "value": value, "position": position}
+        for p in changed
+        for field, facet in FACET_OF_FIELD.items()
+        for position, value in enumerate(getattr(p, field))
+    ]
+    if facets:
+        session.execute(insert(ProgrammeFacet), facets)
+    fulltext.index_many(session, changed)
+    at = utcnow()
+    session.execute(
+        insert(Change),
+        [
+            {
+                "at": at, "actor": actor, "kind": "programme", "key": p.id[:200],
+                "action": "update" if p.id in before else "create",
+                "before": stored_json(_snapshot(before.get(p.id))),
+                "after": stored_json(_snapshot(p)),
+            }
+            for p in changed
+        ],
+    )  # fmt: skip
+
+
+IMPORT_BATCH = 500
+"""Records written per transaction by :func:`import_in_batches`."""
+
+
+def import_in_batches(
+    sessions: sessionmaker[Session],
+    records: list[Record] | list[ProgrammeCreate],
+    *,
+    actor: str,
+    replace: bool = False,
+    batch: int = IMPORT_BATCH,
+) -> ImportSummary:
+    """Import a large directory in short transactions of ``batch`` records each.
+
+    One transaction for the whole file would hold SQLite's write lock (and PostgreSQL's row
+    locks) for as long as the import runs, so the site's own writes would wait or fail; in
+    batches, each waits at most one batch's time. Every record was checked before this is
+    called (:func:`scaleup.finder.directory.read_directory`), and saving is create-or-update,
+    so an import stopped halfway (a full disk, a kill) is completed by running it again.
+    Each batch starts from a fresh session, so time grows in step with the records.
+    """
+    summary = ImportSummary()
+    programmes = [item.programme if isinstance(item, Record) else item for item in records]
+    ids = [p.id for p in programmes]
+    bulk = None not in ids and len(set(ids)) == len(ids)
+    today = date.today()
+    for start in range(0, len(programmes), batch):
+        part = programmes[start : start + batch]
+        with transaction(sessions) as session:
+            if bulk:
+                _apply_batch(session, part, actor=actor, summary=summary, today=today)
+            else:
+                _apply(session, part, actor=actor, summary=summary)
     if replace:
-        summary.removed = remove_all_but(session, ids, actor=actor)
+        kept = set(summary.created + summary.updated + summary.unchanged)
+        with sessions() as session:
+            gone = [pid for pid in session.scalars(select(Programme.id)) if pid not in kept]
+        for start in range(0, len(gone), batch):
+            with transaction(sessions) as session:
+                summary.removed += remove_many(session, gone[start : start + batch], actor=actor)
     return summary
 
 
