@@ -15,6 +15,7 @@ from pathlib import Path
 
 from scaleup.impact.kpis import (
     KPI_NAMES,
+    KPI_UNITS,
     MIN_BASE,
     ImpactResult,
     KpiRow,
@@ -45,6 +46,7 @@ def compute_kpis(
 __all__ = [
     "KPI_COLUMNS",
     "KPI_NAMES",
+    "KPI_UNITS",
     "MIN_BASE",
     "SECTOR_COLUMNS",
     "ImpactResult",

@@ -28,6 +28,18 @@ KPI_NAMES = (
 )
 """The fixed KPI names of contracts.md, in the order they are written."""
 
+KPI_UNITS = {
+    "companies_supported": "enterprises",
+    "turnover_at_entry": "GBP thousands",
+    "employees_at_entry": "employees",
+    "turnover_increase_share": "fraction of respondents (0 to 1)",
+    "jobs_created_fte": "jobs, full-time equivalent",
+    "graduate_placements": "placements",
+    "confidence_mean_change": "relative change of the mean score (0.1 is a rise of 10%)",
+    "confidence_rose_share": "fraction of respondents (0 to 1)",
+}
+"""What each KPI's value counts or measures (kpis.csv's ``value``)."""
+
 MIN_BASE = 10
 """A share (or change) over fewer respondents than this is not shown as a percentage."""
 

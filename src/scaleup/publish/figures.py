@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from scaleup.impact.kpis import KPI_UNITS
 from scaleup.meta import ImpactMeta, KpiFigure, ProgrammeImpact, SectorCount
 from scaleup.workspace import AreaContent, Figure
 
@@ -32,6 +33,15 @@ class ShownFigure:
     note: str | None
     """How the KPI was computed (from scaleup impact)."""
     synthetic: bool
+    number: float | int | None = None
+    """The KPI's value as a number (a share is a fraction: 0.49), when it is a KPI's."""
+    unit: str | None = None
+    """What :attr:`number` counts or measures (``impact.KPI_UNITS``)."""
+    n: int | None = None
+    """The base: how many the KPI is computed over."""
+    ci_low: float | None = None
+    """The 95% Wilson interval of a share: lower bound (a fraction)."""
+    ci_high: float | None = None
 
 
 def impact_meta(result: ImpactResult | None) -> ImpactMeta:
@@ -77,11 +87,13 @@ def kpi_text(kpi: str, value: Any) -> str | None:
     return f"{value:,.1f}"
 
 
+def _n(row: KpiFigure) -> int | None:
+    return row.eligible if row.denominator is None else row.denominator
+
+
 def _base(kpi: str, row: KpiFigure) -> str:
     """The base in a few words: n (and the 95% interval of a share)."""
-    n = row.denominator
-    if n is None:
-        n = row.eligible
+    n = _n(row)
     parts = [] if n is None else [f"n = {n:,}"]
     if kpi.endswith("_share") and row.ci_low is not None and row.ci_high is not None:
         parts.append(f"95% interval {row.ci_low:.0%} to {row.ci_high:.0%}")
@@ -104,6 +116,11 @@ def resolve(figure: Figure, impact: ImpactMeta) -> ShownFigure:
                 base=out.base or _base(figure.kpi, row),
                 note=row.note,
                 synthetic=out.synthetic or programme.synthetic,
+                number=row.value,
+                unit=KPI_UNITS.get(figure.kpi),
+                n=_n(row),
+                ci_low=row.ci_low,
+                ci_high=row.ci_high,
             )
     return out
 

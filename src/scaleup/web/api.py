@@ -87,13 +87,23 @@ class ProgrammeFigure(Model):
     value: str | None
     base: str | None = Field(description="What the figure is computed over (its n), if known")
     note: str | None = Field(description="How the KPI was computed (from scaleup impact)")
-    synthetic: bool
+    synthetic: bool = Field(description="True when the cohort behind it is made up (a demo)")
+    number: float | int | None = Field(
+        description="The KPI's value as a number (shares and changes as fractions: 0.49); "
+        "null when the figure is not a computed KPI's or the KPI is not shown"
+    )
+    unit: str | None = Field(description="What number counts or measures")
+    n: int | None = Field(description="The base: how many the KPI is computed over")
+    ci_low: float | None = Field(description="A share's 95% Wilson interval: lower bound")
+    ci_high: float | None = Field(description="A share's 95% Wilson interval: upper bound")
 
     @classmethod
     def of(cls, figure: ShownFigure) -> ProgrammeFigure:
         return cls(
             programme=figure.programme, kpi=figure.kpi, label=figure.label, value=figure.value,
             base=figure.base, note=figure.note, synthetic=figure.synthetic,
+            number=figure.number, unit=figure.unit, n=figure.n, ci_low=figure.ci_low,
+            ci_high=figure.ci_high,
         )  # fmt: skip
 
 
