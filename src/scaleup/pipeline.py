@@ -186,8 +186,9 @@ def _compute(
 
     step(STEPS[3])
     population = population[population["year"].isin(years)]
+    # The LAD and area tables are small: on a cluster engine they stay in the driver.
     derived, area_trends = derive(
-        backend,
+        checker if engine.reads_in_cluster(backend) else backend,
         lad,
         area,
         population,

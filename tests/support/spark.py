@@ -19,7 +19,13 @@ import pytest
 from scaleup.config import EngineSettings
 from scaleup.engine import connect_spark
 
-SPARK_TEST_ENGINE = EngineSettings(backend="spark", spark_master="local[2]")
+SPARK_TEST_MASTER = "SCALEUP_TEST_SPARK_MASTER"
+"""Environment variable: run the Spark tests against this master instead of local[2]
+(tests/test_engine_spark_cluster.py sets it to its standalone cluster's spark://)."""
+
+SPARK_TEST_ENGINE = EngineSettings(
+    backend="spark", spark_master=os.environ.get(SPARK_TEST_MASTER, "local[2]")
+)
 
 
 def skip_without_spark() -> None:

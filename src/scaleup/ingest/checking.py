@@ -218,7 +218,15 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
         elif in_place and plan.raw.type().is_string() and not plan.plain:
             # (A plain text column is read whole by its own test above.)
             counts[f"_r{i}"] = plan.raw.length().cast("int64").sum()
-    found = _one_row(backend, source.aggregate(**counts))
+    # On a cluster engine each scan is a job with a fixed cost: the least and greatest
+    # valid values (bad ones nulled) come with the counts, in the same scan.
+    cluster = engine.reads_in_cluster(backend)
+    if cluster:
+        for i, plan in enumerate(plans):
+            if not plan.coded and plan.typed.type().is_integer():
+                counts[f"_lo{i}"], counts[f"_hi{i}"] = plan.typed.min(), plan.typed.max()
+    row = backend.to_pyarrow(source.aggregate(**counts)).to_pylist()[0]
+    found = {k: int(v or 0) for k, v in row.items() if not k.startswith(("_lo", "_hi"))}
     tally = Tally([[] for _ in plans], [True] * len(plans), {}, {})
     bounds: dict[str, ir.Value] = {}
     for i, plan in enumerate(plans):
@@ -230,7 +238,7 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
             value = _typed_values(plan, tally.failing[i], True)[plan.column.name]
             bounds[f"_lo{i}"], bounds[f"_hi{i}"] = value.min(), value.max()
     if bounds:
-        got = backend.to_pyarrow(source.aggregate(**bounds)).to_pylist()[0]
+        got = row if cluster else backend.to_pyarrow(source.aggregate(**bounds)).to_pylist()[0]
         for i, plan in enumerate(plans):
             if f"_lo{i}" in got:
                 tally.ranges[plan.column.name] = (got[f"_lo{i}"], got[f"_hi{i}"])
@@ -238,19 +246,20 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
     if codes:
         counted = source.group_by(**codes).aggregate(_n=source.count(), _first=source[ROW].min())
         found_codes = backend.to_pyarrow(counted)
-        for i, plan in enumerate(plans):
-            if plan.coded:
-                _tally_codes(backend, found_codes, i, plan, tally)
+        # The distinct codes are few: a cluster's are checked here, in a local DuckDB.
+        local = engine.connect() if cluster else backend
+        try:
+            for i, plan in enumerate(plans):
+                if plan.coded:
+                    _tally_codes(local, found_codes, i, plan, tally)
+        finally:
+            if local is not backend:
+                local.disconnect()
     return tally
 
 
 def _count(flag: ir.BooleanValue) -> ir.IntegerValue:
     return flag.cast("int64").sum()
-
-
-def _one_row(backend: Any, expr: ir.Table) -> dict[str, int]:
-    row = backend.to_pyarrow(expr).to_pylist()[0]
-    return {k: int(v or 0) for k, v in row.items()}
 
 
 def _typed_values(plan: Plan, failing: list[int], differs: bool) -> dict[str, ir.Value]:
