@@ -58,7 +58,7 @@ def create_app(
         title="ScaleUp Annual Review API",
         version="1",
         openapi_url="/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # web/apidocs.py serves /api/docs from local files
         redoc_url=None,
     )
     app.state.scaleup = AppState(
@@ -81,6 +81,6 @@ def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
     # the review: errors, api, pages; accounts, support finder, admin: auth, finder, admin
-    from scaleup.web import admin, api, auth, errors, finder, hsds, pages
+    from scaleup.web import admin, api, apidocs, auth, errors, finder, hsds, pages
 
-    return (errors, api, pages, auth, finder, hsds, admin)
+    return (errors, api, apidocs, pages, auth, finder, hsds, admin)
