@@ -11,6 +11,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import status_code_conformance
 
 from finder.world import record, save, token_for
 
@@ -43,7 +44,7 @@ def test_no_request_gets_a_server_error(finder_app, signed: bool) -> None:  # ty
         @given(case=operation.as_strategy())
         def fuzz(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(headers=headers)
-            case.validate_response(response, checks=[not_a_server_error])
+            case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
             if not signed and case.method.upper() in WRITES:
                 assert response.status_code == 401, (case.method, case.path)
 

@@ -25,6 +25,7 @@ from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
 from scaleup.tables import TABLE_TITLES, TABLES
 from scaleup.web import routes
+from scaleup.web.errors import responses
 from scaleup.web.pages import cache_of
 from scaleup.web.routes import Route
 
@@ -245,19 +246,11 @@ def lad_url(slug: str) -> str:
     return f"/lads/{slug}/"
 
 
-class Problem(Model):
-    detail: Any
-
-
-NOT_BUILT: dict[int | str, Any] = {404: {"model": Problem, "description": "Nothing built yet"}}
-NO_AREA: dict[int | str, Any] = {
-    404: {"model": Problem, "description": "No such area"},
-    422: {"model": Problem, "description": "Not an area code"},
-}
-NO_LAD: dict[int | str, Any] = {
-    404: {"model": Problem, "description": "No such local authority district in the review"},
-    422: {"model": Problem, "description": "Not a GSS code"},
-}
+NOT_BUILT = responses(404, s404="Nothing built yet")
+NO_AREA = responses(404, 422, s404="No such area", s422="Not an area code")
+NO_LAD = responses(
+    404, 422, s404="No such local authority district in the review", s422="Not a GSS code"
+)
 
 
 async def list_areas(request: Request) -> Response:

@@ -16,8 +16,9 @@ import hmac
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Request, Security
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -113,7 +114,19 @@ def current_admin(user: Annotated[User, Depends(current_editor)]) -> User:
     return user
 
 
-def api_editor(request: Request, sessions: Sessions) -> User:
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="An editor's API token (`scaleup users token EMAIL`)",
+)
+"""Declares the bearer-token scheme in /openapi.json on every route that needs a token."""
+
+
+def api_editor(
+    request: Request,
+    sessions: Sessions,
+    _token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+) -> User:
     """The editor whose token is in ``Authorization: Bearer TOKEN``; 401 otherwise."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -1,4 +1,10 @@
-"""Bad requests get a 404/422 as JSON under /api/ and as an HTML page elsewhere; never a 500."""
+"""Bad requests get a 404/422 as JSON under /api/ and as an HTML page elsewhere; never a 500.
+
+The JSON error bodies have two shapes, declared here once and documented on every route by
+:func:`responses`: :class:`Problem` (``{"detail": "what is wrong"}``) and, for 422,
+:class:`Invalid` (``{"detail": [{"loc": [...], "msg": ..., "type": ...}]}``, FastAPI's
+validation shape, whichever part of the app refuses the request).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Template
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scaleup.publish import make_templates
@@ -22,6 +29,54 @@ HEADINGS = {
     422: "That address has a value we cannot use",
     500: "Something went wrong",
 }
+
+
+class Problem(BaseModel):
+    """An error answer: what is wrong, in words."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    """Where: ``["path", "code"]``, ``["query", "limit"]``, ``["body", "name"]``."""
+    msg: str
+    type: str
+
+
+class Invalid(BaseModel):
+    """A 422 answer: every value of the request that cannot be used."""
+
+    detail: list[FieldError]
+
+
+STATUSES: dict[int, tuple[type[BaseModel], str]] = {
+    401: (Problem, "No editor's API token: send Authorization: Bearer TOKEN"),
+    403: (Problem, "The token's user may not do this"),
+    404: (Problem, "Nothing at this address"),
+    409: (Problem, "Conflicts with a record that exists"),
+    413: (Problem, "The request body is too large"),
+    422: (Invalid, "A value of the request cannot be used"),
+}
+
+
+def responses(*statuses: int, **descriptions: str) -> dict[int | str, Any]:
+    """The OpenAPI ``responses`` of a route's error statuses, with their body shapes;
+    ``descriptions`` (``s404="No such area"``) words one for the route."""
+    return {
+        status: {
+            "model": STATUSES[status][0],
+            "description": descriptions.get(f"s{status}", STATUSES[status][1]),
+        }
+        for status in statuses
+    }
+
+
+def as_invalid(detail: Any) -> list[dict[str, Any]]:
+    """A 422's detail in the :class:`Invalid` shape (a plain message becomes one error)."""
+    if isinstance(detail, list):
+        return detail
+    return [{"loc": [], "msg": str(detail), "type": "value_error"}]
 
 
 def wants_json(request: Request) -> bool:
@@ -44,9 +99,8 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         headers: dict[str, Any] = dict(exc.headers or {})
         if wants_json(request):
-            return JSONResponse(
-                {"detail": exc.detail}, status_code=exc.status_code, headers=headers
-            )
+            detail = as_invalid(exc.detail) if exc.status_code == 422 else exc.detail
+            return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
         message = (
             exc.detail
             if isinstance(exc.detail, str) and exc.status_code != 404

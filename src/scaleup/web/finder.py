@@ -31,6 +31,7 @@ from scaleup.store import places as store_places
 from scaleup.store.places import regions as all_regions
 from scaleup.web.app import Sessions
 from scaleup.web.auth import ApiEditor, render
+from scaleup.web.errors import responses
 
 PAGE_SIZE = 10
 WORD = 100
@@ -177,7 +178,7 @@ def pages_router() -> APIRouter:
 def api_router() -> APIRouter:
     r = APIRouter(prefix="/api/v1/programmes", tags=["finder"])
 
-    @r.get("", response_model=ProgrammePage)
+    @r.get("", response_model=ProgrammePage, responses=responses(422))
     def search_programmes(
         sessions: Sessions, filters: Annotated[ApiFilters, Query()]
     ) -> ProgrammePage:
@@ -185,7 +186,7 @@ def api_router() -> APIRouter:
         with sessions() as session:
             return search.search(session, filters.search_query())
 
-    @r.get("/{programme_id}", response_model=ProgrammePublic)
+    @r.get("/{programme_id}", response_model=ProgrammePublic, responses=responses(404))
     def get_programme(request: Request, sessions: Sessions, programme_id: str) -> ProgrammePublic:
         with sessions() as session:
             record = programmes.get(session, programme_id[:80])
@@ -193,7 +194,12 @@ def api_router() -> APIRouter:
             raise HTTPException(404, "no such programme")
         return record
 
-    @r.post("", response_model=ProgrammePublic, status_code=201)
+    @r.post(
+        "",
+        response_model=ProgrammePublic,
+        status_code=201,
+        responses=responses(401, 409, 413, 422, s409="A programme with this id exists"),
+    )
     def create_programme(
         request: Request, sessions: Sessions, editor: ApiEditor, body: ProgrammeCreate
     ) -> ProgrammePublic:
@@ -204,7 +210,14 @@ def api_router() -> APIRouter:
             record, _ = programmes.save(session, body, actor=editor.email)
         return record
 
-    @r.put("/{programme_id}", response_model=ProgrammePublic)
+    @r.put(
+        "/{programme_id}",
+        response_model=ProgrammePublic,
+        responses={
+            201: {"model": ProgrammePublic, "description": "Created: no programme had this id"},
+            **responses(401, 409, 413, 422),
+        },
+    )
     def replace_programme(
         request: Request,
         sessions: Sessions,
@@ -215,17 +228,24 @@ def api_router() -> APIRouter:
     ) -> ProgrammePublic:
         """Create or replace the programme at this id (the body's id, if any, must agree)."""
         if body.id is not None and body.id != programme_id:
-            raise HTTPException(422, "the id in the body differs from the id in the address")
+            raise HTTPException(422, [{"loc": ["body", "id"], "type": "value_error",
+                                       "msg": "the id in the body differs from the id in the "
+                                       "address"}])  # fmt: skip
         try:
             record_in = ProgrammeCreate.model_validate({**body.model_dump(), "id": programme_id})
         except ValueError:
-            raise HTTPException(422, "the id in the address is not a valid slug") from None
+            raise HTTPException(422, [{"loc": ["path", "programme_id"], "type": "value_error",
+                                       "msg": "not a valid slug"}]) from None  # fmt: skip
         with db.transaction(sessions) as session:
             record, created = programmes.save(session, record_in, actor=editor.email)
         response.status_code = 201 if created else 200
         return record
 
-    @r.patch("/{programme_id}", response_model=ProgrammePublic)
+    @r.patch(
+        "/{programme_id}",
+        response_model=ProgrammePublic,
+        responses=responses(401, 404, 409, 413, 422),
+    )
     def update_programme(
         request: Request,
         sessions: Sessions,
@@ -243,7 +263,7 @@ def api_router() -> APIRouter:
             raise HTTPException(422, str(exc)) from None
         return record
 
-    @r.delete("/{programme_id}", status_code=204)
+    @r.delete("/{programme_id}", status_code=204, responses=responses(401, 404, 409))
     def delete_programme(
         request: Request, sessions: Sessions, editor: ApiEditor, programme_id: str
     ) -> Response:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 
 from scaleup.finder import hsds
 from scaleup.store import places, programmes
+from scaleup.web.errors import responses
 
 PREFIX = "/hsds"
 PER_PAGE = 50
@@ -28,8 +29,8 @@ Search = Annotated[
 ]
 Flag = Annotated[bool, Query(description="Fully nested records.")]
 Id = Annotated[str | None, Query(max_length=100)]
-NOT_FOUND: dict[int | str, Any] = {404: {"description": "No record with this id"}}
-INVALID: dict[int | str, Any] = {422: {"description": "A parameter is not valid"}}
+NOT_FOUND = responses(404, s404="No record with this id")
+INVALID = responses(422, s422="A parameter is not valid")
 
 
 def _directory(request: Request) -> hsds.HsdsDirectory:
