@@ -193,7 +193,8 @@ def read_in_cluster(backend: Any, location: str) -> ClusterRead:
     try:
         if suffix in PARQUET_SUFFIXES:
             parquet = True
-            files = session.read.parquet(location).inputFiles()
+            read = session.read.parquet(location)  # its schema is read once, here
+            files = read.inputFiles()
         else:
             files = session.read.text(location).inputFiles()
             kinds = {_kind(f) for f in files}
@@ -222,7 +223,8 @@ def read_in_cluster(backend: Any, location: str) -> ClusterRead:
     view = f"_cluster_{next(_cluster_views)}"
     try:
         if parquet:
-            return _parquet_view(session, files, names, index, view)
+            frame = read if suffix in PARQUET_SUFFIXES else session.read.parquet(*files)
+            return _parquet_view(frame, names, index, view)
         return _csv_view(session, files, names, index, view)
     except errors as exc:
         what = "not a readable Parquet file" if parquet else "cannot be read"
@@ -238,12 +240,11 @@ def _kind(path: str) -> str | None:
     return None
 
 
-def _parquet_view(session: Any, files: list[str], names: tuple[str, ...], index: Any, view: str):
+def _parquet_view(frame: Any, names: tuple[str, ...], index: Any, view: str) -> ClusterRead:
     import pyarrow as pa
     from ibis.backends.pyspark.datatypes import PySparkType
     from pyspark.sql import functions as F
 
-    frame = session.read.parquet(*files)
     columns = tuple(frame.columns)
     schema = pa.schema(
         [pa.field(f.name, PySparkType.to_ibis(f.dataType).to_pyarrow()) for f in frame.schema]
