@@ -122,3 +122,53 @@ def test_an_odd_region_finds_nothing_and_is_escaped(finder_client: TestClient, v
     assert response.status_code == 200
     assert "0 programmes" in response.text
     assert "<script>alert" not in response.text
+
+
+def _data_link(html: str) -> str:
+    found = re.search(r'id="search-as-data" href="([^"]+)"', html)
+    assert found is not None
+    return found.group(1).replace("&amp;", "&")
+
+
+def _page_ids(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/finder/([a-z0-9-]+)/">', html)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?support=grant&area=E37000021", "?q=programme&page=2", "?q=programme&employees=lots",
+     "?region=e12000004&size=nonsense", "?support=grant&area=E07000170"],
+)  # fmt: skip
+def test_the_same_search_as_data_keeps_the_search(  # type: ignore[no-untyped-def]
+    finder_app, finder_client: TestClient, query: str
+) -> None:
+    save(
+        finder_app.state.scaleup.sessions,
+        *[record(id=f"p{n:02d}", name=f"Programme {n:02d}", areas=["UK"]) for n in range(23)],
+        record(id="blaby-only", name="Blaby Only", areas=["E07000129"], support_types=["grant"]),
+    )
+    page = finder_client.get(f"/finder/{query}").text
+    link = _data_link(page)
+    assert link.startswith("/api/v1/programmes")
+    if query:
+        assert "?" in link
+    answer = finder_client.get(link)
+    assert answer.status_code == 200, (link, answer.text)
+    body = answer.json()
+    assert f"{body['total']} programme" in page
+    assert [p["id"] for p in body["results"]][: len(_page_ids(page))] == _page_ids(page)
+
+
+def test_an_empty_finder_says_so(finder_client: TestClient) -> None:
+    for query in ("", "?q=growth&support=grant"):
+        page = finder_client.get(f"/finder/{query}").text
+        assert 'id="finder-empty"' in page and "holds no programmes yet" in page
+        assert "Try fewer words" not in page
+
+
+def test_a_search_that_finds_nothing_asks_for_fewer_filters(  # type: ignore[no-untyped-def]
+    finder_app, finder_client: TestClient
+) -> None:
+    save(finder_app.state.scaleup.sessions, record())
+    page = finder_client.get("/finder/?q=nothingmatchesthis").text
+    assert "Try fewer words" in page and 'id="finder-empty"' not in page

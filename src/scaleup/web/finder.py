@@ -8,6 +8,7 @@ token, or through the admin (:mod:`scaleup.web.admin`).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -107,6 +108,24 @@ class ApiFilters(Filters):
         )
 
 
+def data_url(query: search.SearchQuery) -> str:
+    """The API's address of the same search (the values the page searched with, which the
+    API accepts as they are): "the same search as data"."""
+    params: dict[str, Any] = {
+        "q": query.q, "area": query.area, "sector": query.sector, "support": query.support,
+        "stage": query.stage, "provider": query.provider, "size": query.size,
+        "employees": query.employees,
+        "region": query.region if query.region and re.fullmatch(REGION_PATTERN, query.region)
+        else None,
+    }  # fmt: skip
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    if query.limit != search.SearchQuery.limit:
+        kept["limit"] = query.limit
+    if query.offset:
+        kept["offset"] = query.offset
+    return "/api/v1/programmes" + (f"?{urlencode(kept)}" if kept else "")
+
+
 def _employees(value: str | None) -> int | None:
     if value is None or not value.strip().isdigit():
         return None
@@ -127,8 +146,12 @@ def pages_router() -> APIRouter:
         request: Request, sessions: Sessions, filters: Annotated[PageFilters, Query()]
     ) -> Response:
         """Search form and results; every filter is a plain GET parameter."""
+        query = filters.search_query()
         with sessions() as session:
-            found = search.search(session, filters.search_query())
+            found = search.search(session, query)
+            empty = (
+                found.total == 0 and search.search(session, search.SearchQuery(limit=1)).total == 0
+            )
             places = store_places.places(session)
             regions = all_regions(session)
             names = store_places.place_names(session)
@@ -149,6 +172,8 @@ def pages_router() -> APIRouter:
             found=found,
             chosen=chosen,
             searched=bool(kept),
+            empty=empty,
+            data_url=data_url(query),
             places=places,
             regions=regions,
             names=names,
