@@ -229,7 +229,7 @@ def load_settings(
         raise ConfigError(f"configuration error{where}: " + "; ".join(messages)) from None
 
 
-WORKSPACE_SECTIONS = frozenset({"inputs", "review", "content", "impact"})
+WORKSPACE_SECTIONS = frozenset({"inputs", "review", "content", "impact", "editions"})
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:

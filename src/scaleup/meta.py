@@ -161,6 +161,9 @@ class EditionMeta(ReviewMeta):
     impact: ImpactMeta = ImpactMeta()
     contact: str | None = None
     """Who answers questions about the review (``[review] contact``)."""
+    area_types: dict[str, str] = Field(
+        default_factory=dict, description="area code -> its area_type in the geography"
+    )
 
     @classmethod
     def of(
@@ -170,5 +173,14 @@ class EditionMeta(ReviewMeta):
         comparison: Comparison,
         impact: ImpactMeta,
         contact: str | None = None,
+        area_types: dict[str, str] | None = None,
     ) -> EditionMeta:
-        return cls(**dict(meta), comparison=comparison, impact=impact, contact=contact)
+        return cls(
+            **dict(meta), comparison=comparison, impact=impact, contact=contact,
+            area_types=area_types or {},
+        )  # fmt: skip
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The edition's area types (``combined_authority``, ``region``...), sorted."""
+        return tuple(sorted(set(self.area_types.values())))

@@ -42,3 +42,12 @@ def unique_slugs(named: Iterable[tuple[str, str]], *, fallback: str) -> dict[str
         code: slug if taken[slug] == 1 else f"{slug}-{slugify(code, fallback=fallback)}"
         for code, slug in made.items()
     }
+
+
+EDITION = re.compile(r"^[0-9]{4}$")
+"""An edition's key and URL segment: its year (``2026``, as in ``/2026/areas/d2n2/``)."""
+
+
+def edition_key(year: int) -> str:
+    """The key of the edition of ``year`` (the one edition rule)."""
+    return str(year)

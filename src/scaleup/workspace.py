@@ -1,5 +1,15 @@
 """A review workspace: ``scaleup.toml``, ``data/`` (inputs) and ``content/`` (one file per area).
 
+A workspace is one edition of the review, or a review of several editions: then its
+``scaleup.toml`` lists the editions' folders, each an edition's workspace with its own
+``scaleup.toml`` (``[review]``, ``[inputs]``, settings), ``data/`` and ``content/``::
+
+    scaleup.toml          [editions] folders = ["editions/2021", "editions/2026"]
+    editions/2021/        scaleup.toml, data/, content/
+    editions/2026/        scaleup.toml, data/, content/
+
+An edition is named by its ``[review] year`` (its key and URL segment, ``/2026/``).
+
 The workspace is what a review team keeps in git. ``scaleup.toml`` holds the review's own
 tables (``[review]``, ``[inputs]``, ``[impact]``) beside the statistical settings that
 :func:`scaleup.config.load_settings` reads. Each area's content is a Markdown file with YAML
@@ -45,7 +55,7 @@ from pydantic import (
 from scaleup.config import CONFIG_FILENAME, read_toml
 from scaleup.errors import InputError, Problem, describe_invalid
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
-from scaleup.slugs import SLUG_MEANING, is_slug
+from scaleup.slugs import SLUG_MEANING, edition_key, is_slug
 
 CONTENT_DIR = "content"
 DATA_DIR = "data"
@@ -252,6 +262,20 @@ def _problem(err: Any, source: str) -> Problem:
     return Problem(source, describe_invalid(err, known))
 
 
+class EditionsTable(_Table):
+    """``[editions]``: the folders of a review's editions, relative to its workspace."""
+
+    folders: list[str] = Field(min_length=1)
+
+
+class EditionsFile(BaseModel):
+    """The ``[editions]`` table of a review's top ``scaleup.toml``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    editions: EditionsTable
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A workspace on disk, its ``[review]``, ``[inputs]`` and ``[impact]`` tables read."""
@@ -268,6 +292,11 @@ class Workspace:
     @property
     def config_file(self) -> Path:
         return self.root / CONFIG_FILENAME
+
+    @property
+    def edition(self) -> str:
+        """The edition's key and URL segment: its year (``"2026"``)."""
+        return edition_key(self.year)
 
     @property
     def content_dir(self) -> Path:
@@ -331,3 +360,75 @@ def load_workspace(root: Path) -> Workspace:
         end_year=tables.review.end_year,
         contact=tables.review.contact,
     )
+
+
+@dataclass(frozen=True)
+class Review:
+    """A workspace holding several editions (``[editions]``), oldest first."""
+
+    root: Path
+    editions: tuple[Workspace, ...]
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_FILENAME
+
+    @property
+    def latest(self) -> Workspace:
+        return self.editions[-1]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def year(self) -> int:
+        return self.latest.year
+
+
+def is_review(root: Path) -> bool:
+    """Whether ``root/scaleup.toml`` lists editions (``[editions]``)."""
+    config = Path(root) / CONFIG_FILENAME
+    return config.is_file() and "editions" in read_toml(config)
+
+
+def load_review(root: Path) -> Review | Workspace:
+    """A review of several editions when ``root/scaleup.toml`` has ``[editions]``, else the
+    one-edition workspace (:func:`load_workspace`); every problem at once."""
+    root = Path(root)
+    if not is_review(root):
+        return load_workspace(root)
+    config = root / CONFIG_FILENAME
+    try:
+        table = EditionsFile.model_validate(read_toml(config)).editions
+    except ValidationError as exc:
+        known = list(EditionsTable.model_fields)
+        wrong = [Problem(str(config), describe_invalid(e, known)) for e in exc.errors()]
+        raise InputError(wrong) from None
+    problems: list[Problem] = []
+    editions: list[Workspace] = []
+    for folder in table.folders:
+        where = root / folder
+        if not (where / CONFIG_FILENAME).is_file():
+            problems.append(
+                Problem(str(config), f"editions.folders: no edition workspace in {folder!r}")
+            )
+            continue
+        try:
+            editions.append(load_workspace(where))
+        except InputError as exc:
+            problems += exc.problems()
+    seen: dict[str, Workspace] = {}
+    for ws in editions:
+        if ws.edition in seen:
+            problems.append(
+                Problem(
+                    str(config),
+                    f"editions.folders: {seen[ws.edition].root.name!r} and {ws.root.name!r} "
+                    f"are both the {ws.edition} edition ([review] year)",
+                )
+            )
+        seen[ws.edition] = ws
+    if problems:
+        raise InputError(problems)
+    return Review(root, tuple(sorted(editions, key=lambda ws: ws.year)))

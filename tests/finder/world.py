@@ -11,21 +11,18 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 
 from scaleup.config import Settings, load_settings
 from scaleup.finder.records import ProgrammeCreate
 from scaleup.geo.regions import regions_on_vintage
 from scaleup.meta import Comparison, EditionMeta
-from scaleup.store import accounts, db, places, programmes
-from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewEdition, ReviewLad
+from scaleup.store import accounts, db, places, programmes, repo
 from scaleup.web.app import create_app
 
 SECRET = "k7Qz-9fVw2LmXr4Tn8YbJc3Hd6Gs1PaE5uRoIiWq0"
@@ -75,27 +72,19 @@ def seed_geography(sessions: Any) -> None:
     """A review edition with two areas and three LADs, and the finder's regions on the
     review's vintage (what the finder's area and region filters use), as a build stores them."""
     with db.transaction(sessions) as session:
-        session.add(
-            ReviewEdition(
-                key="current",
-                title="Test review",
-                year=2021,
-                meta=EDITION_META.to_json(),
-                built_at=datetime.now(UTC),
-            )
-        )
-        session.execute(
-            insert(ReviewArea),
-            [
+        repo.replace_review(
+            session,
+            edition="2021",
+            title="Test review",
+            year=2021,
+            meta=EDITION_META,
+            areas=[
                 {"code": c, "name": n, "slug": s, "position": i, "summary": {}, "charts": {}}
                 for i, (c, n, s) in enumerate(AREAS)
             ],
-        )
-        session.execute(
-            insert(ReviewLad), [{"code": c, "name": n, "years": [], "compare": {}} for c, n in LADS]
-        )
-        session.execute(
-            insert(ReviewAreaLad), [{"area_code": a, "lad_code": lad} for a, lad in MEMBERS]
+            area_years=[],
+            lads=[{"code": c, "name": n, "years": [], "compare": {}} for c, n in LADS],
+            memberships=MEMBERS,
         )
         places.replace_regions(session, regions_on_vintage([c for c, _ in LADS], VINTAGE))
 

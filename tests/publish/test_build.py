@@ -22,12 +22,13 @@ from support.review import AREAS, CONTENT, SHARED_LAD, make_tables, make_workspa
 def test_build_writes_every_page_and_download(build, store_url: str) -> None:
     result, engine = build(url=store_url, strict=True)
     site = result.out
-    assert result.pages == 1 + 3 + 8 and result.warnings == []  # front, areas, LADs
+    # the site's front page; the edition's front page, areas and LADs
+    assert result.pages == 1 + 1 + 3 + 8 and result.warnings == []
     front = (site / "index.html").read_text()
     assert "Explore the Test Review 2021" in front
     assert front.count('<details class="area"') == 3
     for slug in ("northvale", "southmere", "eastwick"):
-        folder = site / "areas" / slug
+        folder = site / "2021" / "areas" / slug
         assert (folder / "index.html").is_file()
         for name in ("area_summary", "area_year", "lad_year", "lad_compare"):
             assert (folder / f"{name}.csv").is_file()
@@ -41,12 +42,12 @@ def test_build_writes_every_page_and_download(build, store_url: str) -> None:
 
 def test_page_order_previous_next_and_shared_lads(build) -> None:
     result, engine = build()
-    page = (result.out / "areas" / "southmere" / "index.html").read_text()
+    page = (result.out / "2021" / "areas" / "southmere" / "index.html").read_text()
     assert re.search(
         r'rel="prev" href="../../areas/northvale/index.html">Previous: Northvale', page
     )
     assert re.search(r'rel="next" href="../../areas/eastwick/index.html">Next: Eastwick', page)
-    first = (result.out / "areas" / "northvale" / "index.html").read_text()
+    first = (result.out / "2021" / "areas" / "northvale" / "index.html").read_text()
     assert 'rel="prev"' not in first
     assert 'id="shared-lads"' in page and "Chesterfield (also in" in page
     with db.sessions(engine)() as session:
@@ -56,7 +57,7 @@ def test_page_order_previous_next_and_shared_lads(build) -> None:
 
 def test_downloaded_csv_is_what_the_repo_gives(build) -> None:
     result, engine = build()
-    text = (result.out / "areas" / "eastwick" / "lad_year.csv").read_text()
+    text = (result.out / "2021" / "areas" / "eastwick" / "lad_year.csv").read_text()
     rows = list(csv.DictReader(io.StringIO(text)))
     with db.sessions(engine)() as session:
         tables = repo.area_tables(session, "E37000903")
@@ -91,7 +92,7 @@ def test_without_strict_problems_are_warnings(build) -> None:
     assert [p.message for p in result.warnings] == [
         "area E37000903 (Eastwick & Fen) has no content file"
     ]
-    assert (result.out / "areas" / "eastwick-and-fen" / "index.html").is_file()
+    assert (result.out / "2021" / "areas" / "eastwick-and-fen" / "index.html").is_file()
 
 
 def test_bad_content_file_is_an_input_error(build, tmp_path: Path) -> None:
@@ -114,7 +115,7 @@ def test_a_failed_build_leaves_the_previous_site(build, tmp_path: Path) -> None:
 
 def test_employment_only_review_says_not_available(build) -> None:
     result, _ = build(employment_only=True)
-    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    page = (result.out / "2021" / "areas" / "northvale" / "index.html").read_text()
     assert 'id="not-available"' in page
     assert (
         "scaleups by turnover growth"
@@ -172,7 +173,7 @@ def test_make_workspace_is_loadable(tmp_path: Path) -> None:
 
 def test_charts_are_static_svg_with_text_alternatives_and_tables(build) -> None:
     result, _ = build()
-    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    page = (result.out / "2021" / "areas" / "northvale" / "index.html").read_text()
     assert "<script" not in page  # works with JavaScript off
     matrix = page.split('id="matrix_employment"')[1].split("</figure>")[0]
     assert '<svg role="img" aria-label="Scatter chart of the 4 local authorities' in matrix
@@ -218,7 +219,7 @@ def test_employment_only_headline_trend_is_the_employment_trend(build) -> None:
     expected = (years[2019] - years[2016]) / 3
     assert area.trends["employment"] == pytest.approx(expected)
     assert area.trends["any"] is None and area.summary["trend_any"] is None
-    page = (result.out / "areas" / "northvale" / "index.html").read_text()
+    page = (result.out / "2021" / "areas" / "northvale" / "index.html").read_text()
     shown = f"{expected:+.2f}".replace("-", "\u2212")
     assert f'data-figure="trend_employment">{shown}<' in page
 

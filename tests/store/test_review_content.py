@@ -26,16 +26,18 @@ def test_save_and_get_area_content(store_url: str) -> None:
     assert {"review_area", "review_area_content"} <= set(inspect(engine).get_table_names())
     factory = db.sessions(engine)
     with db.transaction(factory) as session:
-        assert repo.get_area_content(session, "E37000045") is None
-        repo.save_area_content(session, "E37000045", _content())
+        assert repo.get_area_content(session, "E37000045", "2021") is None
+        repo.save_area_content(session, "E37000045", _content(), "2021")
     with db.transaction(factory) as session:
-        got = repo.get_area_content(session, "E37000045")
+        got = repo.get_area_content(session, "E37000045", "2021")
         assert got == _content()
         edited = got.model_copy(update={"introduction": "Edited."})
-        repo.save_area_content(session, "E37000045", edited)
+        repo.save_area_content(session, "E37000045", edited, "2021")
+        assert repo.get_area_content(session, "E37000045", "2026") is None
     with db.transaction(factory) as session:
-        assert repo.get_area_content(session, "E37000045").introduction == "Edited."
-        assert set(repo.all_area_contents(session)) == {"E37000045"}
+        assert repo.get_area_content(session, "E37000045", "2021").introduction == "Edited."
+        assert set(repo.all_area_contents(session, "2021")) == {"E37000045"}
+        assert repo.all_area_contents(session, "2026") == {}
 
 
 def test_invalid_content_is_refused_and_nothing_written(store_url: str) -> None:
@@ -44,10 +46,10 @@ def test_invalid_content_is_refused_and_nothing_written(store_url: str) -> None:
     factory = db.sessions(engine)
     with pytest.raises(InputError) as caught:
         with db.transaction(factory) as session:
-            repo.save_area_content(session, "E37000045", {"figures": [{"value": "3"}]})
+            repo.save_area_content(session, "E37000045", {"figures": [{"value": "3"}]}, "2021")
     assert any("label" in line for line in caught.value.render())
     with db.transaction(factory) as session:
-        assert repo.get_area_content(session, "E37000045") is None
+        assert repo.get_area_content(session, "E37000045", "2021") is None
 
 
 def test_neighbours_bookends() -> None:

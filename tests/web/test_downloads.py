@@ -37,13 +37,13 @@ def test_the_api_lists_every_table_and_the_front_page_links_them(client: TestCli
     listing = client.get("/api/v1/downloads").json()
     urls = [f["url"] for f in listing["files"]]
     tables = ("area_summary", "area_year", "lad_year", "lad_compare")
-    assert urls == [f"/downloads/{t}.csv" for t in tables] + ["/downloads/tables.xlsx"]
+    assert urls == [f"/2021/downloads/{t}.csv" for t in tables] + ["/2021/downloads/tables.xlsx"]
     front = client.get("/").text
     for url in urls:
         assert f'href="{url}"' in front
         assert client.get(url).status_code == 200
     by_url = {f["url"]: f for f in listing["files"]}
-    assert by_url["/downloads/lad_year.csv"]["columns"] == list(LAD_YEAR)
+    assert by_url["/2021/downloads/lad_year.csv"]["columns"] == list(LAD_YEAR)
 
 
 def test_all_areas_csv_has_every_area_and_lad_with_the_api_figures(client: TestClient) -> None:

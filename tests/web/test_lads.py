@@ -43,7 +43,9 @@ def test_a_lad_in_two_areas_names_both(client: TestClient) -> None:
         ("E37000901", "Northvale"), ("E37000902", "Southmere")
     ]  # fmt: skip
     html = client.get(body["url"]).text
-    assert 'href="/areas/northvale/">Northvale</a> and <a href="/areas/southmere/">' in html
+    assert (
+        'href="/2021/areas/northvale/">Northvale</a> and <a href="/2021/areas/southmere/">' in html
+    )
 
 
 def test_withheld_stays_withheld(client: TestClient) -> None:
@@ -71,7 +73,7 @@ def test_not_available_is_null_and_not_shown(tmp_path: Path) -> None:
 
 def test_area_pages_link_their_lads(client: TestClient) -> None:
     html = client.get("/areas/eastwick/").text
-    links = re.findall(r'<a href="(/lads/[a-z0-9-]+/)">([^<]+)</a>', html)
+    links = re.findall(r'<a href="(/2021/lads/[a-z0-9-]+/)">([^<]+)</a>', html)
     assert sorted(name for _u, name in links) == ["High Peak", "North East Derbyshire"]
     for url, name in links:
         page = client.get(url)
@@ -109,9 +111,9 @@ def test_slugs_are_unique_and_stable() -> None:
 def test_built_site_has_a_page_per_lad(tmp_path: Path) -> None:
     built_app(tmp_path / "ws")
     site = tmp_path / "ws" / "site"
-    pages = sorted(p.parent.name for p in (site / "lads").glob("*/index.html"))
+    pages = sorted(p.parent.name for p in (site / "2021" / "lads").glob("*/index.html"))
     assert pages == sorted(unique_slugs(LAD_NAMES.items(), fallback="lad").values())
-    area = (site / "areas" / "eastwick" / "index.html").read_text()
+    area = (site / "2021" / "areas" / "eastwick" / "index.html").read_text()
     assert 'href="../../lads/high-peak/index.html"' in area
-    lad = (site / "lads" / "high-peak" / "index.html").read_text()
+    lad = (site / "2021" / "lads" / "high-peak" / "index.html").read_text()
     assert 'href="../../areas/eastwick/index.html"' in lad

@@ -24,12 +24,12 @@ def sqlite_client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 def test_area_list_shape(client: TestClient) -> None:
     body = client.get("/api/v1/areas").json()
     assert set(body) == {"review", "areas"}
-    assert body["review"] == {"title": "Test Review", "year": 2021}
+    assert body["review"] == {"title": "Test Review", "year": 2021, "edition": "2021"}
     assert [a["code"] for a in body["areas"]] == list(AREAS)
     first = body["areas"][0]
     assert set(first) == {"code", "name", "slug", "n_lads", "url"}
     assert first == {"code": "E37000901", "name": "Northvale", "slug": "northvale",
-                     "n_lads": 4, "url": "/areas/northvale/"}  # fmt: skip
+                     "n_lads": 4, "url": "/2021/areas/northvale/"}  # fmt: skip
 
 
 def test_area_shape_and_values(client: TestClient) -> None:

@@ -27,7 +27,7 @@ def test_front_page_has_a_section_per_area(client: TestClient) -> None:
     html = client.get("/").text
     assert "<h1>Explore the Test Review 2021</h1>" in html
     assert len(re.findall(r"<details class=\"area\"", html)) == 3
-    assert 'href="/areas/eastwick/"' in html
+    assert 'href="/2021/areas/eastwick/"' in html
 
 
 def test_page_figures_match_the_api(client: TestClient) -> None:

@@ -8,7 +8,10 @@ import typer
 
 from scaleup.cli.console import reports_errors, say, steps
 
-WORKSPACE_HELP = "The workspace folder (with scaleup.toml, data/ and content/)."
+WORKSPACE_HELP = (
+    "The workspace folder (with scaleup.toml, data/ and content/; or a review whose "
+    "scaleup.toml lists its editions' folders under [editions])."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,12 +103,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _open(folder: Path):
-    """The workspace, its settings (its scaleup.toml < env) and the store's engine."""
+    """The workspace (one edition, or a review of several), its settings (its top
+    scaleup.toml < env) and the store's engine."""
     from scaleup.config import load_settings
     from scaleup.store import db
-    from scaleup.workspace import load_workspace
+    from scaleup.workspace import load_review
 
-    ws = load_workspace(folder)
+    ws = load_review(folder)
     settings = load_settings(ws.config_file)
     engine = db.open_engine(settings.database_url, ws.root)
     return ws, settings, engine

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +28,10 @@ from scaleup.publish.figures import impact_meta
 from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
-from scaleup.workspace import Workspace
+from scaleup.workspace import AreaContent, Review, Workspace
 
 if TYPE_CHECKING:
+    from scaleup.geo.regions import Regions
     from scaleup.pipeline import ReviewTables
 
 STEPS = ("Computing the statistics", "Planning the pages and charts", "Storing", "Writing the site")
@@ -53,6 +54,13 @@ def compute_tables(ws: Workspace, settings: Settings) -> tuple[ReviewTables, lis
 
 def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]]:
     """(area code, LAD code) for every LAD of every area in the workspace's geography."""
+    return read_geography_of(ws, settings)[0]
+
+
+def read_geography_of(
+    ws: Workspace, settings: Settings
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The geography's (area code, LAD code) memberships and its areas' types."""
     from scaleup import engine as engines
     from scaleup.ingest.geography import read_geography
     from scaleup.ingest.reading import Findings
@@ -61,7 +69,7 @@ def geography_members(ws: Workspace, settings: Settings) -> list[tuple[str, str]
     geo = read_geography(ws.inputs["geography"], engines.connect_duckdb(settings.engine), findings)
     findings.raise_if_any()
     assert geo is not None
-    return [(r.area_code, r.lad_code) for r in geo.members.itertuples()]
+    return [(r.area_code, r.lad_code) for r in geo.members.itertuples()], dict(geo.area_types)
 
 
 def read_impact(ws: Workspace) -> ImpactMeta:
@@ -104,8 +112,74 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
     return {c.name: c.as_dict() for c in out if c is not None}
 
 
-def build_site(
+@dataclass
+class PreparedEdition:
+    """One edition planned and drawn, ready to store: nothing written yet."""
+
+    workspace: Workspace
+    plan: SitePlan
+    contents: dict[str, AreaContent]
+    charts: dict[str, dict[str, dict[str, Any]]]
+    regions: Regions
+
+
+def prepare_edition(
     ws: Workspace,
+    settings: Settings,
+    *,
+    tables: ReviewTables | None = None,
+    members: list[tuple[str, str]] | None = None,
+) -> PreparedEdition:
+    """Read one edition's workspace, compute its tables (unless given), plan its pages and
+    draw its charts."""
+    contents = ws.read_contents()
+    impact = read_impact(ws)
+    area_types: dict[str, str] = {}
+    if tables is None:
+        tables, _ = compute_tables(ws, settings)
+        members, area_types = read_geography_of(ws, settings)
+    plan = plan_site(
+        tables, contents, members or [], title=ws.title, year=ws.year, impact=impact,
+        contact=ws.contact, area_types=area_types,
+    )  # fmt: skip
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
+        rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
+
+    from scaleup.geo.regions import regions_on_vintage
+
+    regions = regions_on_vintage(plan.lads, plan.meta.vintage)
+    return PreparedEdition(ws, plan, contents, rendered, regions)
+
+
+def store_editions(engine: Engine, prepared: list[PreparedEdition]) -> None:
+    """Store every prepared edition (statistics and content) in one transaction; editions
+    the store holds beyond these are removed (the workspace is the list of editions)."""
+    db.migrate(engine)
+    factory = db.sessions(engine)
+    with db.transaction(factory) as session:
+        repo.keep_editions(session, [p.workspace.edition for p in prepared])
+        for p in prepared:
+            plan = p.plan
+            repo.replace_review(
+                session,
+                edition=p.workspace.edition,
+                title=plan.title,
+                year=plan.year,
+                meta=plan.meta,
+                areas=plan.area_rows(p.charts),
+                area_years=plan.area_year_rows(),
+                lads=list(plan.lads.values()),
+                memberships=plan.memberships(),
+            )
+            repo.replace_area_contents(session, p.contents.values(), p.workspace.edition)
+        # the finder's regions: those of the latest edition's vintage
+        latest = max(prepared, key=lambda p: p.workspace.year)
+        places.replace_regions(session, latest.regions)
+
+
+def build_site(
+    ws: Workspace | Review,
     settings: Settings,
     engine: Engine,
     out: Path,
@@ -115,51 +189,36 @@ def build_site(
     members: list[tuple[str, str]] | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build ``ws`` into ``out``; ``tables``/``members`` skip the computation (tests)."""
+    """Build ``ws`` (one edition, or a review of several) into ``out``; ``tables`` and
+    ``members`` skip the computation of a one-edition build (tests).
+
+    Each edition is computed with the settings of its own ``scaleup.toml``; ``settings``
+    are those of a one-edition workspace (or of the review's top ``scaleup.toml``)."""
     step = on_step or (lambda _s: None)
     if out.exists() and not out.is_dir():
         raise InputError(Problem(str(out), "exists and is not a folder (--out names a folder)"))
     step(STEPS[0])
-    contents = ws.read_contents()
-    impact = read_impact(ws)
-    if tables is None:
-        tables, members = compute_tables(ws, settings)
-    plan = plan_site(
-        tables, contents, members or [], title=ws.title, year=ws.year, impact=impact,
-        contact=ws.contact,
-    )  # fmt: skip
-    if strict and plan.problems:
-        raise InputError(plan.problems)
+    if isinstance(ws, Review):
+        from scaleup.config import load_settings
+
+        prepared = [prepare_edition(e, load_settings(e.config_file)) for e in ws.editions]
+    else:
+        prepared = [prepare_edition(ws, settings, tables=tables, members=members)]
+    many = len(prepared) > 1
+    problems = [
+        replace(p, message=f"{e.workspace.edition} edition: {p.message}") if many else p
+        for e in prepared
+        for p in e.plan.problems
+    ]
+    if strict and problems:
+        raise InputError(problems)
     step(STEPS[1])
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
-        rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
-
-    from scaleup.geo.regions import regions_on_vintage
-
-    regions = regions_on_vintage(plan.lads, plan.meta.vintage)
-
     step(STEPS[2])
-    db.migrate(engine)
-    factory = db.sessions(engine)
-    with db.transaction(factory) as session:
-        repo.replace_review(
-            session,
-            title=plan.title,
-            year=plan.year,
-            meta=plan.meta,
-            areas=plan.area_rows(rendered),
-            area_years=plan.area_year_rows(),
-            lads=list(plan.lads.values()),
-            memberships=plan.memberships(),
-        )
-        repo.replace_area_contents(session, contents.values())
-        places.replace_regions(session, regions)
-
+    store_editions(engine, prepared)
     step(STEPS[3])
     write_site(engine, out)
-    pages = 1 + len(plan.areas) + len(plan.lads)
-    return BuildResult(out=out, pages=pages, warnings=list(plan.problems))
+    pages = 1 + sum(1 + len(p.plan.areas) + len(p.plan.lads) for p in prepared)
+    return BuildResult(out=out, pages=pages, warnings=problems)
 
 
 def write_downloads(folder: Path, tables: dict[str, list[dict[str, Any]]], cover: Cover) -> None:
@@ -171,30 +230,49 @@ def write_downloads(folder: Path, tables: dict[str, list[dict[str, Any]]], cover
 
 
 def write_site(engine: Engine, out: Path) -> None:
-    """Render every page and download from the store into ``out`` (staged, then moved)."""
-    env = make_templates(root="./")
-    area_env = make_templates(root="../../")
+    """Render every page and download of every edition from the store into ``out`` (staged,
+    then moved): ``index.html`` is the latest edition's front page, ``EDITION/`` holds each
+    edition's front page, ``EDITION/areas/SLUG/`` its area pages and ``EDITION/lads/SLUG/``
+    its LADs' pages."""
     factory = db.sessions(engine)
     with factory() as session, staged_dir(out) as stage:
-        (stage / "index.html").write_text(
-            render_front(env, session, root="./", index="index.html"), encoding="utf-8"
-        )
         shutil.copytree(STATIC, stage / "static")
-        for ref in repo.area_refs(session):
-            folder = stage / "areas" / ref.slug
-            folder.mkdir(parents=True)
-            html = render_area(area_env, session, ref.code, root="../../", index="index.html")
-            assert html is not None
-            (folder / "index.html").write_text(html, encoding="utf-8")
-            view = repo.get_area(session, ref.code)
-            assert view is not None
-            write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
-        edition = repo.get_review(session)
-        if edition is not None:
-            write_downloads(stage / "downloads", repo.review_tables(session), cover_of(edition))
-        for lad in repo.lad_refs(session):
-            folder = stage / "lads" / lad.slug
-            folder.mkdir(parents=True)
-            html = render_lad(area_env, session, lad.code, root="../../", index="index.html")
-            assert html is not None
-            (folder / "index.html").write_text(html, encoding="utf-8")
+        (stage / "index.html").write_text(
+            render_front(make_templates(root="./"), session, root="./", index="index.html"),
+            encoding="utf-8",
+        )
+        front_env = make_templates(root="../")
+        area_env = make_templates(root="../../../")
+        for edition in repo.editions(session):
+            key = edition.key
+            (stage / key).mkdir()
+            (stage / key / "index.html").write_text(
+                render_front(
+                    front_env, session, root="../", index="index.html", edition=key, home="./"
+                ),
+                encoding="utf-8",
+            )
+            for ref in repo.area_refs(session, key):
+                folder = stage / key / "areas" / ref.slug
+                folder.mkdir(parents=True)
+                html = render_area(
+                    area_env, session, ref.code, root="../../../", index="index.html",
+                    edition=key, home="../../",
+                )  # fmt: skip
+                assert html is not None
+                (folder / "index.html").write_text(html, encoding="utf-8")
+                view = repo.get_area(session, ref.code, key)
+                assert view is not None
+                write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
+            write_downloads(
+                stage / key / "downloads", repo.review_tables(session, key), cover_of(edition)
+            )
+            for lad in repo.lad_refs(session, key):
+                folder = stage / key / "lads" / lad.slug
+                folder.mkdir(parents=True)
+                html = render_lad(
+                    area_env, session, lad.code, root="../../../", index="index.html",
+                    edition=key, home="../../",
+                )  # fmt: skip
+                assert html is not None
+                (folder / "index.html").write_text(html, encoding="utf-8")

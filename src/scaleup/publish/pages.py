@@ -39,8 +39,13 @@ DOWNLOAD_LABELS = {
 }
 
 
-def _links(root: str, index: str) -> dict[str, Any]:
-    return {"root": root, "static": root + "static/", "index": index}
+def _links(
+    root: str, index: str, edition: str | None = None, home: str | None = None
+) -> dict[str, Any]:
+    """Site links: ``root`` (the site), ``home`` (the edition's pages: ``ROOT2026/`` unless
+    given, as a static build gives the shorter relative one)."""
+    links = {"root": root, "static": root + "static/", "index": index}
+    return links | ({"home": home or f"{root}{edition}/"} if edition else {})
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,13 @@ class SharedLad:
     others: tuple[AreaRef, ...]
 
 
-def front_context(session: Session) -> dict[str, Any] | None:
-    edition = repo.get_review(session)
+def front_context(session: Session, edition_key: str | None = None) -> dict[str, Any] | None:
+    edition = repo.get_review(session, edition_key)
     if edition is None:
         return None
     measures = edition.meta.measures
     impact = edition.meta.impact
-    contents = repo.all_area_contents(session)
+    contents = repo.all_area_contents(session, edition.key)
     areas = [
         FrontArea(
             **vars(area),
@@ -76,10 +81,11 @@ def front_context(session: Session) -> dict[str, Any] | None:
             figures=programme_figures(contents.get(area.code), impact)[:FRONT_FIGURES],
             sectors=programme_sectors(contents.get(area.code), impact),
         )
-        for area in repo.list_areas(session)
+        for area in repo.list_areas(session, edition.key)
     ]
     return {
         "review": edition,
+        "editions": repo.editions(session),
         "areas": areas,
         "measures": measures,
         "headline": headline_measure(measures),
@@ -89,8 +95,10 @@ def front_context(session: Session) -> dict[str, Any] | None:
     }
 
 
-def area_context(session: Session, code: str) -> dict[str, Any] | None:
-    area = repo.get_area(session, code)
+def area_context(
+    session: Session, code: str, edition_key: str | None = None
+) -> dict[str, Any] | None:
+    area = repo.get_area(session, code, edition_key)
     if area is None:
         return None
     edition = area.edition
@@ -110,6 +118,7 @@ def area_context(session: Session, code: str) -> dict[str, Any] | None:
     ]  # fmt: skip
     return {
         "review": edition,
+        "editions": repo.editions(session),
         "area": area,
         "meta": meta,
         "settings": meta.settings,
@@ -208,8 +217,10 @@ LAD_COLUMNS = (
 """The columns of a LAD's table by year: lad_year column, heading, filter."""
 
 
-def lad_context(session: Session, code: str) -> dict[str, Any] | None:
-    lad = repo.get_lad(session, code)
+def lad_context(
+    session: Session, code: str, edition_key: str | None = None
+) -> dict[str, Any] | None:
+    lad = repo.get_lad(session, code, edition_key)
     if lad is None:
         return None
     measures = lad.measures
@@ -218,7 +229,10 @@ def lad_context(session: Session, code: str) -> dict[str, Any] | None:
         shown.add("both")
     return {
         "review": lad.edition,
+        "editions": repo.editions(session),
         "lad": lad,
+        "areas": [a for a in lad.areas if a.edition == lad.edition.key],
+        "other_areas": [a for a in lad.areas if a.edition != lad.edition.key],
         "meta": lad.edition.meta,
         "settings": lad.edition.meta.settings,
         "measures": measures,
@@ -231,25 +245,50 @@ def lad_context(session: Session, code: str) -> dict[str, Any] | None:
 
 
 def render_lad(
-    env: Environment, session: Session, code: str, root: str = "/", index: str = ""
+    env: Environment,
+    session: Session,
+    code: str,
+    root: str = "/",
+    index: str = "",
+    edition: str | None = None,
+    home: str | None = None,
 ) -> str | None:
-    context = lad_context(session, code)
+    """A LAD's page in ``edition`` (default: the latest); None when it has no such LAD."""
+    context = lad_context(session, code, edition)
     if context is None:
         return None
-    return env.get_template("lad.html").render(**context, **_links(root, index))
+    links = _links(root, index, context["review"].key, home)
+    return env.get_template("lad.html").render(**context, **links)
 
 
-def render_front(env: Environment, session: Session, root: str = "/", index: str = "") -> str:
-    context = front_context(session)
+def render_front(
+    env: Environment,
+    session: Session,
+    root: str = "/",
+    index: str = "",
+    edition: str | None = None,
+    home: str | None = None,
+) -> str:
+    """The front page of ``edition`` (default: the latest)."""
+    context = front_context(session, edition)
     if context is None:
         return env.get_template("empty.html").render(**_links(root, index))
-    return env.get_template("front.html").render(**context, **_links(root, index))
+    links = _links(root, index, context["review"].key, home)
+    return env.get_template("front.html").render(**context, **links)
 
 
 def render_area(
-    env: Environment, session: Session, code: str, root: str = "/", index: str = ""
+    env: Environment,
+    session: Session,
+    code: str,
+    root: str = "/",
+    index: str = "",
+    edition: str | None = None,
+    home: str | None = None,
 ) -> str | None:
-    context = area_context(session, code)
+    """An area's page in ``edition`` (default: the latest); None when it has no such area."""
+    context = area_context(session, code, edition)
     if context is None:
         return None
-    return env.get_template("area.html").render(**context, **_links(root, index))
+    links = _links(root, index, context["review"].key, home)
+    return env.get_template("area.html").render(**context, **links)

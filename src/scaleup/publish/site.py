@@ -19,7 +19,7 @@ import pandas as pd
 from scaleup.errors import Problem
 from scaleup.meta import Comparison, EditionMeta, ImpactMeta
 from scaleup.publish.figures import programme_figures
-from scaleup.slugs import slugify, unique_slugs
+from scaleup.slugs import edition_key, slugify, unique_slugs
 from scaleup.store.repo import neighbours
 from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
 from scaleup.workspace import AreaContent
@@ -119,6 +119,7 @@ class SitePlan:
         return unique_slugs(((c, lad["name"]) for c, lad in self.lads.items()), fallback="lad")
 
     def urls(self) -> set[str]:
+        edition = edition_key(self.year)
         known = {
             "/",
             "/finder/",
@@ -126,13 +127,19 @@ class SitePlan:
             "/api/v1/downloads",
             "/openapi.json",
             "/downloads/tables.xlsx",
+            "/api/v1/editions",
+            f"/{edition}/",
+            f"/api/v1/editions/{edition}/areas",
+            f"/{edition}/downloads/tables.xlsx",
         } | {f"/downloads/{t}.csv" for t in DOWNLOADS}
+        known |= {f"/{edition}/downloads/{t}.csv" for t in DOWNLOADS}
         for a in self.areas:
-            base = f"/areas/{a.slug}/"
-            known |= {base, f"{base}tables.xlsx"} | {f"{base}{t}.csv" for t in DOWNLOADS}
+            for base in (f"/areas/{a.slug}/", f"/{edition}/areas/{a.slug}/"):
+                known |= {base, f"{base}tables.xlsx"} | {f"{base}{t}.csv" for t in DOWNLOADS}
             known.add(f"/api/v1/areas/{a.code}")
+            known.add(f"/api/v1/editions/{edition}/areas/{a.code}")
         for code, slug in self.lad_slugs().items():
-            known |= {f"/lads/{slug}/", f"/api/v1/lads/{code}"}
+            known |= {f"/lads/{slug}/", f"/{edition}/lads/{slug}/", f"/api/v1/lads/{code}"}
         return known
 
 
@@ -162,6 +169,7 @@ def plan_site(
     year: int,
     impact: ImpactMeta | None = None,
     contact: str | None = None,
+    area_types: dict[str, str] | None = None,
 ) -> SitePlan:
     """Resolve every page (order, slugs, prev/next, figures, links) and list the problems.
 
@@ -238,6 +246,7 @@ def plan_site(
         ),
         impact=impact or ImpactMeta(),
         contact=contact,
+        area_types={a.code: kind for a in areas if (kind := (area_types or {}).get(a.code))},
     )
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from scaleup.finder.records import UK
 from scaleup.store.db import Base
-from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewLad
+from scaleup.store.repo import latest_edition
+from scaleup.store.review import ReviewArea, ReviewAreaLad, ReviewEdition, ReviewLad
 
 if TYPE_CHECKING:
     from scaleup.geo.regions import Regions
@@ -129,11 +130,18 @@ class Place:
 
 
 def places(session: Session) -> list[Place]:
-    """The review's areas, in review order, each with its local authorities by name."""
-    areas = session.execute(select(_area.c.code, _area.c.name).order_by(_area.c.position)).all()
+    """The areas of the review's latest edition, in review order, each with its local
+    authorities by name."""
+    edition = latest_edition(session)
+    areas = session.execute(
+        select(_area.c.code, _area.c.name)
+        .where(_area.c.edition == edition)
+        .order_by(_area.c.position)
+    ).all()
     members = session.execute(
         select(_area_lad.c.area_code, _lad.c.code, _lad.c.name)
-        .join(_lad, _lad.c.code == _area_lad.c.lad_code)
+        .join(_lad, (_lad.c.code == _area_lad.c.lad_code) & (_lad.c.edition == edition))
+        .where(_area_lad.c.edition == edition)
         .order_by(_lad.c.name)
     ).all()
     by_area: dict[str, list[tuple[str, str]]] = {}
@@ -146,6 +154,16 @@ def place_names(session: Session) -> dict[str, str]:
     """Code -> name for every area, LAD and region of the review, plus UK."""
     names = {UK: "The whole UK"}
     names.update(region_names(session))
-    names.update(dict(session.execute(select(_lad.c.code, _lad.c.name)).all()))
-    names.update(dict(session.execute(select(_area.c.code, _area.c.name)).all()))
+    # every edition's, oldest first, so that the latest edition's names win
+    order = (ReviewEdition.year, ReviewEdition.key)
+    for table in (_lad, _area):
+        names.update(
+            dict(
+                session.execute(
+                    select(table.c.code, table.c.name)
+                    .join(ReviewEdition, ReviewEdition.key == table.c.edition)
+                    .order_by(*order)
+                ).all()
+            )
+        )
     return names

@@ -7,6 +7,10 @@ back as stored, in rows keyed by the contract columns of :mod:`scaleup.tables`: 
 cells are ``"[c]"``, not-available cells ``None``. Nothing here builds SQL from strings;
 nothing here checks who is asking (callers do, and record their own audit).
 
+A store holds several editions of the review. Every query takes ``edition`` (its key, e.g.
+``"2026"``); ``None`` means the latest edition (the one with the highest year), so a caller
+that knows nothing of editions reads the current review.
+
 Adding a field to an area: add it to :class:`AreaView` and set it in :func:`get_area`; the
 page reads it as an attribute; the API shows it only once ``web/api.py`` maps it.
 """
@@ -34,7 +38,6 @@ from scaleup.store.review import (
 from scaleup.tables import AREA_SUMMARY, AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
 from scaleup.workspace import AreaContent, content_from_dict
 
-EDITION_KEY = "current"
 T = TypeVar("T")
 
 
@@ -50,6 +53,7 @@ def neighbours(items: Sequence[T]) -> list[tuple[T | None, T, T | None]]:
 def replace_review(
     session: Session,
     *,
+    edition: str,
     title: str,
     year: int,
     meta: EditionMeta,
@@ -58,15 +62,16 @@ def replace_review(
     lads: Iterable[dict[str, Any]],
     memberships: Iterable[tuple[str, str]],
 ) -> None:
-    """Replace the stored edition's statistics (call inside one transaction).
+    """Replace one edition's statistics (call inside one transaction); other editions stay.
 
     ``areas``: dicts with code, name, slug, position, summary, charts; ``area_years``:
     area_code, year, values; ``lads``: code, name, years, compare.
     """
-    for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad, ReviewEdition):
-        session.execute(delete(model))
+    for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad):
+        session.execute(delete(model).where(model.edition == edition))
+    session.execute(delete(ReviewEdition).where(ReviewEdition.key == edition))
     session.add(
-        ReviewEdition(key=EDITION_KEY, title=title, year=year, meta=meta.to_json(), built_at=_now())
+        ReviewEdition(key=edition, title=title, year=year, meta=meta.to_json(), built_at=_now())
     )
     session.flush()
     for model, rows in (
@@ -76,7 +81,15 @@ def replace_review(
         (ReviewAreaLad, [{"area_code": a, "lad_code": lad} for a, lad in memberships]),
     ):
         if rows:
-            session.execute(insert(model), rows)
+            session.execute(insert(model), [{**row, "edition": edition} for row in rows])
+
+
+def keep_editions(session: Session, editions: Iterable[str]) -> None:
+    """Remove every stored edition (statistics and content) not in ``editions``."""
+    keep = list(editions)
+    for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad, AreaContentRow):
+        session.execute(delete(model).where(model.edition.not_in(keep)))
+    session.execute(delete(ReviewEdition).where(ReviewEdition.key.not_in(keep)))
 
 
 def _now() -> datetime:
@@ -86,36 +99,47 @@ def _now() -> datetime:
 # -- area content ---------------------------------------------------------------------------
 
 
-def get_area_content(session: Session, code: str) -> AreaContent | None:
-    row = session.get(AreaContentRow, code)
+def get_area_content(session: Session, code: str, edition: str | None = None) -> AreaContent | None:
+    key = edition or latest_edition(session)
+    row = None if key is None else session.get(AreaContentRow, (key, code))
     return None if row is None else AreaContent.model_validate(row.content)
 
 
-def save_area_content(session: Session, code: str, content: AreaContent | dict[str, Any]) -> None:
-    """Insert or replace an area's content (validated; InputError when invalid)."""
+def save_area_content(
+    session: Session,
+    code: str,
+    content: AreaContent | dict[str, Any],
+    edition: str | None = None,
+) -> None:
+    """Insert or replace an area's content in ``edition`` (default: the latest) (validated;
+    InputError when invalid)."""
     if not isinstance(content, AreaContent):
         content = content_from_dict({**dict(content), "code": code})
     if content.code != code:
         content = content.model_copy(update={"code": code})
+    key = edition or latest_edition(session)
+    if key is None:
+        raise ValueError("no edition is stored: build the review before editing its content")
     data = content.model_dump(mode="json")
-    row = session.get(AreaContentRow, code)
+    row = session.get(AreaContentRow, (key, code))
     if row is None:
-        session.add(AreaContentRow(area_code=code, content=data, updated_at=_now()))
+        session.add(AreaContentRow(edition=key, area_code=code, content=data, updated_at=_now()))
     else:
         row.content = data
         row.updated_at = _now()
     session.flush()
 
 
-def replace_area_contents(session: Session, contents: Iterable[AreaContent]) -> None:
-    """The workspace's content files become the stored content of every area."""
-    session.execute(delete(AreaContentRow))
+def replace_area_contents(session: Session, contents: Iterable[AreaContent], edition: str) -> None:
+    """The edition's content files become the stored content of its areas."""
+    session.execute(delete(AreaContentRow).where(AreaContentRow.edition == edition))
     for content in contents:
-        save_area_content(session, content.code, content)
+        save_area_content(session, content.code, content, edition)
 
 
-def all_area_contents(session: Session) -> dict[str, AreaContent]:
-    rows = session.scalars(select(AreaContentRow))
+def all_area_contents(session: Session, edition: str | None = None) -> dict[str, AreaContent]:
+    key = edition or latest_edition(session)
+    rows = session.scalars(select(AreaContentRow).where(AreaContentRow.edition == key))
     return {r.area_code: AreaContent.model_validate(r.content) for r in rows}
 
 
@@ -127,16 +151,23 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True)
 class Edition:
-    """The stored edition: its title and year, what it was computed from, when it was built."""
+    """A stored edition: its key, title and year, what it was computed from, when built."""
 
     title: str
     year: int
     meta: EditionMeta
     built_at: datetime
+    key: str = ""
+    """The edition's key and URL segment (``"2026"``)."""
 
     @property
     def name(self) -> str:
         return f"{self.title} {self.year}"
+
+    @property
+    def label(self) -> str:
+        """How a page names the edition: "2026 edition"."""
+        return f"{self.key or self.year} edition"
 
 
 @dataclass(frozen=True)
@@ -199,27 +230,51 @@ class AreaView(AreaRef):
         return self.years[-1] if self.years else {}
 
 
-def get_review(session: Session) -> Edition | None:
-    """The stored edition, or None when nothing is built."""
-    row = session.get(ReviewEdition, EDITION_KEY)
-    if row is None:
-        return None
-    return Edition(row.title, row.year, EditionMeta.from_json(row.meta, "the store"), row.built_at)
+_NEWEST = (ReviewEdition.year.desc(), ReviewEdition.key.desc())
 
 
-def area_refs(session: Session) -> list[AreaRef]:
-    """Every area in review order."""
+def latest_edition(conn: Session | Connection) -> str | None:
+    """The key of the latest edition (highest year), or None when nothing is built."""
+    return conn.execute(select(ReviewEdition.key).order_by(*_NEWEST).limit(1)).scalar()
+
+
+def _edition_of(row: ReviewEdition) -> Edition:
+    meta = EditionMeta.from_json(row.meta, "the store")
+    return Edition(row.title, row.year, meta, row.built_at, key=row.key)
+
+
+def editions(session: Session) -> list[Edition]:
+    """Every stored edition, newest first."""
+    return [_edition_of(row) for row in session.scalars(select(ReviewEdition).order_by(*_NEWEST))]
+
+
+def get_review(session: Session, edition: str | None = None) -> Edition | None:
+    """The edition (default: the latest), or None when it is not stored."""
+    key = edition or latest_edition(session)
+    row = None if key is None else session.get(ReviewEdition, key)
+    return None if row is None else _edition_of(row)
+
+
+def area_refs(session: Session, edition: str | None = None) -> list[AreaRef]:
+    """Every area of the edition (default: the latest) in review order."""
+    key = edition or latest_edition(session)
     rows = session.execute(
-        select(ReviewArea.code, ReviewArea.name, ReviewArea.slug).order_by(ReviewArea.position)
+        select(ReviewArea.code, ReviewArea.name, ReviewArea.slug)
+        .where(ReviewArea.edition == key)
+        .order_by(ReviewArea.position)
     )
     return [AreaRef(c, n, s) for c, n, s in rows]
 
 
-def list_areas(session: Session) -> list[AreaListing]:
-    """Every area in review order with n_lads, summary and the latest year's figures."""
+def list_areas(session: Session, edition: str | None = None) -> list[AreaListing]:
+    """Every area of the edition in review order with n_lads, summary and the latest year's
+    figures."""
+    key = edition or latest_edition(session)
     latest: dict[str, Row] = {}
     for area_code, values in session.execute(
-        select(ReviewAreaYear.area_code, ReviewAreaYear.values).order_by(ReviewAreaYear.year)
+        select(ReviewAreaYear.area_code, ReviewAreaYear.values)
+        .where(ReviewAreaYear.edition == key)
+        .order_by(ReviewAreaYear.year)
     ):
         latest[area_code] = values
     return [
@@ -231,7 +286,9 @@ def list_areas(session: Session) -> list[AreaListing]:
             summary=_summary(area.summary),
             latest=latest.get(area.code, {}),
         )
-        for area in session.scalars(select(ReviewArea).order_by(ReviewArea.position))
+        for area in session.scalars(
+            select(ReviewArea).where(ReviewArea.edition == key).order_by(ReviewArea.position)
+        )
     ]
 
 
@@ -240,46 +297,82 @@ def _summary(stored: Row) -> Row:
 
 
 _VERSION = (
-    select(ReviewArea.code, ReviewEdition.built_at, AreaContentRow.updated_at)
+    select(ReviewArea.code, ReviewEdition.built_at, AreaContentRow.updated_at, ReviewArea.edition)
     .select_from(ReviewArea)
-    .join(ReviewEdition, ReviewEdition.key == EDITION_KEY)
-    .outerjoin(AreaContentRow, AreaContentRow.area_code == ReviewArea.code)
+    .join(ReviewEdition, ReviewEdition.key == ReviewArea.edition)
+    .outerjoin(
+        AreaContentRow,
+        (AreaContentRow.area_code == ReviewArea.code)
+        & (AreaContentRow.edition == ReviewArea.edition),
+    )
 )
-_VERSION_BY_SLUG = _VERSION.where(ReviewArea.slug == bindparam("key"))
-_VERSION_BY_CODE = _VERSION.where(ReviewArea.code == bindparam("key"))
+_IN_EDITION = ReviewArea.edition == bindparam("edition")
+_VERSION_BY_SLUG = _VERSION.where(ReviewArea.slug == bindparam("key"), _IN_EDITION)
+_VERSION_BY_CODE = _VERSION.where(ReviewArea.code == bindparam("key"), _IN_EDITION)
 _REVIEW_VERSION = select(
     ReviewEdition.built_at,
-    select(func.max(AreaContentRow.updated_at)).scalar_subquery(),
-).where(ReviewEdition.key == EDITION_KEY)
+    select(func.max(AreaContentRow.updated_at))
+    .where(AreaContentRow.edition == bindparam("edition"))
+    .scalar_subquery(),
+    select(func.max(ReviewEdition.built_at)).scalar_subquery(),
+).where(ReviewEdition.key == bindparam("edition"))
+_NEWEST_WITH = (
+    select(ReviewArea.edition)
+    .join(ReviewEdition, ReviewEdition.key == ReviewArea.edition)
+    .order_by(*_NEWEST)
+    .limit(1)
+)
 
 
 def area_version(
-    conn: Session | Connection, *, slug: str | None = None, code: str | None = None
+    conn: Session | Connection,
+    *,
+    slug: str | None = None,
+    code: str | None = None,
+    edition: str | None = None,
 ) -> tuple[str, Any, Any] | None:
-    """(code, edition built_at, content updated_at) of an area, in one query: what a cached
-    page of the area depends on. None when there is no such area. Cheap enough to run on
-    every request (a Core connection is faster than a Session here)."""
+    """(code, edition built_at, content updated_at) of an area of ``edition`` (default: the
+    latest), in one query: what a cached page of the area depends on. None when there is no
+    such area. Cheap enough to run on every request (a Core connection is faster than a
+    Session here)."""
+    key = edition or latest_edition(conn)
     if slug is not None:
-        row = conn.execute(_VERSION_BY_SLUG, {"key": slug}).first()
+        row = conn.execute(_VERSION_BY_SLUG, {"key": slug, "edition": key}).first()
     else:
-        row = conn.execute(_VERSION_BY_CODE, {"key": code}).first()
+        row = conn.execute(_VERSION_BY_CODE, {"key": code, "edition": key}).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
-def review_version(conn: Session | Connection) -> tuple[Any, Any] | None:
-    """(edition build time, last content edit): what the front page depends on; None when
-    nothing is built."""
-    row = conn.execute(_REVIEW_VERSION).first()
-    return None if row is None else (row[0], row[1])
+def review_version(
+    conn: Session | Connection, edition: str | None = None
+) -> tuple[Any, Any, Any] | None:
+    """(edition build time, last content edit, last build of any edition): what an
+    edition's front page depends on (it links the other editions); None when the edition
+    (default: the latest) is not stored."""
+    key = edition or latest_edition(conn)
+    row = conn.execute(_REVIEW_VERSION, {"edition": key}).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
-def get_area(session: Session, code: str) -> AreaView | None:
-    """An area, or None when unknown (or when nothing is built)."""
-    area = session.get(ReviewArea, code)
-    edition = get_review(session)
-    if area is None or edition is None:
+def latest_edition_with(
+    conn: Session | Connection, *, code: str | None = None, slug: str | None = None
+) -> str | None:
+    """The latest edition that has an area with ``code`` (or ``slug``), or None."""
+    query = _NEWEST_WITH.where(
+        ReviewArea.code == code if code is not None else ReviewArea.slug == slug
+    )
+    return conn.execute(query).scalar()
+
+
+def get_area(session: Session, code: str, edition: str | None = None) -> AreaView | None:
+    """An area of ``edition`` (default: the latest), or None when unknown (or when nothing
+    is built)."""
+    key = edition or latest_edition(session)
+    area = None if key is None else session.get(ReviewArea, (key, code))
+    edition_row = get_review(session, key)
+    if area is None or edition_row is None or key is None:
         return None
-    refs = area_refs(session)
+    refs = area_refs(session, key)
     previous = following = None
     for before, ref, after in neighbours(refs):
         if ref.code == code:
@@ -288,23 +381,28 @@ def get_area(session: Session, code: str) -> AreaView | None:
         {"year": y, **{k: v for k, v in values.items() if k in AREA_YEAR[2:]}}
         for y, values in session.execute(
             select(ReviewAreaYear.year, ReviewAreaYear.values)
-            .where(ReviewAreaYear.area_code == code)
+            .where(ReviewAreaYear.area_code == code, ReviewAreaYear.edition == key)
             .order_by(ReviewAreaYear.year)
         )
     )
     lad_rows = session.scalars(
         select(ReviewLad)
-        .join(ReviewAreaLad, ReviewAreaLad.lad_code == ReviewLad.code)
-        .where(ReviewAreaLad.area_code == code)
+        .join(
+            ReviewAreaLad,
+            (ReviewAreaLad.lad_code == ReviewLad.code) & (ReviewAreaLad.edition == key),
+        )
+        .where(ReviewAreaLad.area_code == code, ReviewLad.edition == key)
         .order_by(ReviewLad.name)
     ).all()
     lad_codes = [lad.code for lad in lad_rows]
-    slugs = lad_slugs(session)
+    slugs = lad_slugs(session, key)
     shared: dict[str, list[AreaRef]] = {}
     by_code = {r.code: r for r in refs}
     for lad_code, other in session.execute(
         select(ReviewAreaLad.lad_code, ReviewAreaLad.area_code).where(
-            ReviewAreaLad.lad_code.in_(lad_codes), ReviewAreaLad.area_code != code
+            ReviewAreaLad.edition == key,
+            ReviewAreaLad.lad_code.in_(lad_codes),
+            ReviewAreaLad.area_code != code,
         )
     ):
         shared.setdefault(lad_code, []).append(by_code[other])
@@ -313,7 +411,7 @@ def get_area(session: Session, code: str) -> AreaView | None:
         area.code,
         area.name,
         area.slug,
-        edition=edition,
+        edition=edition_row,
         summary=_summary(area.summary),
         trends={m: stored_trends.get(m) for m in MEASURES},
         years=years,
@@ -332,7 +430,7 @@ def get_area(session: Session, code: str) -> AreaView | None:
         previous=previous,
         next=following,
         charts=area.charts,
-        content=get_area_content(session, code),
+        content=get_area_content(session, code, key),
         shared_lads={lad: tuple(others) for lad, others in shared.items()},
     )
 
@@ -357,7 +455,8 @@ class LadDetail(LadRef):
 
     edition: Edition
     areas: tuple[LadArea, ...]
-    """The review's areas the LAD belongs to, in review order."""
+    """The areas the LAD belongs to in every edition (newest edition first, each in review
+    order)."""
     years: tuple[Row, ...]
     """Its lad_year rows (every column), by year."""
     compare: dict[str, Row]
@@ -368,70 +467,93 @@ class LadDetail(LadRef):
         return self.edition.meta.measures
 
 
-def lad_slugs(session: Session) -> dict[str, str]:
+def lad_slugs(session: Session, edition: str | None = None) -> dict[str, str]:
     """LAD code -> its page's slug (:func:`scaleup.slugs.unique_slugs` of the names)."""
-    return unique_slugs(session.execute(select(ReviewLad.code, ReviewLad.name)), fallback="lad")
+    key = edition or latest_edition(session)
+    rows = session.execute(select(ReviewLad.code, ReviewLad.name).where(ReviewLad.edition == key))
+    return unique_slugs(rows, fallback="lad")
 
 
-def lad_refs(session: Session) -> list[LadRef]:
-    """Every LAD of the review, by name."""
-    rows = session.execute(select(ReviewLad.code, ReviewLad.name).order_by(ReviewLad.name))
+def lad_refs(session: Session, edition: str | None = None) -> list[LadRef]:
+    """Every LAD of the edition (default: the latest), by name."""
+    key = edition or latest_edition(session)
+    rows = session.execute(
+        select(ReviewLad.code, ReviewLad.name)
+        .where(ReviewLad.edition == key)
+        .order_by(ReviewLad.name)
+    )
     named = [(code, name) for code, name in rows]
     slugs = unique_slugs(named, fallback="lad")
     return [LadRef(code, name, slugs[code]) for code, name in named]
 
 
-def lad_code_for_slug(session: Session, slug: str) -> str | None:
-    return next((code for code, s in lad_slugs(session).items() if s == slug), None)
+def lad_code_for_slug(session: Session, slug: str, edition: str | None = None) -> str | None:
+    return next((code for code, s in lad_slugs(session, edition).items() if s == slug), None)
 
 
-def get_lad(session: Session, code: str) -> LadDetail | None:
-    """A local authority district of the review, or None when unknown (or nothing built)."""
-    lad = session.get(ReviewLad, code)
-    edition = get_review(session)
-    if lad is None or edition is None:
+def get_lad(session: Session, code: str, edition: str | None = None) -> LadDetail | None:
+    """A local authority district of the edition (default: the latest), or None when
+    unknown (or nothing built)."""
+    key = edition or latest_edition(session)
+    lad = None if key is None else session.get(ReviewLad, (key, code))
+    found = get_review(session, key)
+    if lad is None or found is None or key is None:
         return None
-    member_of = set(
-        session.scalars(select(ReviewAreaLad.area_code).where(ReviewAreaLad.lad_code == code))
+    memberships = session.execute(
+        select(ReviewArea.edition, ReviewArea.code, ReviewArea.name, ReviewArea.slug)
+        .join(
+            ReviewAreaLad,
+            (ReviewAreaLad.edition == ReviewArea.edition)
+            & (ReviewAreaLad.area_code == ReviewArea.code),
+        )
+        .join(ReviewEdition, ReviewEdition.key == ReviewArea.edition)
+        .where(ReviewAreaLad.lad_code == code)
+        .order_by(*_NEWEST, ReviewArea.position)
     )
-    label = str(edition.year)
     return LadDetail(
         lad.code,
         lad.name,
-        lad_slugs(session)[lad.code],
-        edition=edition,
-        areas=tuple(
-            LadArea(a.code, a.name, a.slug, edition=label)
-            for a in area_refs(session)
-            if a.code in member_of
-        ),
+        lad_slugs(session, key)[lad.code],
+        edition=found,
+        areas=tuple(LadArea(c, n, slug, edition=e) for e, c, n, slug in memberships),
         years=tuple({k: row.get(k) for k in LAD_YEAR} for row in lad.years),
         compare={m: {k: row.get(k) for k in LAD_COMPARE} for m, row in lad.compare.items()},
     )
 
 
-def area_tables(session: Session, code: str) -> dict[str, list[Row]] | None:
+def area_tables(
+    session: Session, code: str, edition: str | None = None
+) -> dict[str, list[Row]] | None:
     """The area's rows of the four published tables, in contract columns (for downloads)."""
-    area = get_area(session, code)
+    area = get_area(session, code, edition)
     if area is None:
         return None
     return tables_of(area)
 
 
-def review_tables(session: Session) -> dict[str, list[Row]]:
-    """Every row of the four published tables, in contract columns: the areas in review
-    order, the LADs (every one in the data) by code. Empty when nothing is built."""
-    refs = area_refs(session)
+def review_tables(session: Session, edition: str | None = None) -> dict[str, list[Row]]:
+    """Every row of the four published tables of ``edition`` (default: the latest), in
+    contract columns: the areas in review order, the LADs (every one in the data) by code.
+    Empty when nothing is built."""
+    key = edition or latest_edition(session)
+    refs = area_refs(session, key)
     names = {r.code: r.name for r in refs}
     position = {r.code: i for i, r in enumerate(refs)}
     area_years = sorted(
         session.execute(
-            select(ReviewAreaYear.area_code, ReviewAreaYear.year, ReviewAreaYear.values)
+            select(ReviewAreaYear.area_code, ReviewAreaYear.year, ReviewAreaYear.values).where(
+                ReviewAreaYear.edition == key
+            )
         ),
         key=lambda r: (position[r[0]], r[1]),
     )
-    lads = session.scalars(select(ReviewLad).order_by(ReviewLad.code)).all()
-    summaries = {a.code: a.summary for a in session.scalars(select(ReviewArea))}
+    lads = session.scalars(
+        select(ReviewLad).where(ReviewLad.edition == key).order_by(ReviewLad.code)
+    ).all()
+    summaries = {
+        a.code: a.summary
+        for a in session.scalars(select(ReviewArea).where(ReviewArea.edition == key))
+    }
     return {
         "area_summary": [_summary(summaries[r.code]) for r in refs],
         "area_year": [

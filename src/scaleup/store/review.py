@@ -1,7 +1,9 @@
 """The review's tables in the content store: the published statistics and each area's content.
 
-Statistics are loaded by ``scaleup build`` (one transaction replaces the whole edition); the
-content of an area (narrative sections, headline programme figures, links) is loaded from the
+A store holds one or more editions of the review (keyed by the edition, e.g. ``"2021"``):
+every row of the statistics and of the content belongs to one edition. Statistics are loaded
+by ``scaleup build`` (one transaction replaces the workspace's editions); the content of an
+area (narrative sections, headline programme figures, links) is loaded from the
 workspace's Markdown files and may then be edited through the admin. Values of the published
 tables are kept as JSON so that suppressed cells stay ``"[c]"`` and not-available cells
 stay ``null``; an edition's ``meta`` is its :class:`scaleup.meta.EditionMeta` as JSON. The
@@ -14,14 +16,31 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scaleup.store.db import Base
 
+EDITION = String(16)
+
+
+def _edition() -> Mapped[str]:
+    return mapped_column(
+        EDITION, ForeignKey("review_edition.key", ondelete="CASCADE"), primary_key=True
+    )
+
 
 class ReviewEdition(Base):
-    """The one edition of the review held by a store (key ``"current"``)."""
+    """An edition of the review held by the store (key: the edition, e.g. ``"2026"``)."""
 
     __tablename__ = "review_edition"
 
@@ -36,10 +55,12 @@ class ReviewArea(Base):
     """An area of the review (a LEP, combined authority, region...), in review order."""
 
     __tablename__ = "review_area"
+    __table_args__ = (UniqueConstraint("edition", "slug"),)
 
+    edition: Mapped[str] = _edition()
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(Integer)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     charts: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -49,10 +70,16 @@ class ReviewAreaYear(Base):
     """One row of ``area_year.csv`` (values by column name)."""
 
     __tablename__ = "review_area_year"
-
-    area_code: Mapped[str] = mapped_column(
-        ForeignKey("review_area.code", ondelete="CASCADE"), primary_key=True
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["edition", "area_code"],
+            ["review_area.edition", "review_area.code"],
+            ondelete="CASCADE",
+        ),
     )
+
+    edition: Mapped[str] = mapped_column(EDITION, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -62,6 +89,7 @@ class ReviewLad(Base):
 
     __tablename__ = "review_lad"
 
+    edition: Mapped[str] = _edition()
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     years: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -72,20 +100,29 @@ class ReviewAreaLad(Base):
     """Membership: a LAD in an area (a LAD may be in two areas)."""
 
     __tablename__ = "review_area_lad"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["edition", "area_code"],
+            ["review_area.edition", "review_area.code"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["edition", "lad_code"], ["review_lad.edition", "review_lad.code"], ondelete="CASCADE"
+        ),
+    )
 
-    area_code: Mapped[str] = mapped_column(
-        ForeignKey("review_area.code", ondelete="CASCADE"), primary_key=True
-    )
-    lad_code: Mapped[str] = mapped_column(
-        ForeignKey("review_lad.code", ondelete="CASCADE"), primary_key=True
-    )
+    edition: Mapped[str] = mapped_column(EDITION, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    lad_code: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class AreaContentRow(Base):
-    """An area's editorial content (see :class:`scaleup.workspace.AreaContent`), as JSON."""
+    """An area's editorial content in an edition (see :class:`scaleup.workspace.AreaContent`),
+    as JSON. Not tied to the edition's row: content survives a rebuild of the statistics."""
 
     __tablename__ = "review_area_content"
 
+    edition: Mapped[str] = mapped_column(EDITION, primary_key=True)
     area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -21,6 +21,7 @@ from scaleup.geo import AREA_CODE, GSS_PATTERN
 from scaleup.publish.downloads import XLSX_TYPE
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.publish.site import DOWNLOADS
+from scaleup.slugs import EDITION
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
 from scaleup.tables import TABLE_TITLES, TABLES
@@ -48,10 +49,33 @@ class Model(BaseModel):
 class Review(Model):
     title: str
     year: int
+    edition: str = Field(description='The edition the figures belong to (e.g. "2026")')
 
     @classmethod
     def of(cls, edition: Edition) -> Review:
-        return cls(title=edition.title, year=edition.year)
+        return cls(title=edition.title, year=edition.year, edition=edition.key)
+
+
+class EditionItem(Model):
+    edition: str
+    end_year: int | None = Field(description="The last year of the edition's figures")
+    title: str
+    area_types: list[str]
+    url: str = Field(description="The edition's front page")
+    api: str = Field(description="The edition's list of areas in this API")
+
+    @classmethod
+    def of(cls, edition: Edition) -> EditionItem:
+        end_years = edition.meta.end_years
+        return cls(
+            edition=edition.key, end_year=end_years[-1] if end_years else None,
+            title=edition.name, area_types=list(edition.meta.kinds),
+            url=f"/{edition.key}/", api=f"/api/v1/editions/{edition.key}/areas",
+        )  # fmt: skip
+
+
+class EditionList(Model):
+    editions: list[EditionItem] = Field(description="Newest first")
 
 
 class AreaRef(Model):
@@ -69,10 +93,10 @@ class AreaListItem(AreaRef):
     url: str
 
     @classmethod
-    def of_listing(cls, area: AreaListing) -> AreaListItem:
+    def of_listing(cls, area: AreaListing, edition: str) -> AreaListItem:
         return cls(
             code=area.code, name=area.name, slug=area.slug, n_lads=area.n_lads,
-            url=area_url(area),
+            url=area_url(area, edition),
         )  # fmt: skip
 
 
@@ -115,9 +139,9 @@ class LadEntry(Model):
     measures: dict[str, dict[str, Any]] = Field(description="lad_compare columns per measure")
 
     @classmethod
-    def of(cls, lad: LadView) -> LadEntry:
+    def of(cls, lad: LadView, edition: str) -> LadEntry:
         return cls(
-            lad_code=lad.lad_code, lad_name=lad.lad_name, url=lad_url(lad.slug),
+            lad_code=lad.lad_code, lad_name=lad.lad_name, url=lad_url(lad.slug, edition),
             measures=lad.measures,
         )  # fmt: skip
 
@@ -130,7 +154,10 @@ class LadAreaRef(Model):
 
     @classmethod
     def of(cls, area: repo.LadArea) -> LadAreaRef:
-        return cls(code=area.code, name=area.name, edition=area.edition, url=area_url(area))
+        return cls(
+            code=area.code, name=area.name, edition=area.edition,
+            url=area_url(area, area.edition),
+        )  # fmt: skip
 
 
 class LadFigures(Model):
@@ -155,7 +182,7 @@ class LadFigures(Model):
             code=lad.code,
             name=lad.name,
             slug=lad.slug,
-            url=lad_url(lad.slug),
+            url=lad_url(lad.slug, lad.edition.key),
             review=Review.of(lad.edition),
             measures=list(lad.measures),
             areas=[LadAreaRef.of(a) for a in lad.areas],
@@ -191,12 +218,12 @@ class AreaDetail(AreaRef):
             name=area.name,
             slug=area.slug,
             review=Review.of(area.edition),
-            url=area_url(area),
+            url=area_url(area, area.edition.key),
             measures=list(area.measures),
             summary=dict(area.summary),
             trends=dict(area.trends),
             years=[dict(row) for row in area.years],
-            lads=[LadEntry.of(lad) for lad in area.lads],
+            lads=[LadEntry.of(lad, area.edition.key) for lad in area.lads],
             shared_lads={
                 lad: [AreaRef.of(o) for o in others] for lad, others in area.shared_lads.items()
             },
@@ -226,24 +253,26 @@ class DownloadList(Model):
     def of(cls, edition: Edition) -> DownloadList:
         csvs = [
             DownloadFile(
-                url=f"/downloads/{t}.csv", title=TABLE_TITLES[t], media_type="text/csv",
-                tables=[t], columns=list(TABLES[t]),
+                url=f"/{edition.key}/downloads/{t}.csv", title=TABLE_TITLES[t],
+                media_type="text/csv", tables=[t], columns=list(TABLES[t]),
             )
             for t in DOWNLOADS
         ]  # fmt: skip
         book = DownloadFile(
-            url="/downloads/tables.xlsx", title="All four tables (Excel workbook)",
+            url=f"/{edition.key}/downloads/tables.xlsx", title="All four tables (Excel workbook)",
             media_type=XLSX_TYPE, tables=list(DOWNLOADS), columns=None,
         )  # fmt: skip
         return cls(review=Review.of(edition), files=[*csvs, book])
 
 
-def area_url(area: repo.AreaRef) -> str:
-    return f"/areas/{area.slug}/"
+def area_url(area: repo.AreaRef, edition: str) -> str:
+    """The area's page in its edition: ``/2026/areas/SLUG/``."""
+    return f"/{edition}/areas/{area.slug}/"
 
 
-def lad_url(slug: str) -> str:
-    return f"/lads/{slug}/"
+def lad_url(slug: str, edition: str) -> str:
+    """The district's page in an edition: ``/2026/lads/SLUG/``."""
+    return f"/{edition}/lads/{slug}/"
 
 
 NOT_BUILT = responses(404, s404="Nothing built yet")
@@ -253,32 +282,82 @@ NO_LAD = responses(
 )
 
 
-async def list_areas(request: Request) -> Response:
-    """Every area of the review, in review order."""
-    engine = request.app.state.scaleup.engine
+NO_EDITION: dict[int | str, Any] = {
+    404: {"model": Problem, "description": "No such edition"},
+    422: {"model": Problem, "description": "Not an edition"},
+}
+NO_EDITION_AREA: dict[int | str, Any] = {
+    404: {"model": Problem, "description": "No such edition, or no such area in it"},
+    422: {"model": Problem, "description": "Not an edition or not an area code"},
+}
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.scaleup.engine
+
+
+async def list_editions(request: Request) -> Response:
+    """Every edition of the review, newest first."""
 
     def version() -> Any:
-        with engine.connect() as conn:
-            return repo.review_version(conn)
+        with _engine(request).connect() as conn:
+            return repo.review_version(conn) or "empty"
 
-    body = await cache_of(request).get(("api-areas",), version, lambda _v: _json(areas(request)))
+    body = await cache_of(request).get(
+        ("api-editions",), version, lambda _v: _json(editions(request))
+    )
+    assert body is not None
+    return Response(body, media_type="application/json")
+
+
+async def list_areas(request: Request) -> Response:
+    """Every area of the latest edition, in review order."""
+    return await _areas_of(request, None)
+
+
+async def list_edition_areas(request: Request, edition: str) -> Response:
+    """Every area of ``edition``, in review order."""
+    return await _areas_of(request, edition)
+
+
+async def _areas_of(request: Request, edition: str | None) -> Response:
+    def version() -> Any:
+        with _engine(request).connect() as conn:
+            return repo.review_version(conn, edition)
+
+    body = await cache_of(request).get(
+        ("api-areas", edition), version, lambda _v: _json(areas(request, edition))
+    )
     if body is None:
-        raise HTTPException(404, "no review has been built into this store yet")
+        if edition is None:
+            raise HTTPException(404, "no review has been built into this store yet")
+        raise HTTPException(404, f"no {edition} edition of the review")
     return Response(body, media_type="application/json")
 
 
 async def get_area(request: Request, code: str) -> Response:
-    engine = request.app.state.scaleup.engine
+    """One area, from the latest edition that has it."""
+    with _engine(request).connect() as conn:
+        edition = repo.latest_edition_with(conn, code=code)
+    if edition is None:
+        raise HTTPException(404, f"no area {code}")
+    return await _area_of(request, edition, code)
 
+
+async def get_edition_area(request: Request, edition: str, code: str) -> Response:
+    return await _area_of(request, edition, code)
+
+
+async def _area_of(request: Request, edition: str, code: str) -> Response:
     def version() -> Any:
-        with engine.connect() as conn:
-            return repo.area_version(conn, code=code)
+        with _engine(request).connect() as conn:
+            return repo.area_version(conn, code=code, edition=edition)
 
     body = await cache_of(request).get(
-        ("api-area", code), version, lambda _v: _json(area(request, code))
+        ("api-area", edition, code), version, lambda _v: _json(area(request, code, edition))
     )
     if body is None:
-        raise HTTPException(404, f"no area {code}")
+        raise HTTPException(404, f"no area {code} in the {edition} edition")
     return Response(body, media_type="application/json")
 
 
@@ -323,29 +402,74 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def areas(request: Request) -> dict[str, Any]:
+def editions(request: Request) -> dict[str, Any]:
     with request.app.state.scaleup.sessions() as session:
-        edition = repo.get_review(session)
-        listings = repo.list_areas(session) if edition else []
-    assert edition is not None
-    body = AreaList(review=Review.of(edition), areas=[AreaListItem.of_listing(a) for a in listings])
+        stored = repo.editions(session)
+    return EditionList(editions=[EditionItem.of(e) for e in stored]).model_dump(mode="json")
+
+
+def areas(request: Request, edition: str | None = None) -> dict[str, Any]:
+    with request.app.state.scaleup.sessions() as session:
+        found = repo.get_review(session, edition)
+        listings = repo.list_areas(session, found.key) if found else []
+    assert found is not None
+    body = AreaList(
+        review=Review.of(found), areas=[AreaListItem.of_listing(a, found.key) for a in listings]
+    )
     return body.model_dump(mode="json")
 
 
-def area(request: Request, code: str) -> dict[str, Any] | None:
+def area(request: Request, code: str, edition: str | None = None) -> dict[str, Any] | None:
     """The API's object of one area (contracts.md), from the repo."""
     with request.app.state.scaleup.sessions() as session:
-        view = repo.get_area(session, code)
+        view = repo.get_area(session, code, edition)
     return None if view is None else AreaDetail.of_view(view).model_dump(mode="json")
 
 
+EditionKey = Annotated[
+    str,
+    Path(pattern=EDITION.pattern, description="The edition (its year, e.g. 2026)"),
+]
+AREA_DESCRIPTION = (
+    "One area: summary, years, LADs with their comparison, programme figures, prev/next."
+    '\n\nSuppressed values are ``"[c]"``, not-available values ``null``.'
+)
+
 ROUTES = (
+    Route(
+        "/api/v1/editions",
+        list_editions,
+        EditionList,
+        summary="List Editions",
+        description="Every edition of the review the store holds, newest first.",
+        tags=("review",),
+    ),
+    Route(
+        "/api/v1/editions/{edition}/areas",
+        list_edition_areas,
+        AreaList,
+        summary="List Areas Of An Edition",
+        description="Every area of one edition, in review order.",
+        params={"edition": EditionKey},
+        responses=NO_EDITION,
+        tags=("review",),
+    ),
+    Route(
+        "/api/v1/editions/{edition}/areas/{code}",
+        get_edition_area,
+        AreaDetail,
+        summary="Get Area Of An Edition",
+        description=AREA_DESCRIPTION,
+        params={"edition": EditionKey, "code": AreaCode},
+        responses=NO_EDITION_AREA,
+        tags=("review",),
+    ),
     Route(
         "/api/v1/areas",
         list_areas,
         AreaList,
         summary="List Areas",
-        description="Every area of the review, in review order.",
+        description="Every area of the latest edition, in review order.",
         responses=NOT_BUILT,
         tags=("review",),
     ),
@@ -354,8 +478,7 @@ ROUTES = (
         get_area,
         AreaDetail,
         summary="Get Area",
-        description="One area: summary, years, LADs with their comparison, programme "
-        'figures, prev/next.\n\nSuppressed values are ``"[c]"``, not-available values ``null``.',
+        description=AREA_DESCRIPTION + "\n\nFrom the latest edition that has the area.",
         params={"code": AreaCode},
         responses=NO_AREA,
         tags=("review",),

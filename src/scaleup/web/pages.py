@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import event
 from starlette.concurrency import run_in_threadpool
@@ -87,6 +87,11 @@ def _slug(request: Request, what: str = "an area") -> str:
     return slug
 
 
+def _edition(request: Request) -> str:
+    """The edition of an edition's URL (``/2026/...``), as stored (``"2026"``)."""
+    return str(request.path_params["edition"])
+
+
 def install(app: FastAPI) -> None:
     state = app.state.scaleup
     cache = RenderedCache()
@@ -94,20 +99,23 @@ def install(app: FastAPI) -> None:
     event.listen(state.sessions, "after_commit", cache.clear)
     env = make_templates()
 
-    def area_version(slug: str) -> Callable[[], Any]:
+    def area_version(edition: str, slug: str) -> Callable[[], Any]:
         def check() -> Any:
             with state.engine.connect() as conn:
-                return repo.area_version(conn, slug=slug)
+                return repo.area_version(conn, slug=slug, edition=edition)
 
         return check
 
-    def review_version() -> Any:
-        with state.engine.connect() as conn:
-            return repo.review_version(conn)
+    def review_version(edition: str | None) -> Callable[[], Any]:
+        def check() -> Any:
+            with state.engine.connect() as conn:
+                return repo.review_version(conn, edition)
 
-    def tables(code: str) -> dict[str, Any]:
+        return check
+
+    def tables(edition: str, code: str) -> dict[str, Any]:
         with state.sessions() as session:
-            found = repo.area_tables(session, code)
+            found = repo.area_tables(session, code, edition)
         assert found is not None
         return found
 
@@ -116,55 +124,76 @@ def install(app: FastAPI) -> None:
             with state.sessions() as session:
                 return render_front(env, session).encode()
 
-        body = await cache.get(("front",), lambda: review_version() or "empty", render)
+        body = await cache.get(("front",), lambda: review_version(None)() or "empty", render)
+        return HTMLResponse(body)
+
+    async def edition_front(request: Request) -> Response:
+        edition = _edition(request)
+
+        def render(_version: Any) -> bytes:
+            with state.sessions() as session:
+                return render_front(env, session, edition=edition).encode()
+
+        body = await cache.get(("front", edition), review_version(edition), render)
+        if body is None:
+            raise HTTPException(404, f"no {edition} edition of the review")
         return HTMLResponse(body)
 
     async def area(request: Request) -> Response:
-        slug = _slug(request)
+        edition, slug = _edition(request), _slug(request)
 
         def render(version: Any) -> bytes | None:
             with state.sessions() as session:
-                html = render_area(env, session, version[0])
+                html = render_area(env, session, version[0], edition=edition)
             return None if html is None else html.encode()
 
-        body = await cache.get(("area", slug), area_version(slug), render)
+        body = await cache.get(("area", edition, slug), area_version(edition, slug), render)
         if body is None:
-            raise HTTPException(404, f"no area {slug!r}")
+            raise HTTPException(404, f"no area {slug!r} in the {edition} edition")
         return HTMLResponse(body)
 
     async def lad(request: Request) -> Response:
-        slug = _slug(request, "a local authority")
+        edition, slug = _edition(request), _slug(request, "a local authority")
 
         def render(_version: Any) -> bytes | None:
             with state.sessions() as session:
-                code = repo.lad_code_for_slug(session, slug)
-                html = None if code is None else render_lad(env, session, code)
+                code = repo.lad_code_for_slug(session, slug, edition)
+                html = None if code is None else render_lad(env, session, code, edition=edition)
             return None if html is None else html.encode()
 
-        body = await cache.get(("lad", slug), review_version, render)
+        body = await cache.get(("lad", edition, slug), review_version(edition), render)
         if body is None:
-            raise HTTPException(404, f"no local authority {slug!r}")
+            raise HTTPException(404, f"no local authority {slug!r} in the {edition} edition")
         return HTMLResponse(body)
 
+    async def latest_lad(request: Request) -> Response:
+        """``/lads/SLUG/`` (the address before editions): the latest edition's page."""
+        slug = _slug(request, "a local authority")
+        with state.engine.connect() as conn:
+            edition = repo.latest_edition(conn)
+        if edition is None:
+            raise HTTPException(404, f"no local authority {slug!r}")
+        return RedirectResponse(f"/{edition}/lads/{slug}/", status_code=307)
+
     async def download_csv(request: Request) -> Response:
-        slug, table = _slug(request), request.path_params["table"]
+        edition, slug, table = _edition(request), _slug(request), request.path_params["table"]
         if table not in DOWNLOADS:
             raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
         body = await cache.get(
-            ("csv", slug, table), area_version(slug),
-            lambda v: csv_text(table, tables(v[0])[table]).encode(),
+            ("csv", edition, slug, table), area_version(edition, slug),
+            lambda v: csv_text(table, tables(edition, v[0])[table]).encode(),
         )  # fmt: skip
         if body is None:
-            raise HTTPException(404, f"no area {slug!r}")
+            raise HTTPException(404, f"no area {slug!r} in the {edition} edition")
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{slug}-{edition}-{table}.csv"'},
         )
 
-    def area_workbook(code: str) -> bytes | None:
+    def area_workbook(edition: str, code: str) -> bytes | None:
         with state.sessions() as session:
-            view = repo.get_area(session, code)
+            view = repo.get_area(session, code, edition)
         return (
             None
             if view is None
@@ -172,57 +201,94 @@ def install(app: FastAPI) -> None:
         )
 
     async def download_xlsx(request: Request) -> Response:
-        slug = _slug(request)
-        body = await cache.get(("xlsx", slug), area_version(slug), lambda v: area_workbook(v[0]))
+        edition, slug = _edition(request), _slug(request)
+        body = await cache.get(
+            ("xlsx", edition, slug), area_version(edition, slug),
+            lambda v: area_workbook(edition, v[0]),
+        )  # fmt: skip
         if body is None:
-            raise HTTPException(404, f"no area {slug!r}")
+            raise HTTPException(404, f"no area {slug!r} in the {edition} edition")
         return Response(
             body,
             media_type=XLSX_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{slug}-tables.xlsx"'},
+            headers={"Content-Disposition": f'attachment; filename="{slug}-{edition}-tables.xlsx"'},
         )
 
-    def review_tables() -> dict[str, list[dict[str, Any]]]:
+    def review_tables(edition: str) -> dict[str, list[dict[str, Any]]]:
         with state.sessions() as session:
-            return repo.review_tables(session)
+            return repo.review_tables(session, edition)
 
-    def review_workbook() -> bytes | None:
+    def review_workbook(edition: str) -> bytes | None:
         with state.sessions() as session:
-            edition = repo.get_review(session)
-            found = repo.review_tables(session)
-        return None if edition is None else xlsx_bytes(found, cover_of(edition))
+            found = repo.get_review(session, edition)
+            rows = repo.review_tables(session, edition)
+        return None if found is None else xlsx_bytes(rows, cover_of(found))
 
     async def all_csv(request: Request) -> Response:
-        table = request.path_params["table"]
+        edition, table = _edition(request), request.path_params["table"]
         if table not in DOWNLOADS:
             raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
         body = await cache.get(
-            ("all-csv", table), review_version,
-            lambda _v: csv_text(table, review_tables()[table]).encode(),
+            ("all-csv", edition, table), review_version(edition),
+            lambda _v: csv_text(table, review_tables(edition)[table]).encode(),
         )  # fmt: skip
         if body is None:
-            raise HTTPException(404, "no review has been built into this store yet")
+            raise HTTPException(404, f"no {edition} edition of the review")
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{table}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{edition}-{table}.csv"'},
         )
 
     async def all_xlsx(request: Request) -> Response:
-        body = await cache.get(("all-xlsx",), review_version, lambda _v: review_workbook())
+        edition = _edition(request)
+        body = await cache.get(
+            ("all-xlsx", edition), review_version(edition), lambda _v: review_workbook(edition)
+        )
         if body is None:
-            raise HTTPException(404, "no review has been built into this store yet")
+            raise HTTPException(404, f"no {edition} edition of the review")
         return Response(
             body,
             media_type=XLSX_TYPE,
-            headers={"Content-Disposition": 'attachment; filename="tables.xlsx"'},
+            headers={"Content-Disposition": f'attachment; filename="{edition}-tables.xlsx"'},
         )
 
-    app.add_route("/", front, methods=["GET"], include_in_schema=False)
-    app.add_route("/areas/{slug}/", area, methods=["GET"], include_in_schema=False)
-    app.add_route("/lads/{slug}/", lad, methods=["GET"], include_in_schema=False)
-    app.add_route("/downloads/tables.xlsx", all_xlsx, ["GET"], include_in_schema=False)
-    app.add_route("/downloads/{table}.csv", all_csv, ["GET"], include_in_schema=False)
-    app.add_route("/areas/{slug}/tables.xlsx", download_xlsx, ["GET"], include_in_schema=False)
-    app.add_route("/areas/{slug}/{table}.csv", download_csv, ["GET"], include_in_schema=False)
+    async def latest_downloads(request: Request) -> Response:
+        """``/downloads/FILE`` (the address before editions): the latest edition's file."""
+        with state.engine.connect() as conn:
+            edition = repo.latest_edition(conn)
+        if edition is None:
+            raise HTTPException(404, "no review has been built into this store yet")
+        name = request.url.path.rsplit("/", 1)[1]
+        return RedirectResponse(f"/{edition}/downloads/{name}", status_code=307)
+
+    async def latest_area(request: Request) -> Response:
+        """``/areas/SLUG/...`` (the address before editions): the page of the latest edition
+        that has the area."""
+        slug = _slug(request)
+        with state.engine.connect() as conn:
+            edition = repo.latest_edition_with(conn, slug=slug)
+        if edition is None:
+            raise HTTPException(404, f"no area {slug!r}")
+        rest = request.url.path.split(f"/areas/{slug}/", 1)[1]
+        return RedirectResponse(f"/{edition}/areas/{slug}/{rest}", status_code=307)
+
+    edition = "/{edition:int}"
+    for path, handler in (
+        ("/", front),
+        (f"{edition}/", edition_front),
+        (f"{edition}/areas/{{slug}}/", area),
+        (f"{edition}/areas/{{slug}}/tables.xlsx", download_xlsx),
+        (f"{edition}/areas/{{slug}}/{{table}}.csv", download_csv),
+        (f"{edition}/lads/{{slug}}/", lad),
+        (f"{edition}/downloads/tables.xlsx", all_xlsx),
+        (f"{edition}/downloads/{{table}}.csv", all_csv),
+        ("/downloads/tables.xlsx", latest_downloads),
+        ("/downloads/{table}.csv", latest_downloads),
+        ("/lads/{slug}/", latest_lad),
+        ("/areas/{slug}/", latest_area),
+        ("/areas/{slug}/tables.xlsx", latest_area),
+        ("/areas/{slug}/{table}.csv", latest_area),
+    ):
+        app.add_route(path, handler, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
