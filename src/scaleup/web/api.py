@@ -282,14 +282,11 @@ NO_LAD = responses(
 )
 
 
-NO_EDITION: dict[int | str, Any] = {
-    404: {"model": Problem, "description": "No such edition"},
-    422: {"model": Problem, "description": "Not an edition"},
-}
-NO_EDITION_AREA: dict[int | str, Any] = {
-    404: {"model": Problem, "description": "No such edition, or no such area in it"},
-    422: {"model": Problem, "description": "Not an edition or not an area code"},
-}
+NO_EDITION = responses(404, 422, s404="No such edition", s422="Not an edition")
+NO_EDITION_AREA = responses(
+    404, 422, s404="No such edition, or no such area in it",
+    s422="Not an edition or not an area code",
+)  # fmt: skip
 
 
 def _engine(request: Request) -> Any:
