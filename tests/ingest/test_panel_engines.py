@@ -14,6 +14,7 @@ import pytest
 
 from scaleup import engine
 from scaleup.errors import InputError
+from scaleup.ingest import checking
 from scaleup.ingest.panel import Panel, read_panel
 from scaleup.ingest.reading import Findings, drop_temporary
 
@@ -247,3 +248,16 @@ def test_duckdb_points_to_spark_for_a_hadoop_path(tmp_path):
         ]
     finally:
         con.disconnect()
+
+
+@spark_only
+def test_the_driver_fetches_a_bounded_number_of_codes(spark_backend, tmp_path, monkeypatch):
+    """A file whose code column holds more distinct values than any real panel is refused
+    rather than fetched to the driver whole (the bound lowered here to 3)."""
+    monkeypatch.setattr(checking, "MAX_CODE_GROUPS", 3)
+    path = tmp_path / "panel.csv"
+    path.write_text(HEADER + "".join(f"E{i},2019,E0700000{i},1,1\n" for i in range(5)))
+    assert lines_of(path, spark_backend) == [
+        "error: panel.csv: more than 3 distinct values of lad_code: not codes of a real "
+        "panel (is a column misplaced?)"
+    ]

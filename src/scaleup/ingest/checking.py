@@ -245,7 +245,11 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
     codes = {f"_v{i}": p.raw for i, p in enumerate(plans) if p.coded}
     if codes:
         counted = source.group_by(**codes).aggregate(_n=source.count(), _first=source[ROW].min())
+        if cluster:  # what a cluster sends to the driver stays small, whatever the file
+            counted = counted.limit(MAX_CODE_GROUPS + 1)
         found_codes = backend.to_pyarrow(counted)
+        if found_codes.num_rows > MAX_CODE_GROUPS:
+            raise TooManyCodes([p.column.name for p in plans if p.coded])
         # The distinct codes are few: a cluster's are checked here, in a local DuckDB.
         local = engine.connect() if cluster else backend
         try:
@@ -256,6 +260,19 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
             if local is not backend:
                 local.disconnect()
     return tally
+
+
+MAX_CODE_GROUPS = 1_000_000
+"""On a cluster engine, at most this many distinct combinations of a file's code values
+(a UK panel has some 400 LADs x 700 SIC codes) are fetched to check them in the driver."""
+
+
+class TooManyCodes(Exception):
+    """A file with more distinct code values than a real one has (a wrong column)."""
+
+    def __init__(self, columns: list[str]):
+        super().__init__(", ".join(columns))
+        self.columns = columns
 
 
 def _count(flag: ir.BooleanValue) -> ir.IntegerValue:
@@ -409,6 +426,14 @@ def read_checked(
         return None
     try:
         source, plans, tally = _checked(backend, raw, columns, findings)
+    except TooManyCodes as exc:
+        findings.add(
+            raw.problem(
+                f"more than {MAX_CODE_GROUPS:,} distinct values of {', '.join(exc.columns)}: "
+                "not codes of a real panel (is a column misplaced?)"
+            )
+        )
+        return None
     except engine.spark_read_errors(backend) as exc:
         if raw.view is not None:  # a part file Spark cannot read (a damaged page, ...)
             findings.add(raw.problem(f"cannot be read: {engine.reason(exc)}"))
