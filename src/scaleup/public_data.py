@@ -17,10 +17,10 @@ from scaleup import data
 from scaleup.atomic import staged_dir, staged_file
 from scaleup.errors import InputError, Problem
 from scaleup.geo.areas import (
-    AREA_SETS,
-    check_area_set,
+    is_shipped,
     lads_on_vintage,
     shipped_geography,
+    shipped_sets,
     user_geography,
 )
 from scaleup.geo.changes import ChangeReport
@@ -291,12 +291,12 @@ def prepare_geography(
     changes = read_code_changes(code_changes)
     places = lads_on_vintage(changes, vintage)
     names = _lad_names(changes, vintage)
-    if areas in AREA_SETS or not Path(areas).suffix:
-        geography = shipped_geography(check_area_set(areas), places, names, vintage)
+    if is_shipped(areas):
+        geography = shipped_geography(shipped_sets(areas), places, names, vintage)
     else:
         geography = user_geography(Path(areas), places, names, vintage, changes)
     report = ChangeReport(
-        vintage=vintage, areas=areas if areas in AREA_SETS else display_name(Path(areas))
+        vintage=vintage, areas=areas if is_shipped(areas) else display_name(Path(areas))
     )
     in_area = geography[geography["area_code"] != ""]
     for code, group in in_area.groupby("lad_code"):
@@ -384,8 +384,8 @@ def prepare_public_data(
 ) -> PreparedInputs:
     """All three contract files on ``vintage`` and the report (``import public-data``)."""
     check_vintage(vintage)
-    if areas in AREA_SETS or not Path(areas).suffix:
-        check_area_set(areas)
+    if is_shipped(areas):
+        shipped_sets(areas)
     counts, report = prepare_counts(
         files, edition=edition, vintage=vintage, years=years, code_changes=code_changes
     )

@@ -33,7 +33,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     result = runner.invoke(app, ["demo", "--out", str(out), "--no-serve", "--quiet"])
     assert result.exit_code == 0, result.output
-    return out / "data"
+    return out / "data" / "2021"
 
 
 def test_demo_writes_the_four_published_tables(built: Path) -> None:
@@ -104,11 +104,39 @@ def test_demo_no_serve_writes_the_site_and_the_data(tmp_path: Path) -> None:
     # Serving (without --no-serve) is tested in tests/e2e/test_demo_serve.py.
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-serve"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "site" / "areas" / "d2n2" / "index.html").is_file()
-    assert (tmp_path / "data" / "area_summary.csv").is_file()
+    assert (tmp_path / "site" / "2021" / "areas" / "d2n2" / "index.html").is_file()
+    assert (tmp_path / "site" / "2026" / "areas" / "east-midlands-combined-authority").is_dir()
+    for edition in ("2021", "2026"):
+        assert (tmp_path / "data" / edition / "area_summary.csv").is_file()
     # The finder of the served demo has the starter directory to search.
     assert "loaded the support finder's starter directory (6 programmes)" in result.output
     engine = make_engine(default_url(tmp_path))
     with sessions(engine)() as session:
         names = {p.name for p in all_programmes(session)}
     assert {"UpScaler", "Digital UpScaler", "Women in Leadership", "Big House"} <= names
+
+
+def test_the_2026_edition_is_reproducible_from_its_command(tmp_path: Path) -> None:
+    args = shlex.split(demo.PREPARE_COMMANDS["edition2026"])
+    args[args.index("--out") + 1] = str(tmp_path / "again")
+    result = runner.invoke(app, args[1:])
+    assert result.exit_code == 0, result.output
+    shipped = demo.WORKSPACE_2026 / "data"
+    for name in PREPARED:
+        assert (tmp_path / "again" / name).read_bytes() == (shipped / name).read_bytes(), name
+    assert demo.demo_workspace(demo.WORKSPACE_2026).end_year == 2024
+
+
+def test_the_2026_edition_rates_trends_on_real_data(built: Path) -> None:
+    """Combined authorities and regions on the April 2025 geography, figures to 2024: the
+    trend window 2021-2024 lies inside the public years, so every area has a trend rating."""
+    data = built.parent / "2026"
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    assert meta["vintage"] == "2025" and meta["end_years"][-1] == 2024
+    assert meta["trend_window"] == [2021, 2024]
+    summary = read(data / "area_summary.csv")
+    kinds = {r["area_code"][:3] for r in summary}
+    assert kinds == {"E47", "E12"}
+    assert all(r["trend_rating"] and r["density_rating"] for r in summary)
+    emcca = next(r for r in summary if r["area_code"] == "E47000013")
+    assert emcca["n_lads"] == "17"  # D2N2's 17 districts

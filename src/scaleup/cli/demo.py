@@ -24,7 +24,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port", help="Port to serve on (127.0.0.1)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     ) -> None:
-        """Build the 2021 review (end year 2019, LEP 2021 areas) from real ONS data.
+        """Build the demo review's two editions from real ONS data and serve them: 2021
+        (LEP 2021 areas, figures to 2019) and 2026 (combined authorities and regions, 2025
+        geography, figures to 2024).
 
         Examples:
 
@@ -32,10 +34,10 @@ def register(app: typer.Typer) -> None:
 
             scaleup demo --out review --no-serve (write review/site and review/data, then exit)
         """
-        from scaleup.demo import run_demo
+        from scaleup.demo import EDITIONS, run_demo
         from scaleup.pipeline import STEPS
 
-        with steps(len(STEPS), quiet) as progress:
+        with steps(len(STEPS) * len(EDITIONS), quiet) as progress:
             run_demo(
                 out, serve=serve, port=port, quiet=quiet,
                 say=lambda m: say(m, quiet), on_step=progress.step,

@@ -17,7 +17,8 @@ import_app = typer.Typer(
 
 AREAS_HELP = (
     "Area set: lep2021 (LEPs May 2021, 7 LADs in two LEPs), region (English regions), "
-    "combined_authority (as on the vintage), or a geography CSV file of your own."
+    "combined_authority (as on the vintage), several joined by commas "
+    "(combined_authority,region), or a geography CSV file of your own."
 )
 VINTAGE_HELP = "LAD geography year (codes in use from April): older codes are mapped forward."
 YEARS_HELP = "Years to keep: FIRST-LAST (e.g. 2017-2019) or one year. Default: all."

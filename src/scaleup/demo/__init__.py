@@ -1,14 +1,17 @@
-"""The demo review: the ScaleUp Annual Review 2021 rebuilt from public ONS data.
+"""The demo review: two editions of the ScaleUp Annual Review rebuilt from public ONS data.
 
-The demo is a workspace shipped in ``workspace/``. Its ``data/`` holds contract files
-prepared from the public data in :mod:`scaleup.data` by :data:`PREPARE_COMMAND`
-(:func:`prepare_demo_inputs` does the same from Python). Two steps:
+The demo is a review workspace shipped in this folder: ``scaleup.toml`` lists its editions,
+``workspace/`` (the 2021 edition: LEP 2021 areas, figures to 2019) and ``edition2026/`` (the
+2026 edition: combined authorities and English regions on the April 2025 geography, figures
+to 2024). Each edition's ``data/`` holds contract files prepared from the public data in
+:mod:`scaleup.data` by its command in :data:`PREPARE_COMMANDS` (:func:`prepare_demo_inputs`
+does the same from Python). Two steps:
 
-1. :func:`build_demo_data` computes the four published tables from the workspace inputs
+1. :func:`build_demo_data` computes each edition's four published tables from its inputs
    (``pipeline.compute_review``) and writes them with ``pipeline.write_tables``;
 2. :func:`build_demo_site` builds the site and its store from those tables
-   (``publish.build.build_site``); :func:`run_demo` then loads the finder's starter
-   directory and serves it (``web.serve``).
+   (``publish.build``); :func:`run_demo` then loads the finder's starter directory and
+   serves it (``web.serve``).
 """
 
 from __future__ import annotations
@@ -27,43 +30,75 @@ if TYPE_CHECKING:
     from scaleup.pipeline import ReviewTables
     from scaleup.workspace import Workspace
 
-WORKSPACE = Path(__file__).resolve().parent / "workspace"
-AREAS, VINTAGE, FIRST_YEAR = "lep2021", 2021, 2017
-"""The demo's area set, LAD vintage and first year (the first LAD year ONS publishes)."""
+REVIEW = Path(__file__).resolve().parent
+"""The demo review's workspace (its ``scaleup.toml`` lists the editions)."""
+WORKSPACE = REVIEW / "workspace"
+"""The 2021 edition."""
+WORKSPACE_2026 = REVIEW / "edition2026"
+"""The 2026 edition."""
+FIRST_YEAR = 2017
+"""The first LAD year ONS publishes."""
+EDITIONS = {  # folder -> (area sets, LAD vintage)
+    "workspace": ("lep2021", 2021),
+    "edition2026": ("combined_authority,region", 2025),
+}
+AREAS, VINTAGE = EDITIONS["workspace"]
 
-PREPARE_COMMAND = (
-    f"scaleup import public-data --areas {AREAS} --vintage {VINTAGE} "
-    f"--years {FIRST_YEAR}-2019 --out src/scaleup/demo/workspace/data"
-)
-"""The one command that makes the demo's input files (2019 is ``[review] end_year``)."""
+
+def prepare_command(folder: str, end_year: int) -> str:
+    """The one command that makes an edition's input files."""
+    areas, vintage = EDITIONS[folder]
+    return (
+        f"scaleup import public-data --areas {areas} --vintage {vintage} "
+        f"--years {FIRST_YEAR}-{end_year} --out src/scaleup/demo/{folder}/data"
+    )
 
 
-def demo_workspace():
+PREPARE_COMMANDS = {"workspace": prepare_command("workspace", 2019),
+                    "edition2026": prepare_command("edition2026", 2024)}  # fmt: skip
+"""Each edition's command (its end year is its ``[review] end_year``)."""
+PREPARE_COMMAND = PREPARE_COMMANDS["workspace"]
+
+
+def demo_workspace(folder: Path | None = None) -> Workspace:
     from scaleup.workspace import load_workspace
 
-    return load_workspace(WORKSPACE)
+    return load_workspace(folder or WORKSPACE)
 
 
-def prepare_demo_inputs(out_dir: Path):
-    """Write the demo's contract input files (and changes.md/json) into ``out_dir``.
+def demo_editions() -> list[Workspace]:
+    """The demo's editions, oldest first."""
+    return [demo_workspace(WORKSPACE), demo_workspace(WORKSPACE_2026)]
 
-    The years run from the first public year to the workspace's ``[review] end_year``.
+
+def prepare_demo_inputs(out_dir: Path, folder: Path | None = None):
+    """Write an edition's contract input files (and changes.md/json) into ``out_dir``
+    (default: the 2021 edition's).
+
+    The years run from the first public year to the edition's ``[review] end_year``.
     """
     from scaleup.public_data import Years, prepare_public_data
 
-    end_year = demo_workspace().end_year
+    workspace = demo_workspace(folder)
+    areas, vintage = EDITIONS[workspace.root.name]
     prepared = prepare_public_data(
-        [], areas=AREAS, vintage=VINTAGE, years=Years(FIRST_YEAR, end_year)
+        [], areas=areas, vintage=vintage, years=Years(FIRST_YEAR, workspace.end_year)
     )
     prepared.write(out_dir)
     return prepared
 
 
-def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = None):
-    """The demo's four published tables (+ meta.json) in ``out_dir``; returns ReviewTables."""
+def build_demo_data(
+    out_dir: Path,
+    *,
+    on_step: Callable[[str], None] | None = None,
+    workspace: Workspace | None = None,
+) -> ReviewTables:
+    """An edition's four published tables (+ meta.json) in ``out_dir`` (default: the 2021
+    edition's); returns ReviewTables."""
     from scaleup.pipeline import InputFiles, compute_review, write_tables
 
-    workspace = demo_workspace()
+    workspace = workspace or demo_workspace()
     settings = load_settings(workspace.config_file, environ={})
     tables = compute_review(InputFiles.of(workspace), settings, on_step=on_step)
     end_years = tables.meta.end_years
@@ -72,29 +107,44 @@ def build_demo_data(out_dir: Path, *, on_step: Callable[[str], None] | None = No
             Problem(
                 str(workspace.config_file),
                 f"review.end_year is {workspace.end_year} but the prepared inputs end in "
-                f"{end_years[-1]}; re-run: {PREPARE_COMMAND}",
+                f"{end_years[-1]}; re-run: "
+                f"{prepare_command(workspace.root.name, workspace.end_year)}",
             )
         )
     write_tables(tables, Path(out_dir))
     return tables
 
 
-def build_demo_site(ws: Workspace, tables: ReviewTables, out: Path) -> tuple[Settings, Engine]:
-    """The demo's site in ``out/site`` from its computed ``tables``; the store is a SQLite
-    file in ``out`` (never in the package). Settings: development, a random per-run secret."""
+def build_demo_site(
+    editions: list[tuple[Workspace, ReviewTables]], out: Path
+) -> tuple[Settings, Engine]:
+    """The demo's site in ``out/site`` from each edition's computed tables; the store is a
+    SQLite file in ``out`` (never in the package). Settings: development, a random per-run
+    secret."""
     import secrets
 
-    from scaleup.publish.build import build_site, geography_members
+    from scaleup.errors import InputError
+    from scaleup.publish.build import prepare_edition, read_geography_of, store_editions, write_site
     from scaleup.store import db
 
     settings = load_settings(
-        ws.config_file,
+        REVIEW / "scaleup.toml",
         environ={},
         overrides={"environment": "development", "secret_key": secrets.token_urlsafe(48)},
     )
     engine = db.open_engine(None, out)
-    members = geography_members(ws, settings)
-    build_site(ws, settings, engine, out / "site", tables=tables, members=members, strict=True)
+    prepared = []
+    for ws, tables in editions:
+        edition_settings = load_settings(ws.config_file, environ={})
+        members, area_types = read_geography_of(ws, edition_settings)
+        one = prepare_edition(
+            ws, edition_settings, tables=tables, members=members, area_types=area_types
+        )
+        if one.plan.problems:
+            raise InputError(one.plan.problems)
+        prepared.append(one)
+    store_editions(engine, prepared)
+    write_site(engine, out / "site")
     return settings, engine
 
 
@@ -117,16 +167,19 @@ def run_demo(
     say: Callable[[str], None] = print,
     on_step: Callable[[str], None] | None = None,
 ) -> Path:
-    """Build the demo into ``out`` (a new temporary folder when None): ``out/data/`` now,
-    ``out/site/`` and the store (statistics, content, the finder's starter directory);
-    then serve it when asked."""
+    """Build the demo into ``out`` (a new temporary folder when None): each edition's
+    tables in ``out/data/EDITION/``, then ``out/site/`` and the store (statistics, content,
+    the finder's starter directory); then serve it when asked."""
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="scaleup-demo-"))
-    tables = build_demo_data(out / "data", on_step=on_step)
-    if not quiet:
-        say(f"wrote the demo's published tables to {out / 'data'}")
+    editions = []
+    for ws in demo_editions():
+        folder = out / "data" / ws.edition
+        editions.append((ws, build_demo_data(folder, on_step=on_step, workspace=ws)))
+        if not quiet:
+            say(f"wrote the {ws.edition} edition's published tables to {folder}")
     from scaleup.web.serve import serve as serve_site
 
-    settings, engine = build_demo_site(demo_workspace(), tables, out)
+    settings, engine = build_demo_site(editions, out)
     if not quiet:
         say(f"wrote the demo's site to {out / 'site'}")
     found = load_demo_directory(engine)

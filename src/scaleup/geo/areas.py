@@ -50,6 +50,17 @@ AREA_SETS = {
 """The shipped area sets, by the name given to ``--areas``."""
 
 
+def is_shipped(areas: str) -> bool:
+    """Whether ``--areas`` names shipped area sets (one, or several joined by commas) rather
+    than a geography file."""
+    return all(name in AREA_SETS for name in areas.split(",")) or not Path(areas).suffix
+
+
+def shipped_sets(areas: str) -> list[AreaSet]:
+    """The shipped area sets ``--areas`` names: ``combined_authority,region`` is both."""
+    return [check_area_set(name.strip()) for name in areas.split(",")]
+
+
 def check_area_set(name: str) -> AreaSet:
     if name not in AREA_SETS:
         raise InputError(
@@ -128,15 +139,21 @@ def _apply_authority_changes(places: dict[str, LadPlace], vintage: int) -> None:
 
 
 def shipped_geography(
-    area_set: AreaSet, places: dict[str, LadPlace], names: dict[str, str], vintage: int
+    area_set: AreaSet | list[AreaSet],
+    places: dict[str, LadPlace],
+    names: dict[str, str],
+    vintage: int,
 ) -> pd.DataFrame:
-    """The geography contract rows of a shipped area set on ``vintage``."""
-    members = _members(area_set, places, vintage)
+    """The geography contract rows of shipped area sets on ``vintage`` (a LAD in an area of
+    each set has a row per area; a LAD in none, one row with an empty area)."""
+    sets = area_set if isinstance(area_set, list) else [area_set]
+    members: dict[str, list[tuple[str, str, str]]] = {}
+    for one in sets:
+        for code, areas in _members(one, places, vintage).items():
+            members.setdefault(code, []).extend((c, n, one.area_type) for c, n in areas)
     rows = []
     for code in sorted(places):
-        areas = members.get(code) or [("", "")]
-        for area_code, area_name in areas:
-            area_type = area_set.area_type if area_code else ""
+        for area_code, area_name, area_type in members.get(code) or [("", "", "")]:
             rows.append((code, names.get(code, ""), area_code, area_name, area_type, vintage))
     return pd.DataFrame(rows, columns=list(GEOGRAPHY_COLUMNS))
 

@@ -129,12 +129,12 @@ def prepare_edition(
     *,
     tables: ReviewTables | None = None,
     members: list[tuple[str, str]] | None = None,
+    area_types: dict[str, str] | None = None,
 ) -> PreparedEdition:
     """Read one edition's workspace, compute its tables (unless given), plan its pages and
     draw its charts."""
     contents = ws.read_contents()
     impact = read_impact(ws)
-    area_types: dict[str, str] = {}
     if tables is None:
         tables, _ = compute_tables(ws, settings)
         members, area_types = read_geography_of(ws, settings)
