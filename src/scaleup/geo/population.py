@@ -24,6 +24,8 @@ from scaleup import data
 from scaleup.errors import InputError, Problem
 from scaleup.geo.codes import CodeChanges, is_lad
 from scaleup.geo.csvfile import read_lookup
+from scaleup.tables import POPULATION
+from scaleup.tables import names as column_names
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def population_for(
         )
     out = rows.reset_index()
     out["population"] = out["population"].astype(int)
-    return out.sort_values(["lad_code", "year"], ignore_index=True)
+    return out.sort_values(["lad_code", "year"], ignore_index=True)[list(column_names(POPULATION))]
 
 
 def _named(name: str | None) -> str:
