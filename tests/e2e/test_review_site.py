@@ -95,9 +95,9 @@ def test_works_without_javascript(browser, demo_site) -> None:  # type: ignore[n
     context.close()
 
 
-@pytest.mark.parametrize("where", ["/", "/areas/d2n2/"])
+@pytest.mark.parametrize("where", ["/", "/areas/d2n2/", "/lads/derby/"])
 def test_screenshots_and_accessibility(browser, demo_site, test_output: Path, where: str) -> None:  # type: ignore[no-untyped-def]
-    name = "front" if where == "/" else "area-d2n2"
+    name = {"/": "front", "/areas/d2n2/": "area-d2n2"}.get(where, "lad-derby")
     for label, width in WIDTHS.items():
         context = browser.new_context(
             base_url=demo_site.url, viewport={"width": width, "height": 900}
