@@ -72,6 +72,9 @@ class ReviewMeta(Record):
     trend_window: tuple[int, int]
     settings: SettingsUsed = SettingsUsed()
     inputs: dict[str, str] = Field(default_factory=dict, description="kind -> file name")
+    medians: tuple[dict[str, float | int | None], ...] = ()
+    """The benchmark series: per end year (``year``), the median of every LAD's density per
+    measure (``density_<measure>``), from the published counts."""
 
     def file_json(self, area_trends: AreaTrends) -> dict[str, Any]:
         """The whole of meta.json: this record and the areas' trends."""
@@ -111,9 +114,8 @@ _TRENDS = TypeAdapter(AreaTrends)
 
 
 class Comparison(Record):
-    """The comparison line of the density charts: what it covers, and per year the density
-    of every LAD in the data together (``year``, ``density_<measure>``; None where no count
-    is published)."""
+    """The benchmark of the pages and charts: what it covers, and per year the median of
+    every LAD's density (``year``, ``density_<measure>``; None where none is published)."""
 
     label: str
     years: tuple[dict[str, float | int | None], ...] = ()

@@ -39,6 +39,7 @@ from scaleup.metrics.review import (
     Tables,
     cell_frame,
     derive,
+    year_medians,
 )
 from scaleup.metrics.trend import trend_window
 from scaleup.tables import (
@@ -197,7 +198,8 @@ def _compute(
         measures,
         settings.metrics,
     )
-    meta = _meta(inputs, settings, raw, controlled, measures, geo, years)
+    medians = year_medians(lad, population, years)
+    meta = _meta(inputs, settings, raw, controlled, measures, geo, years, medians)
     return ReviewTables(**vars(derived), meta=meta, area_trends=area_trends)
 
 
@@ -269,8 +271,10 @@ def _meta(
     measures: tuple[str, ...],
     geo: Geography,
     years: list[int],
+    medians: tuple[dict[str, Any], ...],
 ) -> ReviewMeta:
     return ReviewMeta(
+        medians=medians,
         published=not raw,
         raw=raw,
         supplier_controlled=controlled,

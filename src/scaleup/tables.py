@@ -206,6 +206,7 @@ _OUTPUT_KINDS = (
     | _kinds("bool", ["density_above_median", "trend_above_median"])
     | _kinds("float", [f"density_{m}" for m in MEASURES])
     | _kinds("float", ["density", "trend", "density_median", "trend_median"])
+    | _kinds("float", [f"density_median_{m}" for m in MEASURES])
     | _kinds("float", ["density_share", "trend_share", "trend_any"])
 )
 
@@ -224,6 +225,7 @@ TABLE_TITLES = {
     "area_year": "Each area by year",
     "lad_year": "Each local authority district by year",
     "lad_compare": "Each local authority district compared with the medians of all districts",
+    "benchmark": "The benchmark by year: the median of all districts' densities",
 }
 """A published table's title, as downloads and their listings show it."""
 
@@ -283,5 +285,20 @@ COLUMN_NOTES: dict[str, tuple[str, str]] = {
                            "TRUE or FALSE"),
     "quadrant": ("Density and trend against the medians: above/above, above/below, "
                  "below/above or below/below", "text"),
+    "density_median_employment": ("Median of all districts' densities of scaleups by "
+                                  "employment growth (the benchmark)", _PER_100K),
+    "density_median_turnover": ("Median of all districts' densities of scaleups by turnover "
+                                "growth (the benchmark)", _PER_100K),
+    "density_median_any": ("Median of all districts' densities of scaleups by employment or "
+                           "turnover growth (the benchmark)", _PER_100K),
 }  # fmt: skip
 """Column -> (meaning, unit), for every column of :data:`TABLES`."""
+
+BENCHMARK = (
+    "year", "density_median_employment", "density_median_turnover", "density_median_any",
+)  # fmt: skip
+"""Columns of an area's benchmark download: per end year, the median of every LAD's density
+per measure (the benchmark every comparison and chart of the review uses)."""
+
+DOWNLOAD_TABLES = {**TABLES, "benchmark": BENCHMARK}
+"""File stem -> columns of an area's downloads: the four tables and the benchmark series."""

@@ -30,12 +30,19 @@ def test_build_writes_every_page_and_download(build, store_url: str) -> None:
     for slug in ("northvale", "southmere", "eastwick"):
         folder = site / "2021" / "areas" / slug
         assert (folder / "index.html").is_file()
-        for name in ("area_summary", "area_year", "lad_year", "lad_compare"):
+        for name in ("area_summary", "area_year", "lad_year", "lad_compare", "benchmark"):
             assert (folder / f"{name}.csv").is_file()
         book = load_workbook(folder / "tables.xlsx")
         assert {n for ws in book.worksheets for n in ws.tables} == {
-            "contents", "notes", "t_area_summary", "t_area_year", "t_lad_year", "t_lad_compare"
+            "contents", "notes", "t_area_summary", "t_area_year", "t_lad_year", "t_lad_compare",
+            "t_benchmark",
         }  # fmt: skip
+        # The benchmark series: the medians every page compares with, one row per year.
+        bench = list(csv.DictReader(io.StringIO((folder / "benchmark.csv").read_text())))
+        assert [r["year"] for r in bench] == ["2016", "2017", "2018", "2019"]
+        compare = list(csv.DictReader(io.StringIO((folder / "lad_compare.csv").read_text())))
+        latest = {r["measure"]: r["density_median"] for r in compare}
+        assert bench[-1]["density_median_employment"] == latest["employment"]
     with db.sessions(engine)() as session:
         assert session.scalar(select(func.count()).select_from(ReviewArea)) == 3
 

@@ -107,6 +107,9 @@ def test_every_count_in_a_sentence_is_a_count_of_published_flags(
     tables = _review(panels[seed], threshold, rounding)
     rated = list(tables.meta.rated_measures)
     summaries = {r["area_code"]: r for r in records(tables.area_summary)}
+    # The benchmark series ends on the medians of lad_compare (one benchmark everywhere).
+    for row in records(tables.lad_compare):
+        assert tables.meta.medians[-1][f"density_{row['measure']}"] == row["density_median"]
     for area, codes in _areas(panels[seed]).items():
         lads = _lads(tables, codes)
         summary = summaries[area]

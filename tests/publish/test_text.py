@@ -160,6 +160,8 @@ def test_extra_template_folders_extend_the_base(tmp_path) -> None:
 def test_the_comparison_is_named_by_what_it_covers() -> None:
     from scaleup.publish.site import COMPARISON, comparison_label
 
-    assert comparison_label(["E06000015", "W06000001", "S12000033", "N09000001"]).startswith("UK")
+    assert comparison_label(["E06000015", "W06000001", "S12000033", "N09000001"]).startswith(
+        "UK median"
+    )
     assert comparison_label(["E06000015", "E07000032"]).startswith("England")
     assert comparison_label(["E06000015", "S12000033"]) == COMPARISON

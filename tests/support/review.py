@@ -123,7 +123,15 @@ def make_tables(employment_only: bool = False, seed: int = 7) -> ReviewTables:
             area_trends.setdefault(acode, {})[m] = (d1 - d0) / 3 if ok else None
         s["trend_any"] = area_trends[acode]["any"]
         summary_rows.append(s)
+    medians = [
+        {"year": year, **{f"density_{m}": (median(found) if (found := [
+            r[f"density_{m}"] for r in lad_rows
+            if r["year"] == year and isinstance(r[f"density_{m}"], float)]) else None)
+            for m in ("employment", "turnover", "any")}}
+        for year in YEARS
+    ]  # fmt: skip
     meta = ReviewMeta.from_json({
+        "medians": medians,
         "published": True, "raw": False, "supplier_controlled": employment_only,
         "measures": measures, "rated_measures": ["employment"] if employment_only
         else ["employment", "turnover"], "vintage": "LAD 2021", "end_years": list(YEARS),

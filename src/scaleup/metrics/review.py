@@ -20,7 +20,7 @@ from scaleup.config import MetricsSettings
 from scaleup.meta import AreaTrends
 from scaleup.metrics import areas
 from scaleup.metrics.cells import flag
-from scaleup.metrics.compare import compare
+from scaleup.metrics.compare import compare, median
 from scaleup.metrics.density import density
 from scaleup.metrics.ratings import ratings
 from scaleup.metrics.trend import trend, trend_window
@@ -133,6 +133,25 @@ def derive(
     lad_compare = _compare_table(comp, lad, (first, last), settings, lad_names)
     area_summary = _summary_table(rate, area_trends, area_names, rated)
     return Tables(lad_year, lad_compare, area_year, area_summary), dict(area_trends)
+
+
+def year_medians(
+    lad: pd.DataFrame, population: pd.DataFrame, years: list[int]
+) -> tuple[dict[str, Any], ...]:
+    """The benchmark series: per end year, the median of every LAD's density per measure
+    (``year``, ``density_<measure>``; None where no LAD's density is published), decided
+    exactly like lad_compare's ``density_median`` (which is the latest year's)."""
+    pop = population[["lad_code", "year", "population"]].astype({"year": "int64"})
+    series = exact_densities(lad, pop, "lad_code")
+    out = []
+    for year in sorted(years):
+        row: dict[str, Any] = {"year": int(year)}
+        for m in MEASURES:
+            row[f"density_{m}"] = _exact_float(
+                median(s.get(year) for (_, measure), s in series.items() if measure == m)
+            )
+        out.append(row)
+    return tuple(out)
 
 
 def exact_densities(

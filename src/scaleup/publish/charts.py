@@ -306,7 +306,8 @@ def density_chart(
     area_name: str, years: list[dict[str, Any]], uk_years: list[dict[str, Any]], measure: str,
     comparison: str,
 ) -> Chart | None:  # fmt: skip
-    """Density over time: the area against the comparison (all LADs in the data)."""
+    """Density over time: the area's density against the benchmark (the median of every
+    LAD's density each year), each line labelled with its latest value."""
     key = f"density_{measure}"
     series = [
         {"year": y["year"], "series": area_name, "density": y[key]}
@@ -319,18 +320,32 @@ def density_chart(
         return None
     for s in series:
         s["label"] = f"{s['series']}, {s['year']}: {decimal(s['density'], 1)}"
+    colours = alt.Scale(domain=[area_name, comparison], range=[ACCENT, MUTED])
     enc = {
-        "x": alt.X("year:O", title="Year (end of the growth window)"),
+        "x": alt.X("year:O", title="Year (end of the growth window)", axis=alt.Axis(labelAngle=0)),
         "y": alt.Y("density:Q", title="Scaleups per 100,000 residents"),
         "color": alt.Color(
             "series:N",
-            scale=alt.Scale(domain=[area_name, comparison], range=[ACCENT, MUTED]),
+            scale=colours,
             legend=alt.Legend(title=None, orient="bottom", labelLimit=400, columns=1),
         ),
     }
     lines = _base(series).mark_line(strokeWidth=2.5).encode(**enc)
     dots = _base(series).mark_point(filled=True, size=50).encode(**enc, description="label:N")
-    chart = alt.layer(lines, dots).properties(width=520, height=260)
+    ends = [
+        {**max((s for s in series if s["series"] == name), key=lambda s: s["year"]),
+         "text": ""}
+        for name in (area_name, comparison) if any(s["series"] == name for s in series)
+    ]  # fmt: skip
+    for end in ends:
+        end["text"] = decimal(end["density"], 1)
+    values = (
+        _base(ends)
+        .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold")
+        .encode(x=enc["x"], y=enc["y"], color=alt.Color("series:N", scale=colours,
+                                                         legend=None), text="text:N")
+    )  # fmt: skip
+    chart = alt.layer(lines, dots, values).properties(width=520, height=260)
     ours = [s for s in series if s["series"] == area_name]
     alt_text = (
         f"Line chart of the density of scaleups measured by {measure} growth in {area_name} "

@@ -26,7 +26,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scaleup.store.repo import Edition
-from scaleup.tables import COLUMN_NOTES, NOT_AVAILABLE_MARK, SUPPRESSED, TABLE_TITLES, TABLES
+from scaleup.tables import (
+    COLUMN_NOTES,
+    DOWNLOAD_TABLES,
+    NOT_AVAILABLE_MARK,
+    SUPPRESSED,
+    TABLE_TITLES,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LICENCE = (
@@ -71,7 +77,7 @@ def _csv_cell(value: Any) -> str:
 
 
 def table_columns(name: str) -> tuple[str, ...]:
-    return TABLES[name]
+    return DOWNLOAD_TABLES[name]
 
 
 def csv_text(name: str, rows: Sequence[Mapping[str, Any]]) -> str:

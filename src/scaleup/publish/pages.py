@@ -35,7 +35,8 @@ DOWNLOAD_LABELS = {
     "area_summary": "Summary and ratings (CSV)",
     "area_year": "The area by year (CSV)",
     "lad_year": "Local authorities by year (CSV)",
-    "lad_compare": "Local authority comparison with the UK medians (CSV)",
+    "lad_compare": "Local authority comparison with the benchmark medians (CSV)",
+    "benchmark": "The benchmark by year: the median of every local authority's density (CSV)",
 }
 
 
@@ -150,6 +151,9 @@ def area_context(
         "charts": matrices,
         "has_matrix": any(c.get("kind") == "matrix" for c in matrices),
         "medians": _medians(area.lads, rated),
+        "headline_median": (_medians(area.lads, [headline]) or [Median(headline, "", None, None)])[
+            0
+        ],
         "density_chart": charts.get("density"),
         "map_chart": charts.get("map"),
         "shared": shared,
@@ -176,7 +180,9 @@ def _medians(lads: Sequence[repo.LadView], rated: Sequence[str]) -> list[Median]
         rows = [lad.measures[m] for lad in lads if m in lad.measures]
         if rows:
             row = rows[0]
-            out.append(Median(m, GROWTH[m], row.get("density_median"), row.get("trend_median")))
+            out.append(
+                Median(m, GROWTH.get(m, m), row.get("density_median"), row.get("trend_median"))
+            )
     return out
 
 

@@ -21,21 +21,21 @@ from scaleup.meta import Comparison, EditionMeta, ImpactMeta
 from scaleup.publish.figures import programme_figures
 from scaleup.slugs import edition_key, slugify, unique_slugs
 from scaleup.store.repo import neighbours
-from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASURES
+from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR
 from scaleup.workspace import AreaContent
 
 if TYPE_CHECKING:
     from scaleup.pipeline import ReviewTables
 
-COMPARISON = "All local authorities in the data"
+COMPARISON = "Median of all local authorities in the data"
 COVERAGE = {frozenset("EWSN"): "UK", frozenset("EWS"): "Great Britain",
             frozenset("EW"): "England and Wales", frozenset("E"): "England"}  # fmt: skip
 
 
 def comparison_label(lad_codes: Iterable[str]) -> str:
-    """What the comparison set covers, from its LAD codes' country letters."""
+    """The benchmark line's legend: the median, named by what the LADs cover."""
     covered = COVERAGE.get(frozenset(code[:1] for code in lad_codes))
-    return f"{covered} (all local authorities)" if covered else COMPARISON
+    return f"{covered} median (of all local authority densities)" if covered else COMPARISON
 
 
 def benchmark_name(lad_codes: Iterable[str]) -> str:
@@ -47,7 +47,7 @@ def benchmark_name(lad_codes: Iterable[str]) -> str:
 
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _EXTERNAL = re.compile(r"^(https?://[^\s/]+\S*|mailto:\S+@\S+)$")
-DOWNLOADS = ("area_summary", "area_year", "lad_year", "lad_compare")
+DOWNLOADS = ("area_summary", "area_year", "lad_year", "lad_compare", "benchmark")
 
 
 def cell(value: Any) -> Any:
@@ -143,23 +143,6 @@ class SitePlan:
         return known
 
 
-def comparison_years(lad_year: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Density per year over every LAD in the data whose count is published."""
-    out = []
-    for year in sorted({r["year"] for r in lad_year}):
-        rows = [r for r in lad_year if r["year"] == year]
-        entry: dict[str, Any] = {"year": year}
-        for m in MEASURES:
-            usable = [r for r in rows if isinstance(r.get(m), int | float)
-                      and isinstance(r.get("population"), int | float)]  # fmt: skip
-            population = sum(r["population"] for r in usable)
-            entry[f"density_{m}"] = (
-                sum(r[m] for r in usable) / population * 100_000 if usable and population else None
-            )
-        out.append(entry)
-    return out
-
-
 def plan_site(
     tables: ReviewTables,
     contents: dict[str, AreaContent],
@@ -241,7 +224,7 @@ def plan_site(
         tables.meta,
         comparison=Comparison(
             label=comparison_label(lads),
-            years=tuple(comparison_years(lad_year)),
+            years=tables.meta.medians,
             benchmark=benchmark_name(lads),
         ),
         impact=impact or ImpactMeta(),

@@ -577,4 +577,13 @@ def tables_of(area: AreaView) -> dict[str, list[Row]]:
         "area_year": [{k: {**names, **row}.get(k) for k in AREA_YEAR} for row in area.years],
         "lad_year": [{k: row.get(k) for k in LAD_YEAR} for lad in area.lads for row in lad.years],
         "lad_compare": [dict(values) for lad in area.lads for values in lad.measures.values()],
+        "benchmark": benchmark_rows(area.edition.meta),
     }
+
+
+def benchmark_rows(meta: EditionMeta) -> list[Row]:
+    """The benchmark series in the columns of :data:`scaleup.tables.BENCHMARK`."""
+    return [
+        {"year": r.get("year"), **{f"density_median_{m}": r.get(f"density_{m}") for m in MEASURES}}
+        for r in meta.comparison.years
+    ]

@@ -191,6 +191,19 @@ class LadFigures(Model):
         )
 
 
+class Benchmark(Model):
+    name: str = Field(description='What every comparison is made with, e.g. "UK median"')
+    years: list[dict[str, Any]] = Field(
+        description="Per end year, the median of every local authority's density per measure "
+        "(benchmark.csv columns)"
+    )
+
+    @classmethod
+    def of(cls, area: AreaView) -> Benchmark:
+        meta = area.edition.meta
+        return cls(name=meta.comparison.benchmark, years=repo.benchmark_rows(meta))
+
+
 class AreaDetail(AreaRef):
     review: Review
     url: str
@@ -201,6 +214,7 @@ class AreaDetail(AreaRef):
     )
     years: list[dict[str, Any]] = Field(description="area_year.csv rows, without code and name")
     lads: list[LadEntry]
+    benchmark: Benchmark
     shared_lads: dict[str, list[AreaRef]] = Field(
         description="LAD code -> the other areas the LAD also belongs to"
     )
@@ -224,6 +238,7 @@ class AreaDetail(AreaRef):
             trends=dict(area.trends),
             years=[dict(row) for row in area.years],
             lads=[LadEntry.of(lad, area.edition.key) for lad in area.lads],
+            benchmark=Benchmark.of(area),
             shared_lads={
                 lad: [AreaRef.of(o) for o in others] for lad, others in area.shared_lads.items()
             },
