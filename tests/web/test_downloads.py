@@ -36,7 +36,7 @@ def _text(value: Any) -> str:
 def test_the_api_lists_every_table_and_the_front_page_links_them(client: TestClient) -> None:
     listing = client.get("/api/v1/downloads").json()
     urls = [f["url"] for f in listing["files"]]
-    tables = ("area_summary", "area_year", "lad_year", "lad_compare")
+    tables = ("area_summary", "area_year", "lad_year", "lad_compare", "benchmark")
     assert urls == [f"/2021/downloads/{t}.csv" for t in tables] + ["/2021/downloads/tables.xlsx"]
     front = client.get("/").text
     for url in urls:
@@ -44,6 +44,8 @@ def test_the_api_lists_every_table_and_the_front_page_links_them(client: TestCli
         assert client.get(url).status_code == 200
     by_url = {f["url"]: f for f in listing["files"]}
     assert by_url["/2021/downloads/lad_year.csv"]["columns"] == list(LAD_YEAR)
+    bench = _csv(client, "/2021/downloads/benchmark.csv")  # the medians pages compare with
+    assert bench and all(r["density_median_employment"] for r in bench)
 
 
 def test_all_areas_csv_has_every_area_and_lad_with_the_api_figures(client: TestClient) -> None:

@@ -533,10 +533,11 @@ def area_tables(
 
 def review_tables(session: Session, edition: str | None = None) -> dict[str, list[Row]]:
     """Every row of the four published tables of ``edition`` (default: the latest), in
-    contract columns: the areas in review order, the LADs (every one in the data) by code.
-    Empty when nothing is built."""
+    contract columns: the areas in review order, the LADs (every one in the data) by code,
+    and the benchmark series. Empty when nothing is built."""
     key = edition or latest_edition(session)
     refs = area_refs(session, key)
+    stored = None if key is None else get_review(session, key)
     names = {r.code: r.name for r in refs}
     position = {r.code: i for i, r in enumerate(refs)}
     area_years = sorted(
@@ -566,6 +567,7 @@ def review_tables(session: Session, edition: str | None = None) -> dict[str, lis
             {k: lad.compare[m].get(k) for k in LAD_COMPARE}
             for lad in lads for m in MEASURES if m in lad.compare
         ],
+        "benchmark": [] if stored is None else benchmark_rows(stored.meta),
     }  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import EDITION
 from scaleup.store import repo
 from scaleup.store.repo import AreaListing, AreaView, Edition, LadDetail, LadView
-from scaleup.tables import TABLE_TITLES, TABLES
+from scaleup.tables import DOWNLOAD_TABLES, TABLE_TITLES
 from scaleup.web import routes
 from scaleup.web.errors import responses
 from scaleup.web.pages import cache_of
@@ -269,12 +269,12 @@ class DownloadList(Model):
         csvs = [
             DownloadFile(
                 url=f"/{edition.key}/downloads/{t}.csv", title=TABLE_TITLES[t],
-                media_type="text/csv", tables=[t], columns=list(TABLES[t]),
+                media_type="text/csv", tables=[t], columns=list(DOWNLOAD_TABLES[t]),
             )
             for t in DOWNLOADS
         ]  # fmt: skip
         book = DownloadFile(
-            url=f"/{edition.key}/downloads/tables.xlsx", title="All four tables (Excel workbook)",
+            url=f"/{edition.key}/downloads/tables.xlsx", title="All these tables (Excel workbook)",
             media_type=XLSX_TYPE, tables=list(DOWNLOADS), columns=None,
         )  # fmt: skip
         return cls(review=Review.of(edition), files=[*csvs, book])
