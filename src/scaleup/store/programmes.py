@@ -150,8 +150,8 @@ def _save(
 ) -> tuple[ProgrammePublic | None, ProgrammePublic, bool]:
     """:func:`save`, also returning the programme as it was before (None when new)."""
     pid = record.id or new_id(session, record.name)
-    before = get(session, pid)
-    row = session.get(Programme, pid)
+    row = lock(session, pid)
+    before = get(session, pid) if row is not None else None
     created = row is None
     if row is None:
         row = Programme(id=pid)
@@ -181,9 +181,10 @@ def patch(
     session: Session, programme_id: str, update: ProgrammeUpdate, *, actor: str
 ) -> ProgrammePublic | None:
     """Change only the fields given; None when there is no such programme."""
-    current = get(session, programme_id)
-    if current is None:
+    if lock(session, programme_id) is None:
         return None
+    current = get(session, programme_id)
+    assert current is not None
     merged = current.model_dump() | update.model_dump(exclude_unset=True)
     merged["updated"] = date.today()
     record = ProgrammeCreate.model_validate(merged)
@@ -196,10 +197,18 @@ def set_retired(
     return patch(session, programme_id, ProgrammeUpdate(retired=retired), actor=actor)
 
 
+def lock(session: Session, programme_id: str) -> Programme | None:
+    """The programme's row, locked until the transaction ends (PostgreSQL: ``FOR UPDATE``,
+    so a change and a removal racing for one programme take turns and the second sees
+    what the first did; SQLite's writers take turns already), or None."""
+    return session.get(Programme, programme_id, with_for_update=True, populate_existing=True)
+
+
 def remove(session: Session, programme_id: str, *, actor: str) -> bool:
-    before = get(session, programme_id)
-    if before is None:
+    if lock(session, programme_id) is None:
         return False
+    before = get(session, programme_id)
+    assert before is not None
     fulltext.unindex(session, programme_id)
     session.execute(delete(Programme).where(Programme.id == programme_id))
     record_change(session, actor, "delete", "programme", programme_id, _snapshot(before), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -102,7 +102,9 @@ def programmes_router() -> APIRouter:
         with db.transaction(sessions) as session:
             if record.id and programmes.get(session, record.id) is not None:
                 return _form_page(request, values, {"id": "already used"}, True, 422)
-            saved, _ = programmes.save(session, record, actor=user.email)
+            saved, created = programmes.save(session, record, actor=user.email)
+            if not created:  # made by another request meanwhile: undo, say so
+                raise HTTPException(409, f"programme {record.id!r} was just made by another editor")
         return RedirectResponse(f"/admin/programmes/{saved.id}?saved=1", status_code=303)
 
     @r.get("/{programme_id}")
@@ -135,6 +137,7 @@ def programmes_router() -> APIRouter:
     ) -> Response:
         values = _programme_form(await request.form())
         with db.transaction(sessions) as session:
+            programmes.lock(session, programme_id[:80])
             current = programmes.get(session, programme_id[:80])
             if current is None:
                 raise HTTPException(404, "There is no programme at this address.")
@@ -242,7 +245,7 @@ def general_router() -> APIRouter:
         request: Request,
         sessions: Sessions,
         admin: CurrentAdmin,
-        user_id: int,
+        user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
         role: Annotated[str, Form(max_length=20)] = "editor",
         active: Annotated[str, Form(max_length=5)] = "",
     ) -> Response:

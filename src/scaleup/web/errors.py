@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Template
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scaleup.publish import make_templates
@@ -26,6 +28,8 @@ HEADINGS = {
     403: "Not allowed",
     404: "Page not found",
     405: "Method not allowed",
+    409: "Changed at the same time",
+    413: "Too large",
     422: "That address has a value we cannot use",
     500: "Something went wrong",
 }
@@ -111,6 +115,19 @@ def install(app: FastAPI) -> None:
         response = error_page(exc.status_code, message)
         response.headers.update(headers)
         return response
+
+    async def _conflict(request: Request, exc: Exception) -> Response:
+        """Two requests changed one record at once (a duplicate id, a row removed meanwhile):
+        the store refused the second, so it is told to look again, not given a 500."""
+        message = (
+            "Another change to the same record was made at the same time; reload it and try again."
+        )
+        if wants_json(request):
+            return JSONResponse({"detail": message}, status_code=409)
+        return error_page(409, message)
+
+    app.add_exception_handler(IntegrityError, _conflict)
+    app.add_exception_handler(StaleDataError, _conflict)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -230,9 +230,12 @@ def api_router() -> APIRouter:
     ) -> ProgrammePublic:
         """Add a programme (its id is made from the name when not given); 409 if it exists."""
         with db.transaction(sessions) as session:
+            exists = HTTPException(409, f"programme {body.id!r} exists; use PUT to replace it")
             if body.id and programmes.get(session, body.id) is not None:
-                raise HTTPException(409, f"programme {body.id!r} exists; use PUT to replace it")
-            record, _ = programmes.save(session, body, actor=editor.email)
+                raise exists
+            record, created = programmes.save(session, body, actor=editor.email)
+            if not created:  # made by another request since the look above: undone
+                raise exists
         return record
 
     @r.put(
