@@ -229,6 +229,12 @@ def test_employment_only_headline_trend_is_the_employment_trend(build) -> None:
     page = (result.out / "2021" / "areas" / "northvale" / "index.html").read_text()
     shown = f"{expected:+.2f}".replace("-", "\u2212")
     assert f'data-figure="trend_employment">{shown}<' in page
+    # Sources and methods say what the figures rest on, and name no internal file.
+    sources = page.split('id="source-list"')[1].split("</ul>")[0]
+    assert "The figures rest on employment growth only" in sources
+    assert "rounded and suppressed by their supplier" in sources
+    assert "counts.csv" not in page and "population.csv" not in page
+    assert "average annual growth in employment over the window" in page
 
 
 def test_area_trends_come_from_the_computed_tables(build) -> None:

@@ -151,6 +151,9 @@ def area_context(
         "charts": matrices,
         "has_matrix": any(c.get("kind") == "matrix" for c in matrices),
         "medians": _medians(area.lads, rated),
+        "sources": sources(edition),
+        "growth_measures": " or ".join(m for m in ("employment", "turnover") if m in meta.measures)
+        or "employment or turnover",
         "headline_median": (_medians(area.lads, [headline]) or [Median(headline, "", None, None)])[
             0
         ],
@@ -162,6 +165,45 @@ def area_context(
         "site_title": edition.name,
         "section": "review",
     }
+
+
+def sources(edition: repo.Edition) -> list[str]:
+    """Sources and publication facts, from the edition's metadata (never file names)."""
+    meta = edition.meta
+    years = meta.end_years
+    span = f"{years[0]}\u2013{years[-1]}" if years else "the years of the review"
+    if "panel" in meta.inputs:
+        counts = (
+            "Scaleup counts: computed for this review from a firm-level panel (enterprise "
+            "employment and turnover by year), then disclosure-controlled as described above."
+        )
+    elif meta.supplier_controlled:
+        counts = (
+            "Scaleup counts: aggregate counts of high-growth enterprises by local authority, "
+            "rounded and suppressed by their supplier (as in the ONS Business Demography, UK "
+            "high-growth enterprise tables) and published as received."
+        )
+    else:
+        counts = "Scaleup counts: aggregate counts of scaleups by local authority and year."
+    only = [m for m in ("employment", "turnover") if m in meta.measures]
+    rests = (
+        f"The figures rest on {GROWTH[only[0]]} only: the data do not measure "
+        f"{GROWTH['turnover' if only[0] == 'employment' else 'employment']}."
+        if len(only) == 1
+        else "The figures rest on employment growth and turnover growth."
+    )
+    vintage = f"on their {meta.vintage} boundaries and codes" if meta.vintage else "as given"
+    return [
+        counts,
+        f"Population: ONS mid-year population estimates, {span}.",
+        f"Geography: local authority districts {vintage}.",
+        rests,
+        f"Published {edition.built_at:%-d %B %Y} as the {edition.name} edition; a later "
+        "edition is published at its own address and this one is kept unchanged, so figures "
+        "are revised only by a new edition.",
+        "Licence: Open Government Licence v3.0. Attribution: Source: Office for National "
+        "Statistics licensed under the Open Government Licence v3.0.",
+    ]
 
 
 @dataclass(frozen=True)
