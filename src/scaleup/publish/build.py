@@ -25,6 +25,7 @@ from scaleup.meta import ImpactMeta
 from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
+from scaleup.publish.links import broken_links
 from scaleup.publish.pages import render_area, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
@@ -216,7 +217,7 @@ def build_site(
     step(STEPS[2])
     store_editions(engine, prepared)
     step(STEPS[3])
-    write_site(engine, out)
+    problems += write_site(engine, out, strict=strict)
     pages = 1 + sum(1 + len(p.plan.areas) + len(p.plan.lads) for p in prepared)
     return BuildResult(out=out, pages=pages, warnings=problems)
 
@@ -229,14 +230,26 @@ def write_downloads(folder: Path, tables: dict[str, list[dict[str, Any]]], cover
     (folder / "tables.xlsx").write_bytes(xlsx_bytes(tables, cover))
 
 
-def write_site(engine: Engine, out: Path) -> None:
+def write_site(engine: Engine, out: Path, *, strict: bool = False) -> list[Problem]:
     """Render every page and download of every edition from the store into ``out`` (staged,
     then moved): ``index.html`` is the latest edition's front page, ``EDITION/`` holds each
     edition's front page, ``EDITION/areas/SLUG/`` its area pages and ``EDITION/lads/SLUG/``
-    its LADs' pages."""
+    its LADs' pages, ``finder/index.html`` says where the support finder runs.
+
+    Returns every broken internal link (:func:`scaleup.publish.links.broken_links`); with
+    ``strict`` they are an InputError and ``out`` is left as it was."""
     factory = db.sessions(engine)
     with factory() as session, staged_dir(out) as stage:
         shutil.copytree(STATIC, stage / "static")
+        latest = repo.get_review(session)
+        (stage / "finder").mkdir()
+        (stage / "finder" / "index.html").write_text(
+            make_templates(root="../").get_template("finder/static.html").render(
+                root="../", static="../static/", index="index.html", section="finder",
+                site_title=latest.name if latest else None,
+            ),
+            encoding="utf-8",
+        )  # fmt: skip
         (stage / "index.html").write_text(
             render_front(make_templates(root="./"), session, root="./", index="index.html"),
             encoding="utf-8",
@@ -276,3 +289,7 @@ def write_site(engine: Engine, out: Path) -> None:
                 )  # fmt: skip
                 assert html is not None
                 (folder / "index.html").write_text(html, encoding="utf-8")
+        found = broken_links(stage)
+        if strict and found:
+            raise InputError(found)
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeGuard
 
 from jinja2 import Environment
@@ -57,8 +58,33 @@ def markdown(text: str | None) -> Markup:
     return Markup(_markdown.render(text or ""))
 
 
+_ROOTED = re.compile(r'href="/(?!/)([^"]*)"')
+
+
+def site_url(url: str, root: str, index: str, home: str | None = None) -> str:
+    """A link of the review's own (``/finder/``) as the page must write it: under ``root``,
+    and naming ``index`` (``index.html`` in a built site) where it names a folder, so that
+    it opens from files as well as when served; an area's or a LAD's page is the one of the
+    page's edition (under ``home``). Other links are unchanged."""
+    if not url.startswith("/") or url.startswith("//"):
+        return url
+    path, hash_, fragment = url[1:].partition("#")
+    if path == "" or path.endswith("/"):
+        path += index
+    base = home if home and path.startswith(("areas/", "lads/")) else root
+    return base + path + hash_ + fragment
+
+
+def site_links(html: Markup | str, root: str, index: str, home: str | None = None) -> Markup:
+    """:func:`site_url` on every ``href="/..."`` of rendered Markdown."""
+    return Markup(
+        _ROOTED.sub(lambda m: f'href="{site_url("/" + m[1], root, index, home)}"', str(html))
+    )
+
+
 def install_filters(env: Environment) -> None:
     env.filters.update(
-        count=count, decimal=decimal, density=density, trend=trend, share=share, markdown=markdown
-    )
+        count=count, decimal=decimal, density=density, trend=trend, share=share, markdown=markdown,
+        site_url=site_url, site_links=site_links,
+    )  # fmt: skip
     env.tests["number"] = is_number
