@@ -187,7 +187,7 @@ def test_charts_are_static_svg_with_text_alternatives_and_tables(build) -> None:
     for name in ("Derby", "Amber Valley", "Bolsover", "Chesterfield"):
         assert f"<title>{name}: density" in matrix  # named on hover
         assert f'<th scope="row">{name}</th>' in matrix  # and in the data table
-    for label in ("Density above median, trend above median", "Density and trend at or below"):
+    for label in ("Density above, trend above", "Density and trend at or below"):
         assert label in matrix  # quadrants labelled
     assert 'id="density"' in page and 'id="map"' in page
     assert "<title>Chesterfield (also in Southmere)</title>" in page

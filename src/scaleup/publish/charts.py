@@ -31,10 +31,10 @@ from scaleup.tables import SUPPRESSED
 
 INK, ACCENT, MUTED = "#1b1b1b", "#005ea5", "#6f777b"
 QUADRANTS = {
-    ("above", "above"): "Density above median, trend above median",
-    ("above", "below"): "Density above median, trend at or below",
-    ("below", "above"): "Density at or below median, trend above",
-    ("below", "below"): "Density and trend at or below median",
+    ("above", "above"): "Density above, trend above",
+    ("above", "below"): "Density above, trend at or below",
+    ("below", "above"): "Density at or below, trend above",
+    ("below", "below"): "Density and trend at or below",
 }
 _LABELLED = re.compile(r'<(path|text|rect|line)([^<>]*?)aria-label="([^"]*)"([^<>]*?)/>')
 _ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
@@ -63,7 +63,15 @@ class Chart:
 
 def to_svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
     """Render with vl-convert; titles for hover, one accessible name on the root."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version="5.20")
+    spec = chart.to_dict()
+    # Text at least 12 px wherever the chart is drawn at its own size (GSS charts guidance).
+    spec["config"] = {
+        **spec.get("config", {}),
+        "axis": {"labelFontSize": 12, "titleFontSize": 12},
+        "legend": {"labelFontSize": 12, "titleFontSize": 12},
+        "text": {"fontSize": 12},
+    }
+    svg = vl_convert.vegalite_to_svg(spec, vl_version="5.20")
     svg = _LABELLED.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>", svg)
     svg = _ARIA.sub("", svg)
     # a tenth of a pixel is enough: shorter paths, smaller pages
@@ -142,7 +150,10 @@ def matrix_chart(
         for (d, sy) in (("above", 1), ("below", -1))
         for (t, sx) in (("above", 1), ("below", -1))
     ]  # fmt: skip
-    x = alt.X("trend:Q", scale=x_scale, title="Trend: change in density per year")
+    x = alt.X(
+        "trend:Q", scale=x_scale, title="Trend: change in density per year",
+        axis=alt.Axis(tickCount=6),
+    )  # fmt: skip
     y = alt.Y("density:Q", scale=y_scale, title="Density: scaleups per 100,000 residents")
     dots = (
         _base(points)
@@ -152,7 +163,7 @@ def matrix_chart(
     vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5).encode(x=x)
     hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5).encode(y=y)
     rule_labels = alt.layer(
-        _base([{"trend": tm, "density": dm - pad_y * 0.97,
+        _base([{"trend": tm, "density": dm - pad_y * 0.8,
                 "text": f"{benchmark} trend {trend(tm)}"}])
         .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom")
         .encode(x=x, y=y, text="text:N"),
@@ -254,7 +265,7 @@ def density_strip(
     y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     x = alt.X(
         "density:Q", title="Scaleups per 100,000 residents",
-        scale=alt.Scale(domain=[0, top], nice=False),
+        scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickCount=5),
     )  # fmt: skip
     layers: list[Any] = []
     if bars:
@@ -267,7 +278,7 @@ def density_strip(
     rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2).encode(x=x)
     rule_label = (
         _base([{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}])
-        .mark_text(align="left", dx=4, dy=-4, fontSize=12, color=INK, baseline="bottom")
+        .mark_text(align="right", dx=-4, dy=-4, fontSize=12, color=INK, baseline="bottom")
         .encode(x=x, y=alt.value(0), text="text:N")
     )
     chart = alt.layer(*layers, rule, rule_label).properties(
