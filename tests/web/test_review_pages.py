@@ -124,3 +124,9 @@ def test_front_page_shows_programme_figures_and_follows_edits(client: TestClient
         )
     section = client.get("/").text.split('id="area-E37000901"')[1].split("</details>")[0]
     assert '<span class="value">999</span>' in section
+
+
+def test_finder_and_sign_in_headers_carry_the_reviews_title(client: TestClient) -> None:
+    for url in ("/finder/", "/admin/login"):
+        html = client.get(url).text
+        assert '<a class="brand" href="/">Test Review 2021</a>' in html, url

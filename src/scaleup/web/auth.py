@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from scaleup.config import Settings
 from scaleup.errors import ConfigError
 from scaleup.publish import make_templates
-from scaleup.store import accounts, db
+from scaleup.store import accounts, db, repo
 from scaleup.store.accounts import User
 from scaleup.web.app import Sessions, sessions_of
 
@@ -187,10 +187,19 @@ def client_of(request: Request) -> str:
 # --- pages ------------------------------------------------------------------------------
 
 
+def review_title(request: Request) -> str | None:
+    """The latest edition's title and year, for the header of every page (None when nothing
+    is built: the header then says the default name)."""
+    with request.app.state.scaleup.sessions() as session:
+        edition = repo.get_review(session)
+    return None if edition is None else edition.name
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     """Render one of the admin's or finder's templates with the CSRF token and user at hand."""
     env = request.app.state.scaleup.extras["templates"]
     context.setdefault("user", session_user(request))
+    context.setdefault("site_title", review_title(request))
     html = env.get_template(name).render(csrf_token=csrf_token(request), **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
