@@ -190,7 +190,10 @@ def test_charts_are_static_svg_with_text_alternatives_and_tables(build) -> None:
     for label in ("Density above, trend above", "Density and trend at or below"):
         assert label in matrix  # quadrants labelled
     assert 'id="density"' in page and 'id="map"' in page
-    assert "<title>Chesterfield (also in Southmere)</title>" in page
+    assert "<title>Chesterfield: density " in page and "(also in Southmere)</title>" in page
+    where = page.split('id="map"')[1].split("</figure>")[0]
+    assert "Density above the England median" in where  # shaded by the published flags
+    assert "Not available" not in where.split("<details>")[0]  # legend: only what is drawn
 
 
 def test_without_trends_the_matrix_is_a_density_chart() -> None:

@@ -109,7 +109,16 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
             comparison.label,
         )  # fmt: skip
     )
-    out.append(charts.map_chart(area.name, lads, shared))
+    rated = [m for m in plan.meta.rated_measures if m in ("employment", "turnover")]
+    out.append(
+        charts.map_chart(
+            area.name,
+            lads,
+            shared,
+            rated[0] if rated else "employment",
+            plan.meta.comparison.benchmark,
+        )  # fmt: skip
+    )
     return {c.name: c.as_dict() for c in out if c is not None}
 
 

@@ -380,42 +380,71 @@ def density_chart(
     )
 
 
-def map_chart(area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any]) -> Chart | None:
-    """The member LADs on a map (from the shipped ONS TopoJSON)."""
+def map_chart(
+    area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any],
+    measure: str = "employment", benchmark: str = "UK median",
+) -> Chart | None:  # fmt: skip
+    """The member LADs on a map (from the shipped ONS TopoJSON), each shaded by its published
+    density flag on ``measure`` against the benchmark: above, at or below, withheld [c], not
+    available. The legend lists only the shades drawn."""
     features, missing = lad_features([lad["lad_code"] for lad in lads])
     if not features:
         return None
+    shades = {
+        ABOVE: (f"Density above the {benchmark}", ACCENT),
+        BELOW: (f"Density at or below the {benchmark}", "#9cc3e5"),
+        WITHHELD: ("Withheld [c] (confidential)", "#b1b4b6"),
+        NOT_AVAILABLE: ("Not available", "#f3f2f1"),
+    }
+    by_code = {lad["lad_code"]: _row(lad, measure) for lad in lads}
     for f in features:
-        other = shared.get(f["properties"]["lad_code"])
-        f["properties"]["label"] = f["properties"]["lad_name"] + (
-            " (also in " + ", ".join(o["name"] for o in other) + ")" if other else ""
+        code = f["properties"]["lad_code"]
+        other = shared.get(code)
+        row = by_code.get(code, {})
+        word = standing(row.get("density_above_median"))
+        f["properties"]["shade"] = shades[word][0]
+        f["properties"]["label"] = (
+            f"{f['properties']['lad_name']}: density {decimal(row.get('density'), 1)} "
+            f"({shades[word][0].lower()})"
+            + (" (also in " + ", ".join(o["name"] for o in other) + ")" if other else "")
         )
-        f["properties"]["shared"] = "Also in another area" if other else "In this area only"
+    drawn = [w for w in shades if any(f["properties"]["shade"] == shades[w][0] for f in features)]
     chart = (
         alt.Chart(alt.Data(values=features))
-        .mark_geoshape(stroke="#ffffff", strokeWidth=0.8)
+        .mark_geoshape(stroke=INK, strokeWidth=0.6)
         .encode(
             color=alt.Color(
-                "properties.shared:N",
+                "properties.shade:N",
                 scale=alt.Scale(
-                    domain=["In this area only", "Also in another area"], range=[ACCENT, "#912b88"]
+                    domain=[shades[w][0] for w in drawn], range=[shades[w][1] for w in drawn]
                 ),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=alt.Legend(title=f"By {measure} growth", orient="bottom", columns=1,
+                                  labelLimit=400),
             ),
             description="properties.label:N",
         )
         .project(type="mercator")
         .properties(width=420, height=380)
-    )
+    )  # fmt: skip
     names = sorted(f["properties"]["label"] for f in features)
-    alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + ", ".join(names)
+    alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
     if missing:
         alt_text += f". Not on the map (no boundary in the shipped file): {', '.join(missing)}"
     return Chart(
         name="map",
-        title=f"The {len(features)} local authorities of {area_name}",
+        kind="map",
+        title=f"The {lads_phrase(len(features))} of {area_name}, shaded by density of "
+        f"scaleups ({measure} growth) against the {benchmark}",
         alt=alt_text + ".",
         svg=to_svg(chart, alt_text),
-        columns=["Local authority", "Code"],
-        rows=[[lad["lad_name"], lad["lad_code"]] for lad in lads],
+        columns=["Local authority", "Code", "Density", f"Against the {benchmark}"],
+        rows=[
+            [
+                lad["lad_name"],
+                lad["lad_code"],
+                decimal(_row(lad, measure).get("density"), 1),
+                shades[standing(_row(lad, measure).get("density_above_median"))][0],
+            ]
+            for lad in lads
+        ],
     )
