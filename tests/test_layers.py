@@ -18,7 +18,7 @@ import scaleup
 PACKAGE = Path(scaleup.__file__).resolve().parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "atomic", "tables", "data", "slugs"),
+    ("errors", "atomic", "tables", "data", "slugs", "locations"),
     ("config",),
     ("engine", "geo", "meta"),
     ("ingest", "finder", "synth", "workspace"),

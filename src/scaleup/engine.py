@@ -99,7 +99,6 @@ FILE_BITS = 40
 """A row read by Spark is numbered ``file index << FILE_BITS | row (or line)``: the part
 file and the row within it in one whole number, ordered as the files and their rows."""
 
-URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv",)
 ROW, FIELDS, UTF8 = "_row", "_fields", "_utf8"
@@ -131,11 +130,6 @@ class ClusterRead:
 
 
 _cluster_views = itertools.count(1)
-
-
-def is_url(location: str | Path) -> bool:
-    """A Hadoop path such as ``s3a://bucket/panel``, ``hdfs://nn/panel`` or ``file:///x``."""
-    return bool(URL.match(str(location)))
 
 
 def _spark_errors() -> tuple[type[Exception], ...]:

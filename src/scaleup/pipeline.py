@@ -84,7 +84,7 @@ class InputFiles:
         return cls(
             population=found["population"],
             geography=found["geography"],
-            panel=found.get("panel"),
+            panel=found.get("panel") or workspace.panel_url,
             counts=found.get("counts"),
         )
 

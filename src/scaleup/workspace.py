@@ -55,6 +55,7 @@ from pydantic import (
 from scaleup.config import CONFIG_FILENAME, read_toml
 from scaleup.errors import InputError, Problem, describe_invalid
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
+from scaleup.locations import is_url
 from scaleup.slugs import SLUG_MEANING, edition_key, is_slug
 
 CONTENT_DIR = "content"
@@ -181,7 +182,9 @@ class ReviewTable(_Table):
 
 
 class InputsTable(_Table):
-    """``[inputs]``: the contract files, relative to the workspace."""
+    """``[inputs]``: the contract files, relative to the workspace. The panel may also be
+    a Hadoop path (``s3a://``, ``hdfs://``, ``file://``), read where it lies by the
+    Spark engine (``[engine] backend = "spark"``)."""
 
     panel: str | None = None
     counts: str | None = None
@@ -194,8 +197,19 @@ class InputsTable(_Table):
             raise ValueError("give exactly one of 'panel' or 'counts'")
         return self
 
+    @model_validator(mode="after")
+    def _local_small_files(self) -> InputsTable:
+        urls = [k for k in ("counts", "population", "geography") if is_url(getattr(self, k) or "")]
+        if urls:
+            raise ValueError(
+                f"{', '.join(urls)}: only the panel may be a Hadoop path (the other files are "
+                "small and read where scaleup runs)"
+            )
+        return self
+
     def paths(self) -> dict[str, str]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        """The local files (the panel too unless it is a Hadoop path)."""
+        return {k: v for k, v in self.model_dump().items() if v is not None and not is_url(v)}
 
 
 class ImpactTable(_Table):
@@ -284,10 +298,13 @@ class Workspace:
     title: str
     year: int
     inputs: dict[str, Path]
+    """The local input files by kind (``panel`` only when it is not a Hadoop path)."""
     impact: ImpactTable | None = None
     """The ``[impact]`` table (read by :func:`scaleup.impact.impact_from_workspace`)."""
     end_year: int | None = None
     contact: str | None = None
+    panel_url: str | None = None
+    """``[inputs] panel`` when it is a Hadoop path (read by the Spark engine, not here)."""
 
     @property
     def config_file(self) -> Path:
@@ -359,6 +376,7 @@ def load_workspace(root: Path) -> Workspace:
         impact=tables.impact,
         end_year=tables.review.end_year,
         contact=tables.review.contact,
+        panel_url=tables.inputs.panel if is_url(tables.inputs.panel or "") else None,
     )
 
 

@@ -18,7 +18,11 @@ from typer.testing import CliRunner
 from metrics.oracle import World
 from metrics.worlds import lad, population_for, write_world
 from scaleup.cli.main import app
+from scaleup.config import load_settings
+from scaleup.errors import InputError
+from scaleup.pipeline import InputFiles, compute_review, write_tables
 from scaleup.tables import TABLES
+from scaleup.workspace import load_workspace
 
 A1 = "E37000001"
 runner = CliRunner()
@@ -247,6 +251,48 @@ def test_spark_reads_a_folder_of_part_files_as_duckdb_reads_one_file(spark_backe
         assert done.exit_code == 0, done.output
         for name in TABLES:
             assert (out / f"{name}.csv").read_text() == (reference / f"{name}.csv").read_text()
+    # The same Hadoop path set in a workspace's scaleup.toml, with the Spark engine there.
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "scaleup.toml").write_text(
+        f'[review]\nyear = 2021\n\n[inputs]\npanel = "file://{parts}/"\n'
+        f'population = "{files.population}"\ngeography = "{files.geography}"\n\n'
+        '[engine]\nbackend = "spark"\n'
+    )
+    workspace = load_workspace(ws)
+    assert workspace.panel_url == f"file://{parts}/" and "panel" not in workspace.inputs
+    settings = load_settings(workspace.config_file, environ={})
+    assert settings.engine.backend == "spark"
+    out = tmp_path / "from-workspace"
+    write_tables(compute_review(InputFiles.of(workspace), settings), out)
+    for name in TABLES:
+        assert (out / f"{name}.csv").read_text() == (reference / f"{name}.csv").read_text()
+
+
+def test_a_workspace_names_a_hadoop_path_only_for_the_panel(tmp_path):
+    """[inputs] panel may be a Hadoop path (not looked for on this machine); the small
+    files may not, and DuckDB says to use Spark for it."""
+    files = write_world(small_world(), tmp_path / "in")
+    config = tmp_path / "scaleup.toml"
+    inputs = f'population = "{files.population}"\ngeography = "{files.geography}"\n'
+    config.write_text(f'[review]\nyear = 2021\n[inputs]\npanel = "s3a://lake/panel/"\n{inputs}')
+    workspace = load_workspace(tmp_path)
+    assert workspace.panel_url == "s3a://lake/panel/"
+    with pytest.raises(InputError) as caught:
+        compute_review(InputFiles.of(workspace), load_settings(config, environ={}))
+    assert [f"{p.file}: {p.message}" for p in caught.value.problems()] == [
+        "panel: s3a://lake/panel/ is a Hadoop path: read it with the Spark engine "
+        '(--engine spark, or [engine] backend = "spark" in scaleup.toml)'
+    ]
+    config.write_text(
+        f'[review]\nyear = 2021\n[inputs]\npanel = "{files.panel}"\n'
+        f'population = "hdfs://nn/population.csv"\ngeography = "{files.geography}"\n'
+    )
+    with pytest.raises(InputError) as caught:
+        load_workspace(tmp_path)
+    (problem,) = caught.value.problems()
+    assert problem.file == str(config) and "only the panel may be a Hadoop path" in problem.message
+    assert problem.message.startswith("inputs: population: ")
 
 
 def test_bom_case_insensitive_headers_extra_columns(files, tmp_path):

@@ -244,7 +244,8 @@ def test_duckdb_points_to_spark_for_a_hadoop_path(tmp_path):
     con = engine.connect()
     try:
         assert lines_of("s3a://bucket/panel", con) == [
-            "error: panel: s3a://bucket/panel is a Hadoop path: read it with --engine spark"
+            "error: panel: s3a://bucket/panel is a Hadoop path: read it with the Spark engine "
+            '(--engine spark, or [engine] backend = "spark" in scaleup.toml)'
         ]
     finally:
         con.disconnect()

@@ -46,7 +46,7 @@ def compute(
 
       scaleup compute --panel panel.csv --population population.csv --geography geography.csv --out raw-tables --raw --engine spark
     """  # noqa: E501
-    from scaleup.engine import is_url
+    from scaleup.locations import is_url
     from scaleup.pipeline import STEPS, InputFiles, compute_review, write_tables
 
     if (panel is None) == (counts is None):

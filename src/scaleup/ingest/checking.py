@@ -42,6 +42,7 @@ from scaleup.ingest.reading import (
     read_raw,
     read_raw_cluster,
 )
+from scaleup.locations import is_url
 from scaleup.tables import SUPPRESSED
 
 INT64_MIN = -(2**63)
@@ -416,9 +417,15 @@ def read_checked(
     """
     if engine.reads_in_cluster(backend):
         raw = read_raw_cluster(path, columns, backend, findings)
-    elif engine.is_url(path):
+    elif is_url(path):
         label = str(path).rstrip("/").rsplit("/", 1)[-1]
-        findings.add(Problem(label, f"{path} is a Hadoop path: read it with --engine spark"))
+        findings.add(
+            Problem(
+                label,
+                f"{path} is a Hadoop path: read it with the Spark engine "
+                '(--engine spark, or [engine] backend = "spark" in scaleup.toml)',
+            )
+        )
         return None
     else:
         raw = read_raw(Path(path), columns, findings)

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from scaleup.errors import InputError, Problem
 from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN, GSS_PATTERN
+from scaleup.locations import is_url
 from scaleup.tables import Column
 
 if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
@@ -459,7 +460,7 @@ def read_raw_cluster(
 
     text = str(location)
     label = Path(text.rstrip("/")).name or text
-    if not engine.is_url(text):
+    if not is_url(text):
         path = Path(text)
         if not path.exists():
             findings.add(Problem(file=label, message=f"no such file: {path}"))
