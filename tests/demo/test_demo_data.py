@@ -140,3 +140,31 @@ def test_the_2026_edition_rates_trends_on_real_data(built: Path) -> None:
     assert all(r["trend_rating"] and r["density_rating"] for r in summary)
     emcca = next(r for r in summary if r["area_code"] == "E47000013")
     assert emcca["n_lads"] == "17"  # D2N2's 17 districts
+
+
+def test_areas_link_across_editions_by_their_lads(built: Path) -> None:
+    """D2N2's 17 LADs are the East Midlands CCA's; the LEP's North Yorkshire districts
+    (2021 codes) match the 2023 unitary authority of the 2026 edition."""
+    from scaleup.store import db, repo
+
+    out = built.parent.parent
+    engine = db.open_engine(None, out)
+    with db.sessions(engine)() as session:
+        emcca = repo.get_area(session, "E47000013", "2026")
+        assert emcca is not None and emcca.started == 2024
+        assert emcca.counterpart is not None and emcca.counterpart.code == D2N2
+        assert emcca.counterpart.same_lads and emcca.counterpart.shared == 17
+        york = repo.get_area(session, "E47000012", "2026")
+        assert york is not None and york.counterpart is not None
+        assert york.counterpart.same_lads and york.counterpart.lads == 8
+        ((old, new),) = york.counterpart.recoded
+        assert "Craven" in old and new == ("North Yorkshire",)
+        d2n2 = repo.get_area(session, D2N2, "2021")
+        assert d2n2 is not None
+        assert [(x.code, x.same_lads) for x in d2n2.later][0] == ("E47000013", True)
+    site = out / "site"
+    page = (site / "2026" / "areas" / emcca.slug / "index.html").read_text(encoding="utf-8")
+    assert "Before 2024 this area was covered by" in page
+    assert 'href="../../../2021/areas/d2n2/index.html"' in page
+    old = (site / "2021" / "areas" / "d2n2" / "index.html").read_text(encoding="utf-8")
+    assert "From 2024 this area&#39;s local authorities are covered by" in old

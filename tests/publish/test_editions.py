@@ -190,3 +190,40 @@ def test_a_store_of_one_edition_keeps_its_figures_and_content(store_url: str) ->
         content = repo.get_area_content(session, "E37000045", "2021")
         assert content is not None and content.introduction == "Kept."
         assert repo.area_refs(session, "2021")[0].slug == "d2n2"
+
+
+def test_an_area_links_its_other_editions_by_shared_lads(built: tuple[Path, TestClient]) -> None:
+    _, client = built
+    new = client.get("/api/v1/editions/2022/areas/E37000901").json()
+    (earlier,) = [o for o in new["other_editions"] if o["code"] == "E37000901"]
+    assert earlier["relation"] == "earlier" and earlier["edition"] == "2021"
+    assert earlier["same_lads"] and earlier["shared_lads"] == earlier["lads"] > 0
+    assert earlier["url"] == "/2021/areas/northvale/"
+    assert client.get(earlier["api"]).json()["review"]["edition"] == "2021"
+    old = client.get("/api/v1/editions/2021/areas/E37000901").json()
+    assert [o["relation"] for o in old["other_editions"]] == ["later"] * len(old["other_editions"])
+    # an area of the older edition only is linked to the newer areas holding its LADs
+    gone = client.get(f"/api/v1/editions/2021/areas/{GONE}").json()
+    lads = {lad["lad_code"] for lad in gone["lads"]}
+    for other in gone["other_editions"]:
+        theirs = {lad["lad_code"] for lad in client.get(other["api"]).json()["lads"]}
+        assert other["covered_lads"] == len(lads & theirs) > 0
+
+
+def test_an_area_page_shows_its_editions_and_what_changed(
+    built: tuple[Path, TestClient],
+) -> None:
+    _, client = built
+    page = client.get("/2022/areas/northvale/").text
+    assert 'id="figures-by-edition-table"' in page
+    assert 'href="/2021/areas/northvale/"' in page
+    table = page.split('id="figures-by-edition-table"')[1].split("</table>")[0]
+    assert table.count("<tr") == 3  # heading, 2022, 2021
+    changed = page.split('id="changes-since"')[1].split("</ul>")[0]
+    assert "the 2021 edition" in changed
+    assert "Density rating" in changed and "Trend rating" in changed
+    assert "Local authorities: the same" in changed
+    assert "Data revisions" in changed  # the two editions' tables differ year by year
+    old = client.get("/2021/areas/northvale/").text
+    assert 'id="changes-since"' not in old  # nothing earlier to compare with
+    assert 'href="/2022/areas/northvale/"' in old

@@ -10,7 +10,9 @@ them).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from scaleup import data
@@ -47,6 +49,9 @@ class CodeChanges:
 
     changes: tuple[CodeChange, ...]
     source: str = ""
+    started: dict[str, int] = field(default_factory=dict, compare=False)
+    """Area codes (combined authorities) -> the first year LADs joined them in the changes
+    file: ``E47000013`` (East Midlands) 2024. Areas older than the file are absent."""
 
     def until(self, vintage: int) -> tuple[CodeChange, ...]:
         return tuple(c for c in self.changes if c.year <= vintage)
@@ -65,6 +70,22 @@ class CodeChanges:
     def introduced_after(self, code: str, vintage: int) -> CodeChange | None:
         """The change that created ``code`` after ``vintage`` (it cannot be mapped back)."""
         return next((c for c in self.changes if c.new_code == code and c.year > vintage), None)
+
+    def mapper(self, vintage: int | None, target: int | None) -> Callable[[str], str]:
+        """A function taking a LAD code of ``vintage`` to its code on ``target`` (a later
+        vintage); codes stay as they are when either vintage is unknown or not earlier."""
+        if vintage is None or target is None or vintage >= target:
+            return lambda code: code
+        step = {c.old_code: c.new_code for c in self.changes if vintage < c.year <= target}
+
+        def forward(code: str) -> str:
+            seen = {code}
+            while code in step and step[code] not in seen:
+                code = step[code]
+                seen.add(code)
+            return code
+
+        return forward
 
     def names(self) -> dict[str, str]:
         """Name of each new code, as the changes file gives it."""
@@ -90,12 +111,16 @@ def read_code_changes(path: Path | None = None) -> CodeChanges:
     )
     problems: list[Problem] = []
     changes: list[CodeChange] = []
+    started: dict[str, int] = {}
     for row in table.itertuples(index=False):
         if not row.year.isdigit():
             problems.append(
                 Problem(str(path), f"{row.year!r} is not a year", lines=(row.line,), column="year")
             )
             continue
+        if not is_lad(row.new_code) and row.new_code:
+            year = int(row.year)
+            started[row.new_code] = min(year, started.get(row.new_code, year))
         if not is_lad(row.old_code) or not is_lad(row.new_code):
             continue  # combined authorities, counties, terminations: not LAD changes
         changes.append(
@@ -106,7 +131,13 @@ def read_code_changes(path: Path | None = None) -> CodeChanges:
     if problems:
         raise InputError(problems)
     changes.sort(key=lambda c: (c.year, c.new_code, c.old_code))
-    return CodeChanges(tuple(changes), source=str(path))
+    return CodeChanges(tuple(changes), source=str(path), started=started)
+
+
+@lru_cache(maxsize=1)
+def shipped_code_changes() -> CodeChanges:
+    """The shipped ONS list of LAD code changes, read once."""
+    return read_code_changes()
 
 
 def check_vintage(vintage: int) -> None:

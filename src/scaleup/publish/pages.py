@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment
 from sqlalchemy.orm import Session
 
+from scaleup.publish import over_time
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.publish.sentences import (
     GROWTH,
@@ -117,6 +118,7 @@ def area_context(
         SharedLad(lad.lad_name, area.shared_lads[lad.lad_code])
         for lad in area.lads if lad.lad_code in area.shared_lads
     ]  # fmt: skip
+    earlier, later = over_time.linked(area)
     return {
         "review": edition,
         "editions": repo.editions(session),
@@ -160,6 +162,14 @@ def area_context(
         "density_chart": charts.get("density"),
         "map_chart": charts.get("map"),
         "shared": shared,
+        "over_time": {
+            "earlier": earlier,
+            "later": later,
+            "figures": over_time.figure_rows(area, headline) if area.over_time else [],
+            "changed": over_time.changes_since(area, headline),
+            "counterpart": area.counterpart,
+        },
+        "area_type_label": over_time.type_label,
         "downloads": [(f"{t}.csv", DOWNLOAD_LABELS[t]) for t in DOWNLOADS],
         "growth_percent": _percent(meta.settings.metrics.growth_rate),
         "site_title": edition.name,

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from scaleup.geo.codes import shipped_code_changes
 from scaleup.meta import EditionMeta
 from scaleup.slugs import unique_slugs
 from scaleup.store.review import (
@@ -220,10 +221,78 @@ class AreaView(AreaRef):
     content: AreaContent | None
     shared_lads: dict[str, tuple[AreaRef, ...]]
     """LAD code -> the other areas the LAD belongs to."""
+    over_time: tuple[AreaLink, ...] = ()
+    """The areas of the other editions that share LADs with this one (newest edition first)."""
+    started: int | None = None
+    """The year the area (a combined authority) was formed, when the code changes say."""
 
     @property
     def measures(self) -> tuple[str, ...]:
         return self.edition.meta.measures
+
+    @property
+    def latest(self) -> Row:
+        return self.years[-1] if self.years else {}
+
+    @property
+    def earlier(self) -> tuple[AreaLink, ...]:
+        return tuple(link for link in self.over_time if not link.later)
+
+    @property
+    def later(self) -> tuple[AreaLink, ...]:
+        return tuple(link for link in self.over_time if link.later)
+
+    @property
+    def counterpart(self) -> AreaLink | None:
+        """The area of the previous edition this one is compared with: the same code, else
+        the one that shares the most LADs (ties: the first in review order)."""
+        earlier = self.earlier
+        if not earlier:
+            return None
+        last = earlier[0].edition
+        candidates = [link for link in earlier if link.edition == last]
+        same = [link for link in candidates if link.code == self.code]
+        return same[0] if same else max(candidates, key=lambda link: (link.shared, -link.position))
+
+
+@dataclass(frozen=True)
+class AreaLink(AreaRef):
+    """An area of another edition that shares local authorities with an area, matched on
+    LAD codes mapped forward to the later edition's vintage (so the 2021 districts of North
+    Yorkshire match the 2023 unitary authority)."""
+
+    edition: str
+    """The other edition's key."""
+    edition_year: int
+    end_year: int | None
+    later: bool
+    """Whether the other edition is newer than the area's."""
+    area_type: str | None
+    position: int
+    shared: int
+    """The other area's LADs (in its own codes) that lie in the area."""
+    lads: int
+    """The other area's LADs."""
+    covered: int
+    """The area's LADs that lie in the other area."""
+    own_lads: int
+    """The area's LADs."""
+    started: int | None
+    """The year the other area was formed, when the code changes say."""
+    summary: Row
+    years: tuple[Row, ...]
+    """The other area's area_year rows."""
+    gained: tuple[str, ...]
+    """Names of the area's LADs that are not in the other area."""
+    lost: tuple[str, ...]
+    """Names of the other area's LADs that are not in the area."""
+    recoded: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    """LADs in both under other codes: (the other area's names, the area's names)."""
+
+    @property
+    def same_lads(self) -> bool:
+        """Whether the two areas cover the same LADs (codes mapped forward)."""
+        return self.shared == self.lads and self.covered == self.own_lads
 
     @property
     def latest(self) -> Row:
@@ -407,6 +476,7 @@ def get_area(session: Session, code: str, edition: str | None = None) -> AreaVie
     ):
         shared.setdefault(lad_code, []).append(by_code[other])
     stored_trends = area.summary.get("trends", {})
+    changes = shipped_code_changes()
     return AreaView(
         area.code,
         area.name,
@@ -432,7 +502,111 @@ def get_area(session: Session, code: str, edition: str | None = None) -> AreaVie
         charts=area.charts,
         content=get_area_content(session, code, key),
         shared_lads={lad: tuple(others) for lad, others in shared.items()},
+        over_time=area_links(session, edition_row, code, {lad.code: lad.name for lad in lad_rows}),
+        started=changes.started.get(code),
     )
+
+
+def _vintage(edition: Edition) -> int | None:
+    vintage = edition.meta.vintage
+    return int(vintage) if vintage and vintage.isdigit() else None
+
+
+def area_links(
+    session: Session, edition: Edition, code: str, lads: dict[str, str]
+) -> tuple[AreaLink, ...]:
+    """The areas of every other edition that share a LAD with the area ``code`` of
+    ``edition`` (whose LADs are ``lads``: code -> name), newest edition first, then by LADs
+    shared. The codes of the earlier edition are mapped forward to the later one's vintage
+    with the shipped LAD code changes (:mod:`scaleup.geo.codes`)."""
+    changes = shipped_code_changes()
+    found: list[AreaLink] = []
+    for other in editions(session):
+        if other.key == edition.key:
+            continue
+        later = (other.year, other.key) > (edition.year, edition.key)
+        own_vintage, other_vintage = _vintage(edition), _vintage(other)
+        target = max((v for v in (own_vintage, other_vintage) if v is not None), default=None)
+        own_forward = changes.mapper(own_vintage, target)
+        other_forward = changes.mapper(other_vintage, target)
+        mine: dict[str, list[str]] = {}
+        for lad in lads:
+            mine.setdefault(own_forward(lad), []).append(lad)
+        members: dict[str, dict[str, str]] = {}
+        for area_code, lad_code, lad_name in session.execute(
+            select(ReviewAreaLad.area_code, ReviewAreaLad.lad_code, ReviewLad.name)
+            .join(
+                ReviewLad,
+                (ReviewLad.edition == ReviewAreaLad.edition)
+                & (ReviewLad.code == ReviewAreaLad.lad_code),
+            )
+            .where(ReviewAreaLad.edition == other.key)
+        ):
+            members.setdefault(area_code, {})[lad_code] = lad_name
+        touching = {
+            area_code: theirs
+            for area_code, theirs in members.items()
+            if any(other_forward(c) in mine for c in theirs)
+        }
+        if not touching:
+            continue
+        rows = session.scalars(
+            select(ReviewArea).where(
+                ReviewArea.edition == other.key, ReviewArea.code.in_(list(touching))
+            )
+        ).all()
+        years: dict[str, list[Row]] = {}
+        for area_code, year, values in session.execute(
+            select(ReviewAreaYear.area_code, ReviewAreaYear.year, ReviewAreaYear.values)
+            .where(
+                ReviewAreaYear.edition == other.key, ReviewAreaYear.area_code.in_(list(touching))
+            )
+            .order_by(ReviewAreaYear.year)
+        ):
+            years.setdefault(area_code, []).append(
+                {"year": year, **{k: v for k, v in values.items() if k in AREA_YEAR[2:]}}
+            )
+        end_years = other.meta.end_years
+        for row in rows:
+            theirs = touching[row.code]
+            forward = {c: other_forward(c) for c in theirs}
+            reached = set(forward.values())
+            recoded: dict[str, tuple[list[str], list[str]]] = {}
+            for c, target_code in forward.items():
+                own_codes = mine.get(target_code, [])
+                if own_codes and own_codes != [c]:
+                    pair = recoded.setdefault(target_code, ([], [lads[o] for o in own_codes]))
+                    pair[0].append(theirs[c])
+            found.append(
+                AreaLink(
+                    row.code,
+                    row.name,
+                    row.slug,
+                    edition=other.key,
+                    edition_year=other.year,
+                    end_year=end_years[-1] if end_years else None,
+                    later=later,
+                    area_type=other.meta.area_types.get(row.code),
+                    position=row.position,
+                    shared=sum(1 for c in theirs if forward[c] in mine),
+                    lads=len(theirs),
+                    covered=sum(len(v) for k, v in mine.items() if k in reached),
+                    own_lads=len(lads),
+                    started=changes.started.get(row.code),
+                    summary=_summary(row.summary),
+                    years=tuple(years.get(row.code, [])),
+                    gained=tuple(
+                        sorted(lads[o] for k, v in mine.items() if k not in reached for o in v)
+                    ),
+                    lost=tuple(sorted(theirs[c] for c in theirs if forward[c] not in mine)),
+                    recoded=tuple(
+                        (tuple(sorted(old)), tuple(sorted(new))) for old, new in recoded.values()
+                    ),
+                )  # fmt: skip
+            )
+    order = {e.key: i for i, e in enumerate(editions(session))}
+    found.sort(key=lambda link: (order[link.edition], -link.shared, link.position))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

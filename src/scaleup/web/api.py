@@ -204,6 +204,36 @@ class Benchmark(Model):
         return cls(name=meta.comparison.benchmark, years=repo.benchmark_rows(meta))
 
 
+class AreaOverTime(Model):
+    """An area of another edition that shares local authorities with this one."""
+
+    edition: str = Field(description="The other edition")
+    relation: str = Field(description='"earlier" or "later": the other edition\'s place')
+    code: str
+    name: str
+    area_type: str | None
+    url: str = Field(description="Its page in its edition")
+    api: str = Field(description="Its object in this API")
+    shared_lads: int = Field(
+        description="How many of its local authorities lie in this area (LAD codes mapped "
+        "forward to the later edition's vintage)"
+    )
+    lads: int = Field(description="How many local authorities it has")
+    covered_lads: int = Field(description="How many of this area's local authorities it covers")
+    same_lads: bool = Field(description="Whether both cover the same local authorities")
+
+    @classmethod
+    def of(cls, link: repo.AreaLink) -> AreaOverTime:
+        return cls(
+            edition=link.edition, relation="later" if link.later else "earlier",
+            code=link.code, name=link.name, area_type=link.area_type,
+            url=area_url(link, link.edition),
+            api=f"/api/v1/editions/{link.edition}/areas/{link.code}",
+            shared_lads=link.shared, lads=link.lads, covered_lads=link.covered,
+            same_lads=link.same_lads,
+        )  # fmt: skip
+
+
 class AreaDetail(AreaRef):
     review: Review
     url: str
@@ -222,6 +252,10 @@ class AreaDetail(AreaRef):
     sectors: list[str]
     previous: AreaRef | None
     next: AreaRef | None
+    other_editions: list[AreaOverTime] = Field(
+        description="The areas of the other editions that share local authorities with this "
+        "one, newest edition first"
+    )
 
     @classmethod
     def of_view(cls, area: AreaView) -> AreaDetail:
@@ -246,6 +280,7 @@ class AreaDetail(AreaRef):
             sectors=programme_sectors(area.content, impact),
             previous=AreaRef.of(area.previous) if area.previous else None,
             next=AreaRef.of(area.next) if area.next else None,
+            other_editions=[AreaOverTime.of(link) for link in area.over_time],
         )
 
 
