@@ -7,6 +7,7 @@ backend through Ibis only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -17,6 +18,7 @@ import shutil
 import socket
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,17 @@ def connect_duckdb(engine: EngineSettings) -> Any:
         raw.execute("SET memory_limit = ?", [engine.memory_limit])
     raw.execute("SET preserve_insertion_order = false")
     return con
+
+
+@contextlib.contextmanager
+def in_file_order(backend: Any) -> Iterator[None]:
+    """Queries of the checking DuckDB return rows in the order of the file they read
+    (it is set to any order, which is faster, otherwise)."""
+    backend.raw_sql("SET preserve_insertion_order = true")
+    try:
+        yield
+    finally:
+        backend.raw_sql("SET preserve_insertion_order = false")
 
 
 def parquet_view(backend: Any, path: Path, names: dict[str, str], row: str, view: str) -> Any:

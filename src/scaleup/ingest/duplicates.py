@@ -2,8 +2,9 @@
 
 Counting repeated keys among millions of distinct ones is the costliest check: a grouped
 count with one group per row. Instead each row's key becomes one 64-bit number, fetched
-and sorted with numpy (no sort at all when the file is in key order), and neighbours
-compared:
+in the file's order and sorted with numpy, and neighbours compared. A file in key order
+(as a register's extract usually is) needs no sort and no copy: each fetched block is
+tested for rising strictly, and each block's first key against the last one's.
 
 - integer keys (a Parquet panel's enterprise id and year) are packed exactly, from their
   least and greatest values, known from the checking scan;
@@ -120,7 +121,7 @@ def _repeated_integer_keys(
     packed = ibis.literal(0, type="int64")
     for key, (low, _), span in zip(keys, bounds, spans, strict=True):
         packed = packed * span + (valid[key].cast("int64") - ibis.literal(low, type="int64"))
-    return len(_repeated(_fetch(backend, valid.select(_k=packed))))
+    return len(_repeated(_fetch(backend, valid.select(_k=packed), in_file_order=True)))
 
 
 def _repeated_hashed_keys(backend: Any, valid: ir.Table, keys: tuple[str, ...]) -> int:
@@ -138,20 +139,38 @@ def _repeated_hashed_keys(backend: Any, valid: ir.Table, keys: tuple[str, ...]) 
     return int(backend.execute(counted.filter(counted.n > 1).count()))
 
 
-def _fetch(backend: Any, one_column: ir.Table) -> np.ndarray:
-    return backend.to_pyarrow(one_column).column(0).to_numpy()
+def _fetch(backend: Any, one_column: ir.Table, in_file_order: bool = False) -> list[np.ndarray]:
+    """The column's values, in blocks as the engine returns them (no copy); in the
+    file's order when ``in_file_order`` (else in whatever order the threads finish)."""
+    if in_file_order:
+        with engine.in_file_order(backend):
+            column = backend.to_pyarrow(one_column).column(0)
+    else:
+        column = backend.to_pyarrow(one_column).column(0)
+    return [c.to_numpy(zero_copy_only=False) for c in column.chunks if len(c)]
 
 
-def _repeated(values: np.ndarray) -> np.ndarray:
-    """The distinct values that occur more than once in ``values``."""
-    if len(values) < 2:
-        return values[:0]
+def _rising(blocks: list[np.ndarray]) -> bool:
+    """Whether the blocks, one after the other, rise strictly (then no value repeats)."""
+    last = None
+    for block in blocks:
+        if last is not None and block[0] <= last:
+            return False
+        if len(block) > 1 and not bool(np.all(block[1:] > block[:-1])):
+            return False
+        last = block[-1]
+    return True
+
+
+def _repeated(blocks: list[np.ndarray]) -> np.ndarray:
+    """The distinct values that occur more than once in ``blocks`` (together)."""
+    if _rising(blocks):
+        return np.empty(0, dtype=blocks[0].dtype if blocks else np.int64)
+    values = np.concatenate(blocks)  # a copy of our own, sorted in place
     runs = 1 + int(np.count_nonzero(values[1:] <= values[:-1]))
-    if runs == 1:
-        return values[:0]  # strictly increasing: no value twice, nothing to sort
-    # A file in key order comes back in a few increasing runs (one per reading thread),
-    # which a merge sort (numpy's "stable") joins in little more than linear time.
-    values = np.sort(values, kind="stable" if runs <= FEW_RUNS else "quicksort")
+    # A file in few increasing runs (sorted by enterprise within each year, say) is
+    # joined by a merge sort (numpy's "stable") in little more than linear time.
+    values.sort(kind="stable" if runs <= FEW_RUNS else "quicksort")
     same = values[1:] == values[:-1]
     # A repeated value is a run of equal neighbours: take each run's start.
     return values[1:][same & ~np.concatenate(([False], same[:-1]))]
