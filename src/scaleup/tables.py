@@ -37,12 +37,13 @@ class Column:
 
     ``kind``: ``text``; ``id`` (text, or integer in Parquet); ``gss`` (a LAD's GSS code,
     geo.GSS_PATTERN); ``area`` (an area code, geo.AREA_CODE); ``sic`` (a 5-digit SIC 2007
-    code); ``int`` (a whole number in ``minimum`` .. ``maximum``); ``count`` (an int, or
-    ``[c]`` when the file is supplier-controlled); ``flag`` (true/false). The cohort's
-    files also have: ``date`` (YYYY-MM-DD); ``number`` (any number); ``whole`` (a whole
-    number, also as a spreadsheet writes it: 12.0); ``choice`` (one of ``choices``, in any
-    case). ``minimum`` None: a number may be negative. A Parquet column of type null
-    (every value missing) is accepted where ``nullable``.
+    code; in Parquet also an integer, which gets its leading zeros back); ``int`` (a whole
+    number in ``minimum`` .. ``maximum``); ``count`` (an int, or ``[c]`` when the file is
+    supplier-controlled); ``flag`` (true/false); ``date`` (YYYY-MM-DD); ``number`` (any
+    finite number); ``whole`` (a whole number, also as a spreadsheet writes it: 12.0);
+    ``choice`` (one of ``choices``, in any case). Every kind is typed and checked by
+    :mod:`scaleup.ingest.checking`. ``minimum`` None: a number may be negative. A Parquet
+    column of type null (every value missing) is accepted where ``nullable``.
     """
 
     name: str

@@ -14,15 +14,19 @@ the engine's row order.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from scaleup import engine
 from scaleup.errors import Problem
@@ -71,26 +75,41 @@ class Rules:
     """The same typed values, simpler, for a file where none of ``checks`` fails."""
 
 
-def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = None) -> Rules:
-    """The typed value of ``v`` (ints as int64, text stripped) and the checks on it.
+def column_rules(
+    col: Column,
+    v: ir.Value,
+    stripped: ir.StringValue | None = None,
+    empty: str = "missing value",
+) -> Rules:
+    """The typed value of ``v`` and the checks on it.
 
-    A ``count`` column also gets ``<name>_c`` (true where the value is ``[c]``); a
-    value that fails a check is null in the typed table. ``stripped``: the text without
-    surrounding white space, where the caller has it as a column of its own.
+    Ints (and ``whole`` numbers) as int64, ``number`` as float64, ``date`` as a date,
+    ``choice`` in lower case, text stripped. A ``count`` column also gets ``<name>_c``
+    (true where the value is ``[c]``); a value that fails a check is null in the typed
+    table. ``stripped``: the text without surrounding white space, where the caller has it
+    as a column of its own; ``empty``: how a missing required value is worded.
     """
     out: dict[str, ir.Value] = {}
     checks: list[Check] = []
     clean = None
-    is_int_type = v.type().is_integer()
-    is_bool_type = v.type().is_boolean()
-    if is_int_type or is_bool_type:
-        text = None
-    else:
+    typ = v.type()
+    if typ.is_floating():  # a Parquet NaN is a missing value, as an empty CSV cell
+        v = ibis.ifelse(v.isnan(), ibis.null(typ), v)
+    elif typ.is_decimal():
+        v = v.cast("float64")
+    typ = v.type()
+    if col.kind == "sic" and typ.is_integer():  # an integer SIC column keeps its zeros
+        v = ibis.ifelse(v.between(0, 99_999), v.cast("string").lpad(5, "0"), v.cast("string"))
+        typ = v.type()
+    if typ.is_string():
         text = (stripped if stripped is not None else _stripped(v)).nullif("")
-    missing = v.isnull() if text is None else text.isnull()
-    shown = v if text is None else text
+        missing, shown = text.isnull(), text
+    else:
+        text = None
+        missing = v.isnull()
+        shown = _number_text(v) if typ.is_floating() else v
     if not col.nullable:
-        checks.append(Check(col.name, missing, shown, lambda _v: "missing value"))
+        checks.append(Check(col.name, missing, shown, _fixed(empty)))
     if col.kind in ("text", "id"):
         # An integer id (Parquet) stays an integer: compared and joined as such.
         out[col.name] = text if text is not None else v
@@ -101,50 +120,120 @@ def column_rules(col: Column, v: ir.Value, stripped: ir.StringValue | None = Non
         checks.append(Check(col.name, bad, text, _says(f"is not {word}")))
         out[col.name] = ibis.ifelse(bad, ibis.null("string"), text)
         clean = {col.name: text}
-    elif col.kind in ("int", "count"):
-        suppressed = None
-        if is_int_type:
-            value = v.cast("int64")
-        else:
-            assert text is not None
-            number = text
-            if col.kind == "count":
-                suppressed = text == SUPPRESSED
-                number = ibis.ifelse(suppressed, ibis.null("string"), text)
-                suppressed = suppressed.fill_null(False)
-            not_int = number.notnull() & ~number.re_search(INT_PATTERN)
-            checks.append(Check(col.name, not_int, text, lambda x: f"'{x}' is not a whole number"))
-            value = number.try_cast("int64")
-            too_big = number.notnull() & ~not_int & value.isnull()
-            checks.append(Check(col.name, too_big, text, lambda x: f"'{x}' is too large"))
-        least = INT64_MIN if col.minimum is None else col.minimum  # None: no least value
-        low = value < least
-        word = "is negative" if least == 0 else f"is below {least}"
-        if least == 1:
-            word = "is not positive"
-        checks.append(Check(col.name, low.fill_null(False), shown, _says(word)))
-        bad = low.fill_null(False)
-        if col.maximum is not None:
-            high = (value > col.maximum).fill_null(False)
-            span = f"is outside {least}-{col.maximum}"
-            checks[-1] = Check(col.name, bad | high, shown, _says(span))
-            bad = bad | high
-        out[col.name] = ibis.ifelse(bad, ibis.null("int64"), value)
+    elif col.kind in ("int", "count", "whole", "number"):
+        out[col.name], value = _number_rules(col, v, text, shown, checks)
         clean = {col.name: value}
         if col.kind == "count":
+            suppressed = (text == SUPPRESSED).fill_null(False) if text is not None else None
             out[f"{col.name}_c"] = suppressed if suppressed is not None else ibis.literal(False)
             clean[f"{col.name}_c"] = out[f"{col.name}_c"]
     elif col.kind == "flag":
-        if is_bool_type:
+        if typ.is_boolean():
             out[col.name] = v
         else:
             assert text is not None
             low = text.lower()
             truth = low.isin(TRUE_WORDS)
             bad = ~missing & ~truth & ~low.isin(FALSE_WORDS)
-            checks.append(Check(col.name, bad, text, lambda x: f"'{x}' is not true or false"))
+            checks.append(Check(col.name, bad, text, _says("is not true or false")))
             out[col.name] = ibis.ifelse(missing | bad, ibis.null("boolean"), truth)
+    elif col.kind == "date":
+        if typ.is_date():
+            out[col.name] = v
+        elif typ.is_timestamp():
+            out[col.name] = v.date()
+        else:
+            assert text is not None
+            day = text.left(10).try_cast("date")
+            ok = text.re_search(DATE_PATTERN) & day.notnull()
+            bad = ~missing & ~ok.fill_null(False)
+            checks.append(Check(col.name, bad, text, _says("is not a date (expected YYYY-MM-DD)")))
+            out[col.name] = ibis.ifelse(bad, ibis.null("date"), day)
+            clean = {col.name: day}
+    elif col.kind == "choice":
+        assert text is not None
+        low = text.lower()
+        bad = ~missing & ~low.isin(col.choices)
+        expected = f"expected one of {list(col.choices)}, got"
+        checks.append(Check(col.name, bad, text, _after(expected)))
+        out[col.name] = ibis.ifelse(bad, ibis.null("string"), low)
+        clean = {col.name: low}
+    else:
+        raise AssertionError(col.kind)
     return Rules(fields=out, checks=checks, clean=clean)
+
+
+DATE_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+)
+"""A date as ISO 8601 writes it, perhaps with a time of day (which is dropped)."""
+
+NUMBER_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+"""A finite decimal number (no ``nan`` nor ``inf``)."""
+
+WHOLE_PATTERN = r"^[+-]?[0-9]+([.]0*)?$"
+"""A ``whole`` number as text: ``12``, or ``12.0`` as a spreadsheet writes it."""
+
+
+def _number_rules(
+    col: Column, v: ir.Value, text: ir.StringValue | None, shown: ir.Value, checks: list[Check]
+) -> tuple[ir.Value, ir.Value]:
+    """The checks of a numeric kind (``int``, ``count``, ``whole``, ``number``) added to
+    ``checks``; the typed value (null where a check fails), and the same without that
+    nulling (exact where no check fails)."""
+    name = col.name
+    target = "float64" if col.kind == "number" else "int64"
+    bad: ir.BooleanValue = ibis.literal(False)
+    if text is not None:
+        number: ir.StringValue = text
+        if col.kind == "count":
+            number = ibis.ifelse(text == SUPPRESSED, ibis.null("string"), text)
+        if col.kind == "number":
+            value = number.try_cast("float64")
+            finite = (value.abs() < float("inf")).fill_null(False)
+            bad = number.notnull() & ~(number.re_search(NUMBER_PATTERN) & finite)
+            checks.append(Check(name, bad, text, _says("is not a number")))
+        else:
+            pattern = WHOLE_PATTERN if col.kind == "whole" else INT_PATTERN
+            bad = number.notnull() & ~number.re_search(pattern)
+            checks.append(Check(name, bad, text, _says("is not a whole number")))
+            if col.kind == "whole":
+                number = number.re_replace(r"[.]0*$", "")
+            value = number.try_cast("int64")
+            too_big = number.notnull() & ~bad & value.isnull()
+            checks.append(Check(name, too_big, text, _says("is too large")))
+            bad = bad | too_big
+    elif v.type().is_floating():
+        finite = (v.abs() < float("inf")).fill_null(True)
+        if col.kind == "number":
+            checks.append(Check(name, ~finite, shown, _says("is not a number")))
+            value = v.cast("float64")
+            bad = ~finite
+        else:  # a whole number in a double column (a spreadsheet's)
+            whole = finite & ((v == v.floor()) & (v.abs() < 2.0**63)).fill_null(True)
+            checks.append(Check(name, ~whole, shown, _says("is not a whole number")))
+            value = v.try_cast("int64")
+            bad = ~whole
+    else:
+        value = v.cast(target)
+    least = INT64_MIN if col.minimum is None else col.minimum  # None: no least value
+    low = (value < least).fill_null(False)
+    word = "is negative" if least == 0 else f"is below {least}"
+    if least == 1:
+        word = "is not positive"
+    if col.maximum is not None:
+        low = low | (value > col.maximum).fill_null(False)
+        word = f"is outside {least}-{col.maximum}"
+    if col.minimum is not None or col.maximum is not None or target == "int64":
+        checks.append(Check(name, low, shown, _says(word)))
+    return ibis.ifelse(bad | low, ibis.null(target), value), value
+
+
+def _number_text(v: ir.FloatingValue) -> ir.StringValue:
+    """A double as the user would write it: ``-3`` for -3.0, else the engine's text."""
+    whole = (v == v.floor()) & (v.abs() < 2.0**53)
+    return ibis.ifelse(whole.fill_null(False), v.try_cast("int64").cast("string"), v.cast("string"))
 
 
 def _stripped(v: ir.StringValue) -> ir.StringValue:
@@ -158,6 +247,14 @@ def _stripped(v: ir.StringValue) -> ir.StringValue:
 
 def _says(word: str) -> Callable[[Any], str]:
     return lambda x: f"'{x}' {word}"
+
+
+def _after(words: str) -> Callable[[Any], str]:
+    return lambda x: f"{words} '{x}'"
+
+
+def _fixed(message: str) -> Callable[[Any], str]:
+    return lambda _x: message
 
 
 @dataclass
@@ -379,7 +476,9 @@ def _checked(
             col,
             source[col.name],
             column_rules(
-                col, source[col.name], source[strip[col.name]] if col.name in strip else None
+                col,
+                source[col.name],
+                source[strip[col.name]] if col.name in strip else None,
             ),
         )
         for col in present
@@ -455,3 +554,104 @@ def read_checked(
     table = _report(backend, raw, source, plans, tally, findings)
     duplicates(backend, raw, table, keys, describe, findings, tally.ranges)
     return CheckedFile(raw, table, tally.ranges, tally.first_rows)
+
+
+# --- a small file, checked in one query ----------------------------------------------------
+
+BAD = "_bad"
+"""The column of :func:`check_small`'s table: true on the rows with a bad value."""
+
+_SMALL = "_small_input"
+_STRIPPED = "_small_stripped"
+
+
+def check_small(
+    raw: RawTable, columns: tuple[Column, ...], findings: Findings, empty: str = "missing value"
+) -> pa.Table:
+    """The values of a small file read into Arrow (a cohort's), typed and checked by the
+    same rules as every input, in one query: the typed columns, ``_row`` and ``_bad``, true
+    on each row with a bad value (the caller sets such rows aside: their typed values are
+    not to be used). The first examples of each kind of problem go to ``findings``.
+    ``empty``: how a missing required value is worded. The query depends only on the
+    columns and their types, so it is made once for each."""
+    assert raw.table is not None
+    table = raw.table.select([*raw.present, ROW])
+    schema = tuple((f.name, str(ibis.dtype(f.type))) for f in table.schema)
+    query = _small_query(columns, schema, empty)
+    with _small_lock:
+        global _small_db
+        if _small_db is None:
+            _small_db = duckdb.connect()
+        con = _small_db.cursor()
+    try:
+        con.register(_SMALL, table)
+        got = con.sql(query.sql).to_arrow_table()
+    finally:
+        con.close()
+    rows = got.column(ROW).to_pylist()
+    bad = pa.array([False] * got.num_rows, pa.bool_())
+    for j, (column, message, shown) in enumerate(query.checks):
+        flags = got.column(f"_k{j}")
+        bad = pc.or_(bad, flags)
+        failing = [i for i, flag in enumerate(flags.to_pylist()) if flag]
+        values = got.column(shown)
+        examples = [
+            raw.problem(message(values[i].as_py()), lines=[rows[i]], column=column)
+            for i in failing[:EXAMPLES]
+        ]
+        findings.add_examples(examples, len(failing))
+    return got.select([ROW, *query.typed]).append_column(BAD, bad)
+
+
+_small_db: Any = None
+_small_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _SmallQuery:
+    sql: str
+    typed: tuple[str, ...]
+    """The typed columns."""
+    checks: tuple[tuple[str, Callable[[Any], str], str], ...]
+    """Each check's column, wording and the column of the value it shows (``_k<j>``: the
+    row fails check j)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _small_query(
+    columns: tuple[Column, ...], schema: tuple[tuple[str, str], ...], empty: str
+) -> _SmallQuery:
+    """The SQL of :func:`check_small` for a file of ``schema`` (kept short: the engine
+    reads it each time)."""
+    # Two steps, so that the engine strips each value once (not once a use): the text of
+    # each text column stripped and nulled where empty, then the rules on that.
+    given = ibis.table(ibis.schema(dict(schema)), name=_SMALL)
+    text = [n for n in given.columns if n != ROW and given[n].type().is_string()]
+    first = given.mutate(**{n: _stripped(given[n]).nullif("") for n in text})
+    source = ibis.table(first.schema(), name=_STRIPPED)
+    fields: dict[str, ir.Value] = {ROW: source[ROW]}
+    typed: list[str] = []
+    shown: dict[Any, str] = {}
+    checks: list[tuple[str, Callable[[Any], str], str]] = []
+    for col in columns:
+        if col.name not in source.columns:
+            continue
+        v = source[col.name]
+        rules = column_rules(col, v, v if col.name in text else None, empty)
+        # A bad row's values are not used: no need to null them.
+        for name, value in {**rules.fields, **(rules.clean or {})}.items():
+            fields[name] = value
+            if name not in typed:
+                typed.append(name)
+        for check in rules.checks:
+            j = len(checks)
+            fields[f"_k{j}"] = check.bad.fill_null(False)
+            shown_as = check.value.cast("string")
+            key = shown_as.op()
+            if key not in shown:
+                shown[key] = f"_s{len(shown)}"
+                fields[shown[key]] = shown_as
+            checks.append((check.column, check.message, shown[key]))
+    sql = f"WITH {_STRIPPED} AS ({ibis.to_sql(first, dialect='duckdb', pretty=False)}) "
+    sql += str(ibis.to_sql(source.select(**fields), dialect="duckdb", pretty=False))
+    return _SmallQuery(sql, tuple(typed), tuple(checks))

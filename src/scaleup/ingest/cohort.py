@@ -2,33 +2,37 @@
 
 The four files of contracts.md ("Programme-impact inputs"), CSV or Parquet. Each file's
 columns are declared once, in :data:`scaleup.tables.COHORT`; that declaration drives
-reading, the checks and docs/impact.md. Files are opened, their headers matched and their rows
-numbered by the shared reader (:func:`scaleup.ingest.reading.read_raw`), as every input
-is; this module types each cell (dates, choices, flags) and checks the files against
-each other. :func:`read_cohort` returns a typed :class:`Cohort` or raises one
+reading, the checks and docs/impact.md. Files are read by the shared reader
+(:mod:`scaleup.ingest.reading`) and every value typed and checked by the shared checking
+machinery (:func:`scaleup.ingest.checking.check_raw`, the kinds ``date``, ``number``,
+``whole``, ``choice``, ...) as every input is; this module checks what one row cannot
+tell: repeated records, the files against each other, scales and SIC ranges.
+:func:`read_cohort` returns a typed :class:`Cohort` or raises one
 :class:`~scaleup.errors.InputError` carrying every problem of every file.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from scaleup.errors import InputError, Problem
 from scaleup.ingest import reading
+from scaleup.ingest.checking import BAD, check_small
 from scaleup.ingest.reading import ROW, Findings, RawTable
-from scaleup.tables import COHORT, Column, Kind
+from scaleup.tables import COHORT
 
 SCALE_MAXIMA = (5, 10)
 
 COLUMNS = COHORT
 """The columns of each cohort file (declared in :mod:`scaleup.tables`)."""
+
+EMPTY = "is empty"
+"""How a missing required value of a cohort file is worded."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,6 @@ class SectorRange:
     sector: str
     where: Where
 
-    def holds(self, sic: str) -> bool:
-        return self.sic_from <= sic <= self.sic_to
-
 
 @dataclass(frozen=True)
 class Cohort:
@@ -99,170 +100,49 @@ class Cohort:
     sectors: tuple[SectorRange, ...] | None
 
 
-# --- values -------------------------------------------------------------------------------
-
-_INTEGER = re.compile(r"[+-]?\d+(\.0*)?")  # "12.0" from a spreadsheet is whole
-_SIC_PATTERN, _SIC_WORD = reading.PATTERNS["sic"]  # as for every input
-_SIC = re.compile(_SIC_PATTERN)
-_FLAGS = dict.fromkeys(reading.TRUE_WORDS, True) | dict.fromkeys(reading.FALSE_WORDS, False)
-
-
-def _text(raw: str) -> Any:
-    return raw
-
-
-def _date(raw: str) -> Any:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(raw).date()
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a date (expected YYYY-MM-DD)") from None
-
-
-def _number(raw: str) -> Any:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{raw!r} is not a number")
-    return value
-
-
-def _integer(raw: str) -> Any:
-    if not _INTEGER.fullmatch(raw):
-        raise ValueError(f"{raw!r} is not a whole number")
-    return int(raw.split(".")[0])
-
-
-def _sic(raw: str) -> Any:
-    if not _SIC.fullmatch(raw):
-        raise ValueError(f"{raw!r} is not {_SIC_WORD}")
-    return raw
-
-
-def _choice(raw: str, choices: Sequence[str]) -> Any:
-    value = raw.lower()
-    if value not in choices:
-        raise ValueError(f"expected one of {list(choices)}, got {raw!r}")
-    return value
-
-
-def _flag(raw: str) -> Any:
-    try:
-        return _FLAGS[raw.lower()]
-    except KeyError:
-        raise ValueError(f"{raw!r} is not true or false") from None
-
-
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "text": _text,
-    "id": _text,
-    "date": _date,
-    "number": _number,
-    "whole": _integer,
-    "sic": _sic,
-    "flag": _flag,
-}
-
-
-def _parse(col: Column, raw: str) -> Any:
-    """A cell's value by its column's kind (ValueError worded for the user)."""
-    if col.kind == "choice":
-        return _choice(raw, col.choices)
-    return _PARSERS[col.kind](raw)
-
-
 # --- reading ------------------------------------------------------------------------------
-
-_READ_AS: dict[str, Kind] = {
-    "whole": "number",  # 12.0 (a spreadsheet's, or a Parquet double) is whole
-    "sic": "id",  # text, or an integer Parquet column (zero-padded here)
-    "choice": "text",
-}
-"""The shared reader's kind where a cohort column's differs: which Parquet column types it
-accepts."""
 
 _NO_ROWS_OK = ("followups", "survey")
 """Files that may hold a header and no rows (no follow-ups or answers yet)."""
 
-_Rows = list[tuple[Where, dict[str, str]]]
+_Rows = list[tuple[Where, dict[str, Any], bool]]
+"""Each row of a file: where it is, its typed values by column, whether a value is bad."""
 
 
 def _read(path: Path | str, kind: str, findings: Findings) -> RawTable | None:
     """One cohort file (``kind`` is a key of COLUMNS) in Arrow; None if unreadable."""
-    columns = tuple(
-        Column(c.name, _READ_AS.get(c.kind, c.kind), required=c.required, nullable=c.nullable)
-        for c in COLUMNS[kind]
-    )
     no_rows_ok = kind in _NO_ROWS_OK
-    raw = reading.read_raw(Path(path), columns, findings, known_suffix=True, no_rows_ok=no_rows_ok)
-    if raw is not None and raw.table is None:  # a Parquet file, left where it lies
+    raw = reading.read_raw(
+        Path(path), COLUMNS[kind], findings, known_suffix=True, no_rows_ok=no_rows_ok
+    )
+    if raw is not None and raw.table is None:  # a Parquet file: small, read whole
         raw = reading.read_parquet_arrow(raw, findings, no_rows_ok=no_rows_ok)
     return raw
 
 
-def _cell_text(value: Any, sic: bool) -> str:
-    """A cell as a CSV would hold it: CSV text stripped, a Parquet value written out (an
-    integer SIC code with its leading zeros)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:05d}" if sic and 0 <= value < 100000 else str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return str(value).strip()
-
-
-def _rows(raw: RawTable, kind: str) -> _Rows:
-    """Each row's cells as text, by column, with its CSV line or Parquet row."""
-    assert raw.table is not None
-    sic = {c.name for c in COLUMNS[kind] if c.kind == "sic"}
-    values = {name: raw.table.column(name).to_pylist() for name in raw.present}
+def _rows(raw: RawTable, kind: str, findings: Findings) -> _Rows:
+    """Each row's values typed and checked by their declared kinds; each bad value is
+    reported (a row's problems together, in the order of its columns)."""
+    columns = COLUMNS[kind]
+    start = len(findings.problems)
+    typed = check_small(raw, columns, findings, empty=EMPTY)
+    order = {c.name: i for i, c in enumerate(columns)}
+    findings.problems[start:] = sorted(
+        findings.problems[start:], key=lambda p: (p.lines, order.get(p.column or "", -1))
+    )
+    ids = [c.name for c in columns if c.kind == "id" and c.name in raw.present]
+    values = {c.name: typed.column(c.name).to_pylist() for c in columns if c.name in raw.present}
+    for name in ids:  # an integer id (Parquet) is the same reference as its text
+        values[name] = [None if v is None else str(v) for v in values[name]]
+    bad = typed.column(BAD).to_pylist()
     return [
         (
             Where(raw.label, line, rows=raw.parquet),
-            {name: _cell_text(values[name][i], name in sic) for name in raw.present},
+            {c.name: values[c.name][i] if c.name in values else None for c in columns},
+            bad[i],
         )
-        for i, line in enumerate(raw.table.column(ROW).to_pylist())
+        for i, line in enumerate(typed.column(ROW).to_pylist())
     ]
-
-
-def _typed_rows(rows: _Rows, kind: str, findings: Findings) -> list[tuple[Where, dict]]:
-    """Parse every cell by its declared kind; rows with a bad cell are reported and dropped."""
-    out = []
-    for where, cells in rows:
-        values: dict[str, Any] = {}
-        ok = True
-        for col in COLUMNS[kind]:
-            raw = cells.get(col.name, "")
-            if raw == "":
-                if not col.nullable:
-                    findings.add(where.problem("is empty", col.name))
-                    ok = False
-                values[col.name] = None
-                continue
-            try:
-                values[col.name] = _parse(col, raw)
-            except ValueError as exc:
-                findings.add(where.problem(str(exc), col.name))
-                ok = False
-                continue
-            if col.kind in ("number", "whole") and col.minimum == 0 and values[col.name] < 0:
-                findings.add(where.problem(f"{raw!r} is negative", col.name))
-                ok = False
-        if ok:
-            out.append((where, values))
-    return out
 
 
 def _duplicates(
@@ -285,15 +165,19 @@ def _record(cls: type, values: dict[str, Any], where: Where, **extra: Any) -> An
     return cls(**{n: values[n] for n in names}, where=where, **extra)
 
 
-def _participants(raw: RawTable, findings: Findings) -> list[Participant]:
+def _sound(rows: _Rows) -> list[tuple[Where, dict[str, Any]]]:
+    """The rows whose every value is good (the others are reported already)."""
+    return [(where, values) for where, values, bad in rows if not bad]
+
+
+def _participants(rows: _Rows, findings: Findings) -> list[Participant]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    rows = _rows(raw, "participants")
-    for where, cells in rows:  # duplicates are found even among rows with bad cells
-        if cells["enterprise_id"] and cells["programme"]:
-            seen[(cells["enterprise_id"], cells["programme"])].append(where)
-    for where, v in _typed_rows(rows, "participants", findings):
-        out.append(_record(Participant, v, where, synthetic=bool(v.get("synthetic"))))
+    for where, v, bad in rows:  # duplicates are found even among rows with bad values
+        if v["enterprise_id"] and v["programme"]:
+            seen[(v["enterprise_id"], v["programme"])].append(where)
+        if not bad:
+            out.append(_record(Participant, v, where, synthetic=bool(v.get("synthetic"))))
     _duplicates(seen, lambda k: f"duplicate participant {k[0]!r} in programme {k[1]!r}", findings)
     return out
 
@@ -305,11 +189,11 @@ def _unknown(where: Where, enterprise: str, programme: str, participants_file: s
 
 
 def _followups(
-    raw: RawTable, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
+    rows: _Rows, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
 ) -> list[FollowUp]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    for where, v in _typed_rows(_rows(raw, "followups"), "followups", findings):
+    for where, v in _sound(rows):
         key = (v["enterprise_id"], v["programme"])
         if joined is not None:
             member = joined.get(key)
@@ -336,11 +220,11 @@ def _followups(
 
 
 def _survey(
-    raw: RawTable, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
+    rows: _Rows, joined: dict[tuple, Participant] | None, pfile: str, findings: Findings
 ) -> list[SurveyAnswer]:
     out = []
     seen: dict[tuple, list[Where]] = defaultdict(list)
-    for where, v in _typed_rows(_rows(raw, "survey"), "survey", findings):
+    for where, v in _sound(rows):
         key = (v["enterprise_id"], v["programme"])
         scale, score = v["scale_max"], v["score"]
         if scale not in SCALE_MAXIMA:
@@ -363,9 +247,9 @@ def _survey(
     return out
 
 
-def _sectors(raw: RawTable, findings: Findings) -> list[SectorRange]:
+def _sectors(rows: _Rows, findings: Findings) -> list[SectorRange]:
     out = []
-    for where, v in _typed_rows(_rows(raw, "sectors"), "sectors", findings):
+    for where, v in _sound(rows):
         if v["sic_from"] > v["sic_to"]:
             findings.add(
                 where.problem(f"{v['sic_from']} is after sic_to {v['sic_to']}", "sic_from")
@@ -411,14 +295,22 @@ def read_cohort(
     pfile = ""
     if p_raw is not None:
         before = len(findings.problems)
-        members = _participants(p_raw, findings)
+        members = _participants(_rows(p_raw, "participants", findings), findings)
         if p_read_sound and len(findings.problems) == before:
             # cross-checks only against a sound participants file
             joined = {(m.enterprise_id, m.programme): m for m in members}
         pfile = p_raw.label
-    found_followups = _followups(f_raw, joined, pfile, findings) if f_raw is not None else []
-    found_survey = _survey(s_raw, joined, pfile, findings) if s_raw is not None else []
-    ranges = _sectors(r_raw, findings) if r_raw is not None else None
+    found_followups = (
+        _followups(_rows(f_raw, "followups", findings), joined, pfile, findings)
+        if f_raw is not None
+        else []
+    )
+    found_survey = (
+        _survey(_rows(s_raw, "survey", findings), joined, pfile, findings)
+        if s_raw is not None
+        else []
+    )
+    ranges = _sectors(_rows(r_raw, "sectors", findings), findings) if r_raw is not None else None
     if findings:
         raise InputError(findings.problems, unreported=findings.unreported)
     return Cohort(

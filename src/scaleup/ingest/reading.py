@@ -8,8 +8,9 @@ as text), with an explicit ``_row`` column: the CSV line (header = line 1). A Pa
 file's schema is checked here; its values are left where they lie, for DuckDB to scan
 with the row (first data row = 1).
 
-A reader that types its values itself (the cohort's, :mod:`scaleup.ingest.cohort`) takes
-the text cells of :func:`read_raw` (a Parquet file through :func:`read_parquet_arrow`)."""
+A small file whose values are wanted in Python (the cohort's, :mod:`scaleup.ingest.cohort`)
+is read into Arrow whole (a Parquet file through :func:`read_parquet_arrow`) and checked
+the same way."""
 
 from __future__ import annotations
 
@@ -420,9 +421,9 @@ def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     """None when ``typ`` suits the column, else a description of what was expected."""
     if pa.types.is_null(typ) and col.nullable:
         return None
-    if col.kind in ("text", "gss", "area", "sic"):
+    if col.kind in ("text", "gss", "area", "choice"):
         return None if _is_text(typ) else "text"
-    if col.kind == "id":
+    if col.kind in ("id", "sic"):  # an integer SIC code gets its leading zeros back
         return None if _is_text(typ) or pa.types.is_integer(typ) else "text or integer"
     if col.kind == "int":
         return None if pa.types.is_integer(typ) else "integer"
@@ -434,7 +435,7 @@ def _parquet_type_ok(col: Column, typ: pa.DataType) -> str | None:
     if col.kind == "date":
         ok = pa.types.is_date(typ) or pa.types.is_timestamp(typ) or _is_text(typ)
         return None if ok else "date (or text YYYY-MM-DD)"
-    if col.kind == "number":
+    if col.kind in ("number", "whole"):  # a double may hold whole numbers (a spreadsheet's)
         ok = pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ)
         return None if ok or _is_text(typ) else "number"
     raise AssertionError(col.kind)
