@@ -121,3 +121,82 @@ def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
         "scaleup.store",
         "scaleup.web",
     ]
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Each module -> the package's modules it imports (anywhere in it); ``from a import b``
+    names module ``a.b`` when there is one, else ``a``."""
+    names = {module_name(p): p for p in modules()}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        targets = {target for _line, target in imported(path, package)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for _line, target in imported_from(node, package):
+                    targets.add(target)
+        graph[name] = {t for t in targets if t in names and t != name}
+    return graph
+
+
+def imported_from(node: ast.ImportFrom, package: str) -> list[tuple[int, str]]:
+    """``from a import b, c``: the modules ``a.b`` and ``a.c`` it may name."""
+    if node.level:
+        base = package.split(".")
+        base = base[: len(base) - node.level + 1]
+        target = ".".join([*base, node.module] if node.module else base)
+    else:
+        target = node.module or ""
+    return [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+
+
+def _loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one node (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_loop_between_packages_or_modules() -> None:
+    """No two modules (nor two subpackages) import each other, directly or round a loop,
+    not even from inside a function."""
+    graph = _module_graph()
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        mine = ".".join(module.split(".")[:2])
+        for target in targets:
+            theirs = ".".join(target.split(".")[:2])
+            if theirs != mine:
+                packages.setdefault(mine, set()).add(theirs)
+    assert _loops(packages) == []
+    assert _loops(graph) == []
+
+
+def test_the_loop_finder_finds_a_loop() -> None:
+    assert _loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -30,8 +30,6 @@ import ibis
 from scaleup.config import EngineSettings
 from scaleup.errors import ConfigError
 
-BACKENDS = ("duckdb", "spark")
-
 READ_ERRORS: tuple[type[Exception], ...] = (duckdb.Error,)
 """What the checking DuckDB raises when it cannot read a file (see ``parquet_view``)."""
 

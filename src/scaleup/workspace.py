@@ -60,7 +60,6 @@ from scaleup.slugs import SLUG_MEANING, edition_key, is_slug
 
 CONTENT_DIR = "content"
 DATA_DIR = "data"
-INPUT_KINDS = ("panel", "counts", "population", "geography")
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 

@@ -42,7 +42,6 @@ EDITIONS = {  # folder -> (area sets, LAD vintage)
     "workspace": ("lep2021", 2021),
     "edition2026": ("combined_authority,region", 2025),
 }
-AREAS, VINTAGE = EDITIONS["workspace"]
 
 
 def prepare_command(folder: str, end_year: int) -> str:

@@ -574,7 +574,3 @@ def cluster_source(backend: Any, raw: RawTable) -> ir.Table:
     kept = (table[engine.FIELDS] == raw.width) & table[engine.UTF8]
     filled = functools.reduce(lambda a, b: a | b, [table[n].notnull() for n in raw.present])
     return table.filter(kept & filled).select(*raw.present, ROW)
-
-
-def fetch(backend: Any, expr: ir.Table) -> pa.Table:
-    return backend.to_pyarrow(expr)

@@ -18,8 +18,8 @@ from scaleup.errors import InputError
 from scaleup.finder.records import FIELDS, LIST_FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
 from scaleup.store import accounts, db, programmes
 from scaleup.store import history as store_history
-from scaleup.web.app import Sessions
 from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, render
+from scaleup.web.state import Sessions
 
 MAX_FIGURES = 12
 

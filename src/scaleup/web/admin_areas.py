@@ -17,8 +17,8 @@ from starlette.datastructures import FormData
 from scaleup.errors import InputError
 from scaleup.store import db, history, repo
 from scaleup.store.repo import AreaRef
-from scaleup.web.app import Sessions
 from scaleup.web.auth import CsrfChecked, CurrentEditor, render
+from scaleup.web.state import Sessions
 from scaleup.workspace import AreaContent, Figure, parse_content
 
 MAX_FIGURES = 12

@@ -6,38 +6,16 @@ them together with the store, so every test builds its own app with its own stor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from scaleup.config import Settings
 from scaleup.store import db
-
-
-@dataclass
-class AppState:
-    """What every request handler may reach through ``request.app.state.scaleup``."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    workspace: Path | None = None
-    extras: dict[str, object] = field(default_factory=dict)
-
-
-def sessions_of(request: Request) -> sessionmaker[Session]:
-    """The store's sessions of the app answering ``request``."""
-    sessions: sessionmaker[Session] = request.app.state.scaleup.sessions
-    return sessions
-
-
-Sessions = Annotated[sessionmaker[Session], Depends(sessions_of)]
-"""The one way a route reaches the store: a parameter ``sessions: Sessions``."""
+from scaleup.web import admin, api, apidocs, auth, errors, finder, hsds, pages
+from scaleup.web.state import AppState
 
 
 def create_app(
@@ -81,6 +59,4 @@ def _parts() -> tuple:
     """The parts of the site, each a module with ``install(app: FastAPI) -> None`` that
     adds its routers, middleware or exception handlers. One line per part."""
     # the review: errors, api, pages; accounts, support finder, admin: auth, finder, admin
-    from scaleup.web import admin, api, apidocs, auth, errors, finder, hsds, pages
-
     return (errors, api, apidocs, pages, auth, finder, hsds, admin)

@@ -27,7 +27,7 @@ from scaleup.errors import ConfigError
 from scaleup.publish import make_templates
 from scaleup.store import accounts, db, repo
 from scaleup.store.accounts import User
-from scaleup.web.app import Sessions, sessions_of
+from scaleup.web.state import Sessions, sessions_of
 
 MIN_SECRET_LENGTH = 32
 SESSION_COOKIE = "scaleup_session"
@@ -190,7 +190,7 @@ def client_of(request: Request) -> str:
 def review_title(request: Request) -> str | None:
     """The latest edition's title and year, for the header of every page (None when nothing
     is built: the header then says the default name)."""
-    with request.app.state.scaleup.sessions() as session:
+    with sessions_of(request)() as session:
         edition = repo.get_review(session)
     return None if edition is None else edition.name
 

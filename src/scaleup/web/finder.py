@@ -30,9 +30,9 @@ from scaleup.geo.regions import REGION_PATTERN
 from scaleup.store import db, programmes, search
 from scaleup.store import places as store_places
 from scaleup.store.places import regions as all_regions
-from scaleup.web.app import Sessions
 from scaleup.web.auth import ApiEditor, render
 from scaleup.web.errors import responses
+from scaleup.web.state import Sessions
 
 PAGE_SIZE = 10
 WORD = 100

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 
 from scaleup.finder import hsds
 from scaleup.store import places, programmes
 from scaleup.web.errors import responses
+from scaleup.web.state import Sessions
 
 PREFIX = "/hsds"
 PER_PAGE = 50
@@ -33,11 +34,15 @@ NOT_FOUND = responses(404, s404="No record with this id")
 INVALID = responses(422, s422="A parameter is not valid")
 
 
-def _directory(request: Request) -> hsds.HsdsDirectory:
-    with request.app.state.scaleup.sessions() as session:
+def _directory(sessions: Sessions) -> hsds.HsdsDirectory:
+    with sessions() as session:
         records = programmes.all_programmes(session, include_retired=False)
         names = places.place_names(session)
     return hsds.directory(records, names)
+
+
+Directory = Annotated[hsds.HsdsDirectory, Depends(_directory)]
+"""The directory as HSDS documents, from the store (a route's parameter)."""
 
 
 def _matches(words: list[str], *texts: Any) -> bool:
@@ -81,7 +86,7 @@ def router() -> APIRouter:
 
     @r.get("/services", responses=INVALID)
     def list_services(
-        request: Request,
+        directory: Directory,
         search: Search = None,
         page: Page = 1,
         per_page: PerPage = PER_PAGE,
@@ -96,7 +101,7 @@ def router() -> APIRouter:
         since = _modified_after(modified_after)
         words = _words(search)
         found = []
-        for service in _directory(request).services:
+        for service in directory.services:
             terms = service["attributes"]
             if words and not _matches(
                 words, service["name"], service.get("description"),
@@ -118,23 +123,22 @@ def router() -> APIRouter:
         return hsds.page(found, page, per_page)
 
     @r.get("/services/{id}", responses=NOT_FOUND)
-    def get_service(request: Request, id: str) -> dict[str, Any]:
+    def get_service(directory: Directory, id: str) -> dict[str, Any]:
         """One service, fully nested (``compiled/service.json``)."""
-        found = _directory(request).service(id[:100])
+        found = directory.service(id[:100])
         if found is None:
             raise HTTPException(404, f"no service {id[:100]!r}")
         return found
 
     @r.get("/organizations", responses=INVALID)
     def list_organizations(
-        request: Request,
+        directory: Directory,
         search: Search = None,
         page: Page = 1,
         per_page: PerPage = PER_PAGE,
         full: Flag = False,
     ) -> dict[str, Any]:
         """Organisations (the programmes' providers), paged (``organization_list.json``)."""
-        directory = _directory(request)
         words = _words(search)
         found = [
             directory.organization(o["id"]) if full else o
@@ -144,36 +148,36 @@ def router() -> APIRouter:
         return hsds.page([o for o in found if o is not None], page, per_page)
 
     @r.get("/organizations/{id}", responses=NOT_FOUND)
-    def get_organization(request: Request, id: str) -> dict[str, Any]:
+    def get_organization(directory: Directory, id: str) -> dict[str, Any]:
         """One organisation with its services."""
-        found = _directory(request).organization(id[:100])
+        found = directory.organization(id[:100])
         if found is None:
             raise HTTPException(404, f"no organization {id[:100]!r}")
         return found
 
     @r.get("/taxonomies", responses=INVALID)
     def list_taxonomies(
-        request: Request, search: Search = None, page: Page = 1, per_page: PerPage = PER_PAGE
+        directory: Directory, search: Search = None, page: Page = 1, per_page: PerPage = PER_PAGE
     ) -> dict[str, Any]:
         """The taxonomies the directory's services are tagged with, paged."""
         words = _words(search)
         found = [
-            t for t in _directory(request).taxonomies
+            t for t in directory.taxonomies
             if _matches(words, t["name"], t["description"])
         ]  # fmt: skip
         return hsds.page(found, page, per_page)
 
     @r.get("/taxonomies/{id}", responses=NOT_FOUND)
-    def get_taxonomy(request: Request, id: str) -> dict[str, Any]:
+    def get_taxonomy(directory: Directory, id: str) -> dict[str, Any]:
         """One taxonomy."""
-        found = next((t for t in _directory(request).taxonomies if t["id"] == id), None)
+        found = next((t for t in directory.taxonomies if t["id"] == id), None)
         if found is None:
             raise HTTPException(404, f"no taxonomy {id[:100]!r}")
         return found
 
     @r.get("/taxonomy_terms", responses=INVALID)
     def list_terms(
-        request: Request,
+        directory: Directory,
         search: Search = None,
         page: Page = 1,
         per_page: PerPage = PER_PAGE,
@@ -182,16 +186,16 @@ def router() -> APIRouter:
         """The taxonomy terms in use, paged."""
         words = _words(search)
         found = [
-            t for t in _directory(request).terms
+            t for t in directory.terms
             if _matches(words, t["name"], t["description"])
             and (not taxonomy_id or t["taxonomy_id"] == taxonomy_id)
         ]  # fmt: skip
         return hsds.page(found, page, per_page)
 
     @r.get("/taxonomy_terms/{id}", responses=NOT_FOUND)
-    def get_term(request: Request, id: str) -> dict[str, Any]:
+    def get_term(directory: Directory, id: str) -> dict[str, Any]:
         """One taxonomy term."""
-        found = next((t for t in _directory(request).terms if t["id"] == id), None)
+        found = next((t for t in directory.terms if t["id"] == id), None)
         if found is None:
             raise HTTPException(404, f"no taxonomy term {id[:100]!r}")
         return found
