@@ -103,6 +103,24 @@ class EngineSettings(_Section):
     spark_master: str = Field("local[*]", description="Spark master for a local/classic session.")
 
 
+class WebSettings(_Section):
+    """How the site guards itself when served (``scaleup serve``)."""
+
+    max_request_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        le=1024**3,
+        description="Largest request body, in bytes; a larger one is a 413 before it is read "
+        "(imports run from the command line, not through the site).",
+    )
+    trusted_proxies: str = Field(
+        "127.0.0.1",
+        description="Comma-separated addresses whose X-Forwarded-Proto/-For are believed "
+        '(uvicorn\'s forwarded_allow_ips; "*" for any): HTTPS behind them gets HSTS and '
+        "Secure cookies.",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of the project, in sections as in scaleup.toml."""
 
@@ -117,6 +135,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     publication: PublicationSettings = PublicationSettings()
     engine: EngineSettings = EngineSettings()
+    web: WebSettings = WebSettings()
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the content store (default: SQLite in the workspace)."
     )

@@ -112,3 +112,56 @@ def test_search_by_region(tmp_path: Path) -> None:
     assert "2 programme(s) found" in result.output
     result = run("finder", "search", "--region", "E12000099", "-w", ws)
     assert result.exit_code == 0 and "0 programme(s) found" in result.output
+
+
+def test_users_revoke_token_revokes_that_one_alone(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    run("users", "add", "ed@example.org", "-w", ws, input="a long enough passphrase\n")
+    first = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
+    second = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
+    third = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
+    result = run("users", "revoke-token", first, "-w", ws)
+    assert result.exit_code == 0 and "ed@example.org" in result.output, result.output
+    listed = run("users", "tokens", "ed@example.org", "-w", ws)
+    assert listed.exit_code == 0
+    rows = [line.split("\t") for line in listed.output.strip().splitlines()]
+    assert [(r[0], r[2]) for r in rows] == [("1", "revoked"), ("2", "active"), ("3", "active")]
+    assert run("users", "revoke-token", "3", "-w", ws).exit_code == 0
+    with sessions_of(tmp_path)() as session:
+        assert accounts.user_for_token(session, first) is None
+        assert accounts.user_for_token(session, second) is not None
+        assert accounts.user_for_token(session, third) is None
+    for bad in ("99", "sut_nothing", "rubbish"):
+        result = run("users", "revoke-token", bad, "-w", ws)
+        assert (
+            result.exit_code == 2 and "token" in result.output and "Traceback" not in result.output
+        )
+
+
+def test_the_command_line_and_the_site_share_the_password_and_email_rules(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    for password in (" " * 12, "aaaaaaaaaaaa", "password1234", "x" * 129):
+        result = run("users", "add", "ed@example.org", "-w", ws, input=password + "\n")
+        assert result.exit_code == 2 and "password" in result.output, (password, result.output)
+    for email in ("ed@localhost", "ed example@example.org", "x" * 250 + "@example.org"):
+        result = run("users", "add", email, "-w", ws, input="a long enough passphrase\n")
+        assert result.exit_code == 2 and "email" in result.output, (email, result.output)
+
+
+def test_users_password_sets_a_new_one_and_ends_sessions(tmp_path: Path) -> None:
+    ws = str(tmp_path)
+    run("users", "add", "ed@example.org", "-w", ws, input="a long enough passphrase\n")
+    sessions = sessions_of(tmp_path)
+    with db.transaction(sessions) as session:
+        user = accounts.get_user(session, "ed@example.org")
+        assert user is not None
+        sid = accounts.start_session(session, user)
+    weak = run("users", "password", "ed@example.org", "-w", ws, input="password1234\n")
+    assert weak.exit_code == 2 and "common" in weak.output
+    result = run(
+        "users", "password", "ed@example.org", "-w", ws, input="quite another passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        assert accounts.user_for_session(session, sid) is None
+    assert accounts.sign_in(sessions, "ed@example.org", "quite another passphrase", "cli").user

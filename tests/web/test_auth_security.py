@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from finder.world import PASSWORD, SECRET, csrf_of, settings_for, sign_in, token_for
 from scaleup.errors import ConfigError
@@ -97,28 +98,52 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(
 def test_lock_out_ends_after_the_window(finder_app) -> None:  # type: ignore[no-untyped-def]
     sessions = finder_app.state.scaleup.sessions
     then = accounts.utcnow() - accounts.LOCKOUT_WINDOW - timedelta(minutes=1)
-    with db.transaction(sessions) as session:
-        for _ in range(accounts.ACCOUNT_FAILURES):
-            accounts.sign_in(session, "editor@example.org", "bad", "1.2.3.4", now=then)
+    for _ in range(accounts.ACCOUNT_FAILURES):
+        accounts.sign_in(sessions, "editor@example.org", "bad", "1.2.3.4", now=then)
+    locked = accounts.sign_in(sessions, "editor@example.org", PASSWORD, "1.2.3.4", now=then)
+    assert locked.locked and locked.user is None
+    with sessions() as session:
         assert accounts.is_locked(session, "editor@example.org", "1.2.3.4", now=then)
         assert not accounts.is_locked(session, "editor@example.org", "1.2.3.4")
+    assert accounts.sign_in(sessions, "editor@example.org", PASSWORD, "1.2.3.4").user
 
 
 def test_one_client_trying_many_accounts_is_locked(finder_app) -> None:  # type: ignore[no-untyped-def]
     sessions = finder_app.state.scaleup.sessions
-    with db.transaction(sessions) as session:
-        for n in range(accounts.CLIENT_FAILURES - 1):  # as recorded by earlier sign-ins
-            session.add(
-                accounts.SignInAttempt(
-                    email=f"guess{n}@example.org", client="6.6.6.6", at=accounts.utcnow(),
-                    succeeded=False,
-                )
-            )  # fmt: skip
-        assert accounts.sign_in(session, "guess@example.org", "bad", "6.6.6.6").user is None
-        result = accounts.sign_in(session, "admin@example.org", PASSWORD, "6.6.6.6")
-        assert result.locked and result.user is None
-        # the same account from another client is fine
-        assert accounts.sign_in(session, "admin@example.org", PASSWORD, "7.7.7.7").user
+    for n in range(accounts.CLIENT_FAILURES - 1):
+        assert accounts.sign_in(sessions, f"guess{n}@example.org", "bad", "6.6.6.6").user is None
+    assert accounts.sign_in(sessions, "guess@example.org", "bad", "6.6.6.6").user is None
+    result = accounts.sign_in(sessions, "admin@example.org", PASSWORD, "6.6.6.6")
+    assert result.locked and result.user is None
+    # the same account from another client is fine
+    assert accounts.sign_in(sessions, "admin@example.org", PASSWORD, "7.7.7.7").user
+
+
+def test_a_clients_own_success_does_not_reset_its_count(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    for n in range(accounts.CLIENT_FAILURES):
+        assert accounts.sign_in(sessions, f"victim{n}@example.org", "bad", "6.6.6.6").user is None
+        if n % 4 == 0:  # the attacker's own account, between guesses
+            assert accounts.sign_in(sessions, "editor@example.org", PASSWORD, "6.6.6.6").user
+    assert accounts.sign_in(sessions, "victim@example.org", "bad", "6.6.6.6").locked
+    with sessions() as session:
+        checked = session.scalar(
+            select(func.count()).where(
+                accounts.SignInAttempt.client == "6.6.6.6",
+                accounts.SignInAttempt.checked.is_(True),
+                accounts.SignInAttempt.succeeded.is_(False),
+            )
+        )
+    assert checked == accounts.CLIENT_FAILURES
+
+
+def test_an_accounts_own_success_gives_it_back_its_tries(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    for _ in range(accounts.ACCOUNT_FAILURES - 1):
+        assert accounts.sign_in(sessions, "editor@example.org", "bad", "1.1.1.1").user is None
+    assert accounts.sign_in(sessions, "editor@example.org", PASSWORD, "1.1.1.1").user
+    for _ in range(accounts.ACCOUNT_FAILURES - 1):
+        assert not accounts.sign_in(sessions, "editor@example.org", "bad", "1.1.1.1").locked
 
 
 def test_a_disabled_account_cannot_sign_in_or_use_its_token(finder_app, finder_client) -> None:  # type: ignore[no-untyped-def]
@@ -202,13 +227,23 @@ def test_admins_manage_users(finder_client: TestClient) -> None:
         data={"csrf_token": token, "email": "new@example.org", "role": "editor", "password": "x"},
     )
     assert short.status_code == 422 and "at least 12 characters" in short.text
-    added = finder_client.post(
+    weak = finder_client.post(
         "/admin/users",
         data={
             "csrf_token": token,
             "email": "new@example.org",
             "role": "editor",
             "password": "y" * 20,
+        },
+    )
+    assert weak.status_code == 422 and "too easy to guess" in weak.text
+    added = finder_client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "role": "editor",
+            "password": "tulip ledger canoe orbit",
         },
     )
     assert added.status_code == 200 and "new@example.org" in added.text
@@ -240,3 +275,104 @@ def test_a_browser_session_is_not_an_api_token(
     editor_client: TestClient, method: str, path: str
 ) -> None:
     assert editor_client.request(method, path, json={}).status_code == 401
+
+
+# --- sessions end on the server ----------------------------------------------------------
+
+
+def _cookie(client: TestClient) -> dict[str, str]:
+    return {"scaleup_session": client.cookies["scaleup_session"]}
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(finder_app) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(finder_app) as browser, TestClient(finder_app) as thief:
+        assert sign_in(browser, "editor@example.org").status_code == 303
+        thief.cookies.update(_cookie(browser))
+        assert thief.get("/admin/").status_code == 200
+        out = browser.post(
+            "/admin/logout", data={"csrf_token": csrf_of(browser.get("/admin/").text)}
+        )
+        assert out.status_code == 200
+        assert thief.get("/admin/").status_code == 401
+
+
+def test_disabling_ends_sessions_for_good(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    with TestClient(finder_app) as browser:
+        assert sign_in(browser, "editor@example.org").status_code == 303
+        kept = _cookie(browser)
+        for active in (False, True):  # disabled, then enabled again
+            with db.transaction(sessions) as session:
+                user = accounts.get_user(session, "editor@example.org")
+                accounts.update_user(session, user, role="editor", active=active, actor="test")
+        browser.cookies.update(kept)
+        assert browser.get("/admin/").status_code == 401
+
+
+def test_a_password_change_ends_every_session(finder_app) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    with TestClient(finder_app) as one, TestClient(finder_app) as two:
+        for browser in (one, two):
+            assert sign_in(browser, "editor@example.org").status_code == 303
+        with db.transaction(sessions) as session:
+            user = accounts.get_user(session, "editor@example.org")
+            accounts.set_password(session, user, "a brand new passphrase here", actor="test")
+        assert one.get("/admin/").status_code == 401 and two.get("/admin/").status_code == 401
+        assert sign_in(one, "editor@example.org", "a brand new passphrase here").status_code == 303
+
+
+def test_one_api_token_is_revoked_alone(finder_app, finder_client) -> None:  # type: ignore[no-untyped-def]
+    sessions = finder_app.state.scaleup.sessions
+    first, second = (
+        token_for(sessions, "editor@example.org"),
+        token_for(sessions, "editor@example.org"),
+    )
+    with db.transaction(sessions) as session:
+        assert accounts.revoke_token(session, first, actor="test").email == "editor@example.org"
+
+    def status(token: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        return finder_client.delete("/api/v1/programmes/none", headers=headers).status_code
+
+    assert status(first) == 401 and status(second) == 404
+
+
+# --- one password and email policy ------------------------------------------------------
+
+REFUSED_PASSWORDS = [
+    " " * 12,
+    "aaaaaaaaaaaa",
+    "password1234",
+    "Password1234",
+    "qwertyuiop123",
+    "abcdefghijkl",
+    "x" * 129,
+    "short",
+    "editor@example.org",
+]
+
+
+@pytest.mark.parametrize("password", REFUSED_PASSWORDS)
+def test_weak_passwords_are_refused(password: str) -> None:
+    problems = accounts.check_password(password, "editor@example.org")
+    assert problems and problems[0].column == "password"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "tulip ledger canoe orbit",
+        "k7Qz-9fVw2Lm",
+        "Ünïcödé pässwörd ✓ ok",
+        "a" * 3 + "Zq8!vL2#mW9x" * 10,
+    ],
+)
+def test_long_or_random_passwords_pass_without_composition_rules(password: str) -> None:
+    assert accounts.check_password(password) == []
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "a@b", "a b@example.org", "x@localhost", "x" * 250 + "@example.org"]
+)
+def test_bad_emails_are_refused(email: str) -> None:
+    assert accounts.check_email(email)

@@ -41,7 +41,8 @@ def add(
     config: Path | None = CONFIG,
     workspace: Path = WORKSPACE,
 ) -> None:
-    """Add an account; the password is read from standard input (at least 12 characters).
+    """Add an account; the password is read from standard input (12 to 128 characters, not a
+    common or easily guessed one: the same rules as the site's form).
 
     Example: printf '%s\\n' "$PASSWORD" | scaleup users add ana@example.org --role admin
     """
@@ -80,6 +81,81 @@ def token(
         new = accounts.issue_token(session, user, actor="command line")
     print(f"new API token for {user.email} (shown once, keep it secret):")
     print(new)
+
+
+@users_app.command("password")
+@reports_errors
+def password(
+    email: str = typer.Argument(..., help="Whose password (an existing account)."),
+    config: Path | None = CONFIG,
+    workspace: Path = WORKSPACE,
+) -> None:
+    """Set a new password, read like `add`'s; every signed-in session of the account ends.
+
+    Example: printf '%s\\n' "$PASSWORD" | scaleup users password ana@example.org
+    """
+    from scaleup.errors import InputError, Problem
+    from scaleup.store import accounts, db
+
+    new = _read_password()
+    sessions = open_store(config, workspace)
+    with db.transaction(sessions) as session:
+        user = accounts.get_user(session, email)
+        if user is None:
+            raise InputError(Problem(None, f"no account for {email!r}", column="email"))
+        accounts.set_password(session, user, new, actor="command line")
+    say(f"new password for {user.email}; its sessions have ended")
+
+
+@users_app.command("tokens")
+@reports_errors
+def tokens(
+    email: str = typer.Argument(..., help="Whose API tokens."),
+    config: Path | None = CONFIG,
+    workspace: Path = WORKSPACE,
+) -> None:
+    """List an account's API tokens: number, when made, revoked or not (never the token).
+
+    Example:
+
+        scaleup users tokens editor@example.org --workspace review
+    """
+    from scaleup.errors import InputError, Problem
+    from scaleup.store import accounts
+
+    sessions = open_store(config, workspace)
+    with sessions() as session:
+        user = accounts.get_user(session, email)
+        if user is None:
+            raise InputError(Problem(None, f"no account for {email!r}", column="email"))
+        for row in accounts.list_tokens(session, user):
+            state = "revoked" if row.revoked else "active"
+            say(f"{row.id}\t{row.created:%Y-%m-%d %H:%M}\t{state}")
+
+
+@users_app.command("revoke-token")
+@reports_errors
+def revoke_token(
+    token: str = typer.Argument(
+        ..., help="The token itself, or its number from `scaleup users tokens EMAIL`."
+    ),
+    config: Path | None = CONFIG,
+    workspace: Path = WORKSPACE,
+) -> None:
+    """Revoke one API token; the account's other tokens and sessions go on working.
+
+    Examples:
+
+        scaleup users revoke-token 3 --workspace review
+
+        scaleup users revoke-token "$TOKEN" --workspace review
+    """
+    from scaleup.store import accounts, db
+
+    sessions = open_store(config, workspace)
+    with db.transaction(sessions) as session:
+        user = accounts.revoke_token(session, token, actor="command line")
+    say(f"revoked a token of {user.email}")
 
 
 @users_app.command("list")

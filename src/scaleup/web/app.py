@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from scaleup.config import Settings
 from scaleup.store import db
-from scaleup.web import admin, api, apidocs, auth, errors, finder, hsds, pages
+from scaleup.web import admin, api, apidocs, auth, errors, finder, guard, hsds, pages
 from scaleup.web.state import AppState
 
 
@@ -52,6 +52,7 @@ def create_app(
 
     for part in _parts():
         part.install(app)
+    guard.install(app)  # last: the outermost, so it sees every request and response
     return app
 
 

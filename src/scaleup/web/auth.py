@@ -5,13 +5,20 @@
 - The session cookie is HttpOnly and SameSite=Lax, and Secure whenever the request came over
   HTTPS (behind a proxy, run uvicorn with ``--proxy-headers``).
 - Every form carries the session's CSRF token; a post without it, or with another, is a 403.
-- Repeated failed sign-ins lock the account and the client for a while
-  (:mod:`scaleup.store.accounts`).
+- The cookie holds only a session id; the session itself is in the store, so sign-out,
+  disabling an account or changing its password end it at once (:mod:`scaleup.store.accounts`).
+- Repeated failed sign-ins lock the account and the client for a while, counted atomically in
+  the store (:mod:`scaleup.store.accounts`).
+- A write with a large body must show its credentials before the body is read
+  (:class:`scaleup.web.guard.CredentialsFirst`).
+- Pages for anonymous visitors set no cookie and may be cached; a signed-in visitor's pages
+  are ``private, no-store``.
 - Handlers say who may call them: ``CurrentEditor``, ``CurrentAdmin``, ``ApiEditor``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from typing import Annotated, Any
@@ -19,6 +26,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Security
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,6 +35,7 @@ from scaleup.errors import ConfigError
 from scaleup.publish import make_templates
 from scaleup.store import accounts, db, repo
 from scaleup.store.accounts import User
+from scaleup.web.guard import CredentialsFirst, Identify
 from scaleup.web.state import Sessions, sessions_of
 
 MIN_SECRET_LENGTH = 32
@@ -92,13 +101,21 @@ class NotAllowed(Exception):
     """Signed in, but the role does not allow it: 403."""
 
 
+_NOBODY = object()
+
+
 def session_user(request: Request) -> User | None:
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
-        return None
-    with sessions_of(request)() as session:
-        user = accounts.get_user_by_id(session, uid)
-    return user if user is not None and user.active else None
+    """The signed-in user of the request's session (looked up once per request)."""
+    known = getattr(request.state, "user", _NOBODY)
+    if known is not _NOBODY:
+        return known  # type: ignore[return-value]
+    sid = request.session.get("sid")
+    user = None
+    if isinstance(sid, str):
+        with sessions_of(request)() as session:
+            user = accounts.user_for_session(session, sid)
+    request.state.user = user
+    return user
 
 
 def current_editor(request: Request) -> User:
@@ -148,6 +165,29 @@ CurrentAdmin = Annotated[User, Depends(current_admin)]
 ApiEditor = Annotated[User, Depends(api_editor)]
 
 
+def identify(app: FastAPI) -> Identify:
+    """Whether a request carries valid credentials, judged from its headers and session
+    alone (its body unread): an API token under /api/ and /hsds/, a session elsewhere."""
+    state = app.state.scaleup
+
+    def check(scope: Scope) -> bool:
+        path = scope.get("path", "")
+        with state.sessions() as session:
+            if path.startswith(("/api/", "/hsds/")):
+                header = dict(scope.get("headers", ())).get(b"authorization", b"")
+                scheme, _, token = header.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer":
+                    return False
+                return accounts.user_for_token(session, token.strip()) is not None
+            sid = scope.get("session", {}).get("sid")
+            return isinstance(sid, str) and accounts.user_for_session(session, sid) is not None
+
+    async def identified(scope: Scope) -> bool:
+        return await run_in_threadpool(check, scope)
+
+    return identified
+
+
 # --- CSRF -------------------------------------------------------------------------------
 
 
@@ -195,13 +235,39 @@ def review_title(request: Request) -> str | None:
     return None if edition is None else edition.name
 
 
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Render one of the admin's or finder's templates with the CSRF token and user at hand."""
+PUBLIC_MAX_AGE = 60
+"""Seconds a shared cache or browser may keep a public finder page."""
+
+
+def render(
+    request: Request, name: str, status: int = 200, *, public: bool = False, **context: Any
+) -> Response:
+    """Render one of the admin's or finder's templates with the CSRF token and user at hand.
+
+    A ``public`` page (the finder's) seen by an anonymous visitor makes no session (so sets
+    no cookie), and is cacheable for :data:`PUBLIC_MAX_AGE` seconds with an ETag (a 304 when
+    it is unchanged); every other page is ``private, no-store``.
+    """
     env = request.app.state.scaleup.extras["templates"]
-    context.setdefault("user", session_user(request))
+    user = context.setdefault("user", session_user(request))
     context.setdefault("site_title", review_title(request))
-    html = env.get_template(name).render(csrf_token=csrf_token(request), **context)
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    anonymous = public and user is None and "csrf" not in request.session
+    token = "" if anonymous else csrf_token(request)
+    html = env.get_template(name).render(csrf_token=token, **context)
+    if not anonymous:
+        return HTMLResponse(
+            html, status_code=status, headers={"Cache-Control": "private, no-store"}
+        )
+    body = html.encode("utf-8")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
+        "ETag": etag,
+        "Vary": "Cookie",
+    }
+    if status == 200 and etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def _login_page(
@@ -242,9 +308,7 @@ def router() -> APIRouter:
         password: Annotated[str, Form(max_length=1000)] = "",
         next: Annotated[str, Form(max_length=500)] = "",
     ) -> Response:
-        with db.transaction(sessions) as session:
-            result = accounts.sign_in(session, email, password, client_of(request))
-            uid = result.user.id if result.user else None
+        result = accounts.sign_in(sessions, email, password, client_of(request))
         if result.locked:
             return _login_page(
                 request,
@@ -253,15 +317,21 @@ def router() -> APIRouter:
                 email,
                 next,
             )
-        if uid is None:
+        if result.user is None:
             return _login_page(request, 401, "That email and password do not match.", email, next)
+        with db.transaction(sessions) as session:
+            sid = accounts.start_session(session, result.user)
         request.session.clear()  # a new session: no fixation
-        request.session["uid"] = uid
+        request.session["sid"] = sid
         csrf_token(request)
         return RedirectResponse(_safe_next(next), status_code=303)
 
     @r.post("/admin/logout", dependencies=[CsrfChecked])
-    def logout(request: Request) -> Response:
+    def logout(request: Request, sessions: Sessions) -> Response:
+        sid = request.session.get("sid")
+        if isinstance(sid, str):
+            with db.transaction(sessions) as session:
+                accounts.end_session(session, sid)
         request.session.clear()
         return RedirectResponse("/admin/login?signed_out=1", status_code=303)
 
@@ -272,6 +342,9 @@ def install(app: FastAPI) -> None:
     state = app.state.scaleup
     secret = check_secret(state.settings)
     state.extras.setdefault("templates", make_templates())
+    app.add_middleware(
+        CredentialsFirst, identify=identify(app), open_paths=frozenset({"/admin/login"})
+    )
     app.add_middleware(SessionsByScheme, secret_key=secret)
     app.include_router(router())
 

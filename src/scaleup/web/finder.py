@@ -168,6 +168,7 @@ def pages_router() -> APIRouter:
         return render(
             request,
             "finder/search.html",
+            public=True,
             section="finder",
             found=found,
             chosen=chosen,
@@ -195,7 +196,9 @@ def pages_router() -> APIRouter:
             names = store_places.place_names(session)
         if record is None or record.retired:
             raise HTTPException(404, "There is no programme at this address.")
-        return render(request, "finder/programme.html", section="finder", p=record, names=names)
+        return render(
+            request, "finder/programme.html", public=True, section="finder", p=record, names=names
+        )
 
     return r
 
