@@ -16,4 +16,12 @@ def serve(settings: Settings, engine: Engine, workspace: Path | None, host: str,
     from scaleup.web.app import create_app
 
     app = create_app(settings, workspace=workspace, engine=engine)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,  # X-Forwarded-Proto/-For, believed only from these addresses:
+        forwarded_allow_ips=settings.web.trusted_proxies,
+    )
