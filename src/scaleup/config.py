@@ -22,7 +22,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from scaleup.errors import ConfigError
+from scaleup.errors import ConfigError, describe_invalid
 
 CONFIG_FILENAME = "scaleup.toml"
 ENV_PREFIX = "SCALEUP_"
@@ -182,17 +182,11 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
 
 
 def _describe(err: ErrorDetails) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    got = err.get("input")
-    if kind == "extra_forbidden":
+    """A settings error, worded as every validation error (:func:`describe_invalid`)."""
+    if err["type"] == "extra_forbidden":
+        loc = ".".join(str(p) for p in err["loc"])
         return f"{loc}: unknown setting (expected one of the keys in docs/settings.md)"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    if isinstance(got, dict) or "got" in msg:
-        return f"{loc}: {msg}"
-    return f"{loc}: {msg}, got {got!r}"
+    return describe_invalid(err)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
