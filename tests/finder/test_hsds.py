@@ -241,6 +241,19 @@ def test_organizations_and_taxonomies(hsds_client: TestClient) -> None:
     one = taxonomies["contents"][0]
     assert hsds_client.get(f"/hsds/taxonomies/{one['id']}").json() == one
     assert hsds_client.get("/hsds/taxonomies/nope").status_code == 404
+    full = hsds_client.get(
+        f"/hsds/organizations/{organization_id('Growth Hub')}", params={"full_service": "true"}
+    ).json()
+    assert errors("organization.json", full) == []
+    assert all("service_areas" in s for s in full["services"])  # the services fully nested
+    listed = hsds_client.get("/hsds/organizations", params={"full_service": "true"}).json()
+    assert all("service_areas" in s for o in listed["contents"] for s in o["services"])
+    terms = hsds_client.get("/hsds/taxonomy_terms").json()["total_items"]
+    top = hsds_client.get("/hsds/taxonomy_terms", params={"top_only": "true"}).json()
+    assert top["total_items"] == terms  # the directory's terms have no children
+    one_term = hsds_client.get("/hsds/taxonomy_terms").json()["contents"][0]["id"]
+    children = hsds_client.get("/hsds/taxonomy_terms", params={"parent_id": one_term}).json()
+    assert children["empty"] and children["contents"] == []
     about = hsds_client.get("/hsds/").json()
     assert about["version"] == "3.0" and about["openapi_url"].endswith("/openapi.json")
 

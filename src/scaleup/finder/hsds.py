@@ -290,14 +290,14 @@ class HsdsDirectory:
     def service(self, sid: str) -> dict[str, Any] | None:
         return next((s for s in self.services if s["id"] == sid), None)
 
-    def organization(self, oid: str) -> dict[str, Any] | None:
+    def organization(self, oid: str, full_service: bool = False) -> dict[str, Any] | None:
+        """One organisation, nested with its services (``full_service``: fully nested
+        services, else as ``compiled/service_list.json`` lists them)."""
         found = next((o for o in self.organizations if o["id"] == oid), None)
         if found is None:
             return None
-        return {
-            **found,
-            "services": [service_summary(s) for s in self.services if s["organization_id"] == oid],
-        }
+        mine = [s for s in self.services if s["organization_id"] == oid]
+        return {**found, "services": mine if full_service else [service_summary(s) for s in mine]}
 
 
 def runs_by_provider(records: Iterable[ProgrammePublic]) -> dict[str, list[str]]:

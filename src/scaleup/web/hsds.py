@@ -29,6 +29,9 @@ Search = Annotated[
     str | None, Query(max_length=200, description="Words that must all appear (any case).")
 ]
 Flag = Annotated[bool, Query(description="Fully nested records.")]
+FullService = Annotated[
+    bool, Query(description="Organisations nested with their services in full.")
+]
 Id = Annotated[str | None, Query(max_length=100)]
 NOT_FOUND = responses(404, s404="No record with this id")
 INVALID = responses(422, s422="A parameter is not valid")
@@ -137,20 +140,24 @@ def router() -> APIRouter:
         page: Page = 1,
         per_page: PerPage = PER_PAGE,
         full: Flag = False,
+        full_service: FullService = False,
     ) -> dict[str, Any]:
-        """Organisations (the programmes' providers), paged (``organization_list.json``)."""
+        """Organisations (the programmes' providers), paged (``organization_list.json``;
+        ``full``: each nested with its services, ``full_service``: fully nested services)."""
         words = _words(search)
         found = [
-            directory.organization(o["id"]) if full else o
+            directory.organization(o["id"], full_service) if full or full_service else o
             for o in directory.organizations
             if _matches(words, o["name"], o["description"])
         ]
         return hsds.page([o for o in found if o is not None], page, per_page)
 
     @r.get("/organizations/{id}", responses=NOT_FOUND)
-    def get_organization(directory: Directory, id: str) -> dict[str, Any]:
-        """One organisation with its services."""
-        found = directory.organization(id[:100])
+    def get_organization(
+        directory: Directory, id: str, full_service: FullService = False
+    ) -> dict[str, Any]:
+        """One organisation with its services (``full_service``: fully nested)."""
+        found = directory.organization(id[:100], full_service)
         if found is None:
             raise HTTPException(404, f"no organization {id[:100]!r}")
         return found
@@ -182,13 +189,21 @@ def router() -> APIRouter:
         page: Page = 1,
         per_page: PerPage = PER_PAGE,
         taxonomy_id: Id = None,
+        top_only: Annotated[bool, Query(description="Only terms without child terms.")] = False,
+        parent_id: Annotated[
+            str | None, Query(max_length=100, description="Only the child terms of this term.")
+        ] = None,
     ) -> dict[str, Any]:
-        """The taxonomy terms in use, paged."""
+        """The taxonomy terms in use, paged (``top_only``: terms without child terms;
+        ``parent_id``: the children of one term)."""
         words = _words(search)
+        parents = {t.get("parent_id") for t in directory.terms}
         found = [
             t for t in directory.terms
             if _matches(words, t["name"], t["description"])
             and (not taxonomy_id or t["taxonomy_id"] == taxonomy_id)
+            and (not top_only or t["id"] not in parents)
+            and (parent_id is None or t.get("parent_id") == parent_id)
         ]  # fmt: skip
         return hsds.page(found, page, per_page)
 
