@@ -166,6 +166,12 @@ class EditionMeta(ReviewMeta):
     area_types: dict[str, str] = Field(
         default_factory=dict, description="area code -> its area_type in the geography"
     )
+    changes: dict[str, Any] | None = Field(
+        default=None,
+        description="The what-changed report of the import that made the inputs "
+        "(changes.json, as scaleup.geo.changes.ChangeReport writes it); None when the inputs "
+        "came with none",
+    )
 
     @classmethod
     def of(
@@ -176,10 +182,11 @@ class EditionMeta(ReviewMeta):
         impact: ImpactMeta,
         contact: str | None = None,
         area_types: dict[str, str] | None = None,
+        changes: dict[str, Any] | None = None,
     ) -> EditionMeta:
         return cls(
             **dict(meta), comparison=comparison, impact=impact, contact=contact,
-            area_types=area_types or {},
+            area_types=area_types or {}, changes=changes,
         )  # fmt: skip
 
     @property

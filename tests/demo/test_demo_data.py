@@ -168,3 +168,16 @@ def test_areas_link_across_editions_by_their_lads(built: Path) -> None:
     assert 'href="../../../2021/areas/d2n2/index.html"' in page
     old = (site / "2021" / "areas" / "d2n2" / "index.html").read_text(encoding="utf-8")
     assert "From 2024 this area&#39;s local authorities are covered by" in old
+
+
+def test_the_2026_what_changed_page_is_the_import_report(built: Path) -> None:
+    site = built.parent.parent / "site"
+    page = (site / "2026" / "changes" / "index.html").read_text(encoding="utf-8")
+    assert "What changed in the 2026 edition" in page
+    assert "Codes mapped forward to vintage 2025" in page and "E08000038" in page
+    assert "scaleup/data/population/ons_mye_lad23_2001_2024.csv" in page
+    since = page.split('id="areas-since"')[1].split("</table>")[0]
+    assert "../../2021/areas/d2n2/index.html" in since
+    assert "/tmp/" not in page and str(built.parent.parent) not in page
+    front = (site / "2026" / "index.html").read_text(encoding="utf-8")
+    assert 'href="./changes/index.html"' in front

@@ -227,3 +227,34 @@ def test_an_area_page_shows_its_editions_and_what_changed(
     old = client.get("/2021/areas/northvale/").text
     assert 'id="changes-since"' not in old  # nothing earlier to compare with
     assert 'href="/2022/areas/northvale/"' in old
+
+
+def test_each_edition_has_a_what_changed_page(built: tuple[Path, TestClient]) -> None:
+    root, client = built
+    front = client.get("/2022/").text
+    assert 'href="/2022/changes/"' in front
+    page = client.get("/2022/changes/").text
+    assert "What changed in the 2022 edition" in page
+    table = page.split('id="areas-since"')[1].split("</table>")[0]
+    assert 'href="/2022/areas/northvale/"' in table and 'href="/2021/areas/northvale/"' in table
+    assert 'id="no-report"' in page  # these inputs were not made by scaleup import
+    assert 'id="areas-since"' not in client.get("/2021/changes/").text  # the first edition
+    assert client.get("/2020/changes/").status_code == 404
+    static = (root / "site" / "2022" / "changes" / "index.html").read_text()
+    assert 'href="../../2021/areas/northvale/index.html"' in static
+
+
+def test_a_bad_change_report_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    from scaleup.publish.build import change_report_of
+
+    ws = load_workspace(_edition(tmp_path / "ws", 2021))
+    if "counts" not in ws.inputs:
+        pytest.skip("the test workspace reads a panel")
+    report = ws.inputs["counts"].parent / "changes.json"
+    report.write_text('{"vintage": "soon", "years": 3}', encoding="utf-8")
+    found, problems = change_report_of(ws)
+    assert found is None and len(problems) == 2
+    assert all(str(tmp_path) not in p.render() for p in problems)
+    report.write_text("not json", encoding="utf-8")
+    found, problems = change_report_of(ws)
+    assert found is None and "not a what-changed report" in problems[0].message

@@ -13,6 +13,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from scaleup.errors import InputError, Problem, describe_invalid
+
 MAX_LISTED = 50
 """Rows listed per section of changes.md (changes.json has every row)."""
 
@@ -40,6 +44,29 @@ class ChangeReport:
         payload["edition_of_year"] = {str(k): v for k, v in self.edition_of_year.items()}
         payload["lads_by_year"] = {str(k): v for k, v in self.lads_by_year.items()}
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "changes.json") -> ChangeReport:
+        """The report from its JSON (``to_json``'s); an InputError naming each bad key."""
+        try:
+            return _REPORT.validate_python(data)
+        except ValidationError as exc:
+            raise InputError([Problem(source, describe_invalid(e)) for e in exc.errors()]) from None
+
+    def sections(self) -> list[tuple[str, list[dict[str, Any]], tuple[str, ...]]]:
+        """The report's tables: (title, rows, columns), in the order people read them."""
+        return [
+            ("New LAD codes (first year seen)", self.new_lads, ("year", "lad_code", "lad_name")),
+            ("Retired LAD codes (last year seen)", self.retired_lads,
+             ("year", "lad_code", "lad_name")),
+            (f"Codes mapped forward to vintage {self.vintage}", self.codes_mapped,
+             ("old_code", "old_name", "new_code", "new_name", "change_year", "years")),
+            ("Figures revised by a later edition", self.revisions,
+             ("year", "lad_code", "lad_name", "edition", "value", "edition_latest",
+              "value_latest")),
+            ("LADs in two areas (counted in full in each)", self.overlaps,
+             ("lad_code", "lad_name", "areas")),
+        ]  # fmt: skip
 
     def summary(self) -> list[str]:
         """A few lines for the terminal."""
@@ -77,19 +104,7 @@ class ChangeReport:
             out += ["| --- | --- |"]
             out += [f"| {y} | {n} |" for y, n in sorted(self.lads_by_year.items())]
             out.append("")
-        sections = (
-            ("New LAD codes (first year seen)", self.new_lads, ("year", "lad_code", "lad_name")),
-            ("Retired LAD codes (last year seen)", self.retired_lads,
-             ("year", "lad_code", "lad_name")),
-            (f"Codes mapped forward to vintage {self.vintage}", self.codes_mapped,
-             ("old_code", "old_name", "new_code", "new_name", "change_year", "years")),
-            ("Figures revised by a later edition", self.revisions,
-             ("year", "lad_code", "lad_name", "edition", "value", "edition_latest",
-              "value_latest")),
-            ("LADs in two areas (counted in full in each)", self.overlaps,
-             ("lad_code", "lad_name", "areas")),
-        )  # fmt: skip
-        for title, rows, columns in sections:
+        for title, rows, columns in self.sections():
             out += [f"## {title}", ""]
             if not rows:
                 out += ["None.", ""]
@@ -104,6 +119,13 @@ class ChangeReport:
         return "\n".join(out).rstrip() + "\n"
 
 
+def cell_text(value: Any) -> str:
+    """A cell of the report's tables as text (lists joined by commas)."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
@@ -114,3 +136,6 @@ def _span(years: list[int]) -> str:
     if years and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
     return ", ".join(str(y) for y in years)
+
+
+_REPORT = TypeAdapter(ChangeReport)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,7 @@ from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.links import broken_links
-from scaleup.publish.pages import render_area, render_front, render_lad
+from scaleup.publish.pages import render_area, render_changes, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
 from scaleup.workspace import AreaContent, Review, Workspace
@@ -71,6 +72,37 @@ def read_geography_of(
     findings.raise_if_any()
     assert geo is not None
     return [(r.area_code, r.lad_code) for r in geo.members.itertuples()], dict(geo.area_types)
+
+
+def change_report_of(ws: Workspace) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The what-changed report of the import that made the edition's counts: ``changes.json``
+    beside counts.csv (``import public-data``), or ``<stem>.changes.json`` (``import
+    ons-business-demography``). None when there is none; a bad report is a problem (a
+    warning, or the end of a ``--strict`` build), never a crash."""
+    from scaleup.geo.changes import ChangeReport
+
+    counts = ws.inputs.get("counts")
+    if counts is None:
+        return None, []
+    for path in (counts.with_suffix(".changes.json"), counts.parent / "changes.json"):
+        if not path.is_file():
+            continue
+        name = (
+            f"{ws.root.name}/{path.relative_to(ws.root).as_posix()}"
+            if path.is_relative_to(ws.root)
+            else path.name
+        )
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(ChangeReport.from_json(data, name).to_json()), []
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return None, [Problem(name, f"not a what-changed report ({exc}); left out")]
+        except InputError as exc:
+            return None, [
+                replace(p, message=f"{p.message} (the what-changed report is left out)")
+                for p in exc.problems()
+            ]
+    return None, []
 
 
 def read_impact(ws: Workspace) -> ImpactMeta:
@@ -148,10 +180,12 @@ def prepare_edition(
     if tables is None:
         tables, _ = compute_tables(ws, settings)
         members, area_types = read_geography_of(ws, settings)
+    changes, problems = change_report_of(ws)
     plan = plan_site(
         tables, contents, members or [], title=ws.title, year=ws.year, impact=impact,
-        contact=ws.contact, area_types=area_types,
+        contact=ws.contact, area_types=area_types, changes=changes,
     )  # fmt: skip
+    plan.problems += problems
     with ThreadPoolExecutor(max_workers=2) as pool:
         drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
         rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
@@ -264,6 +298,7 @@ def write_site(engine: Engine, out: Path, *, strict: bool = False) -> list[Probl
             encoding="utf-8",
         )
         front_env = make_templates(root="../")
+        changes_env = make_templates(root="../../")
         area_env = make_templates(root="../../../")
         for edition in repo.editions(session):
             key = edition.key
@@ -274,6 +309,13 @@ def write_site(engine: Engine, out: Path, *, strict: bool = False) -> list[Probl
                 ),
                 encoding="utf-8",
             )
+            (stage / key / "changes").mkdir()
+            changes = render_changes(
+                changes_env, session, key, root="../../",
+                index="index.html", home="../",
+            )  # fmt: skip
+            assert changes is not None
+            (stage / key / "changes" / "index.html").write_text(changes, encoding="utf-8")
             for ref in repo.area_refs(session, key):
                 folder = stage / key / "areas" / ref.slug
                 folder.mkdir(parents=True)

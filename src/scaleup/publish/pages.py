@@ -26,7 +26,7 @@ from scaleup.publish.sentences import (
 )
 from scaleup.publish.site import DOWNLOADS, headline_measure
 from scaleup.store import repo
-from scaleup.store.repo import AreaListing, AreaRef
+from scaleup.store.repo import AreaListing, AreaRef, Row
 from scaleup.tables import RATED_MEASURES, TABLE_TITLES
 
 FRONT_FIGURES = 3
@@ -333,6 +333,79 @@ def render_front(
         return env.get_template("empty.html").render(**_links(root, index))
     links = _links(root, index, context["review"].key, home)
     return env.get_template("front.html").render(**context, **links)
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    """An area of the edition beside the area of the previous edition it is compared with."""
+
+    area: AreaRef
+    was: repo.AreaLink | None
+    lads: str
+    now: Row
+    summary: Row
+
+
+def changes_context(session: Session, edition_key: str) -> dict[str, Any] | None:
+    """The "what changed" page of an edition: against the previous edition (each area beside
+    its counterpart) and the import's report on the data (LAD codes, revisions)."""
+    from scaleup.geo.changes import MAX_LISTED, ChangeReport, cell_text
+
+    edition = repo.get_review(session, edition_key)
+    if edition is None:
+        return None
+    stored = repo.editions(session)
+    older = [e for e in stored if (e.year, e.key) < (edition.year, edition.key)]
+    previous = older[0] if older else None
+    areas = []
+    if previous is not None:
+        for ref in repo.area_refs(session, edition.key):
+            view = repo.get_area(session, ref.code, edition.key)
+            assert view is not None
+            was = (
+                view.counterpart
+                if view.counterpart and view.counterpart.edition == previous.key
+                else None
+            )
+            areas.append(
+                AreaChange(
+                    ref, was, over_time.share_detail(was) if was else "", view.latest, view.summary
+                )
+            )
+    report = None
+    if edition.meta.changes is not None:
+        report = ChangeReport.from_json(edition.meta.changes, "the store")
+    return {
+        "review": edition,
+        "editions": stored,
+        "previous": previous,
+        "areas": areas,
+        "headline": headline_measure(edition.meta.measures),
+        "report": report,
+        "max_listed": MAX_LISTED,
+        "cell_text": cell_text,
+        "kinds": lambda meta: (
+            ", ".join(str(over_time.type_label(k)) for k in meta.kinds) or "as given"
+        ),
+        "site_title": edition.name,
+        "section": "review",
+    }
+
+
+def render_changes(
+    env: Environment,
+    session: Session,
+    edition: str,
+    root: str = "/",
+    index: str = "",
+    home: str | None = None,
+) -> str | None:
+    """The "what changed" page of ``edition``; None when it is not stored."""
+    context = changes_context(session, edition)
+    if context is None:
+        return None
+    links = _links(root, index, context["review"].key, home)
+    return env.get_template("changes.html").render(**context, **links)
 
 
 def render_area(

@@ -129,6 +129,7 @@ class SitePlan:
             "/downloads/tables.xlsx",
             "/api/v1/editions",
             f"/{edition}/",
+            f"/{edition}/changes/",
             f"/api/v1/editions/{edition}/areas",
             f"/{edition}/downloads/tables.xlsx",
         } | {f"/downloads/{t}.csv" for t in DOWNLOADS}
@@ -153,6 +154,7 @@ def plan_site(
     impact: ImpactMeta | None = None,
     contact: str | None = None,
     area_types: dict[str, str] | None = None,
+    changes: dict[str, Any] | None = None,
 ) -> SitePlan:
     """Resolve every page (order, slugs, prev/next, figures, links) and list the problems.
 
@@ -230,6 +232,7 @@ def plan_site(
         impact=impact or ImpactMeta(),
         contact=contact,
         area_types={a.code: kind for a in areas if (kind := (area_types or {}).get(a.code))},
+        changes=changes,
     )
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scaleup.publish import STATIC, make_templates
 from scaleup.publish.downloads import XLSX_TYPE, cover_of, csv_text, xlsx_bytes
-from scaleup.publish.pages import render_area, render_front, render_lad
+from scaleup.publish.pages import render_area, render_changes, render_front, render_lad
 from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import is_slug
 from scaleup.store import repo
@@ -135,6 +135,19 @@ def install(app: FastAPI) -> None:
                 return render_front(env, session, edition=edition).encode()
 
         body = await cache.get(("front", edition), review_version(edition), render)
+        if body is None:
+            raise HTTPException(404, f"no {edition} edition of the review")
+        return HTMLResponse(body)
+
+    async def changes(request: Request) -> Response:
+        edition = _edition(request)
+
+        def render(_version: Any) -> bytes | None:
+            with state.sessions() as session:
+                html = render_changes(env, session, edition)
+            return None if html is None else html.encode()
+
+        body = await cache.get(("changes", edition), review_version(edition), render)
         if body is None:
             raise HTTPException(404, f"no {edition} edition of the review")
         return HTMLResponse(body)
@@ -277,6 +290,7 @@ def install(app: FastAPI) -> None:
     for path, handler in (
         ("/", front),
         (f"{edition}/", edition_front),
+        (f"{edition}/changes/", changes),
         (f"{edition}/areas/{{slug}}/", area),
         (f"{edition}/areas/{{slug}}/tables.xlsx", download_xlsx),
         (f"{edition}/areas/{{slug}}/{{table}}.csv", download_csv),
