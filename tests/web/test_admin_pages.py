@@ -105,3 +105,39 @@ def test_dashboard_lists_recent_changes(editor_client: TestClient) -> None:
     editor_client.post("/admin/programmes/new", data=FORM | {"csrf_token": csrf})
     page = editor_client.get("/admin/")
     assert "create programme" in page.text and "scale-sprint" in page.text
+
+
+def test_the_admin_edits_the_latest_edition_and_says_so(
+    finder_app, editor_client: TestClient
+) -> None:  # type: ignore[no-untyped-def]
+    from finder.world import EDITION_META
+    from scaleup.store import db
+
+    with db.transaction(finder_app.state.scaleup.sessions) as session:
+        repo.replace_review(
+            session, edition="2026", title="Test review", year=2026, meta=EDITION_META,
+            areas=[{"code": "E47000013", "name": "East Midlands", "slug": "east-midlands",
+                    "position": 0, "summary": {}, "charts": {}}],
+            area_years=[],
+            lads=[{"code": "E06000018", "name": "Nottingham", "years": [], "compare": {}}],
+            memberships=[("E47000013", "E06000018")],
+        )  # fmt: skip
+    listing = editor_client.get("/admin/areas/").text
+    assert "You are editing the <strong>2026 edition</strong>" in listing
+    assert "Earlier editions (2021) are kept as they were published" in listing
+    assert "/admin/areas/E47000013" in listing and "/admin/areas/E37000045" not in listing
+    old = editor_client.get("/admin/areas/E37000045")  # an area of the 2021 edition only
+    assert old.status_code == 404
+    form = editor_client.get("/admin/areas/E47000013")
+    assert "Editing the 2026 edition" in form.text
+    assert 'href="/2026/areas/east-midlands/"' in form.text
+    saved = editor_client.post(
+        "/admin/areas/E47000013",
+        data={"csrf_token": csrf_of(form.text), "narrative": "Now a combined county authority.",
+              "action": "save"},
+    )  # fmt: skip
+    assert saved.status_code == 200 and "Saved in the 2026 edition" in saved.text
+    with finder_app.state.scaleup.sessions() as session:
+        latest = repo.get_area_content(session, "E47000013", "2026")
+        assert latest is not None and latest.introduction.startswith("Now a combined")
+        assert repo.get_area_content(session, "E47000013", "2021") is None

@@ -1,5 +1,10 @@
 """The admin's area pages: edit an area's narrative and headline programme figures, with a preview.
 
+The admin edits the **latest edition** only (the one with the highest year). An earlier
+edition is published as it was and kept unchanged (its pages say so), so its content is not
+edited here; an area that only an earlier edition has is not found. The pages name the
+edition being edited.
+
 The narrative is edited as the Markdown body of the area's content file (an introduction,
 then ``## Heading`` sections); the figures as rows of value, label and programme. "Preview"
 shows the result without saving; "Save" stores it through the review's repo (so the public
@@ -73,10 +78,22 @@ def content_from_form(current: AreaContent, form: FormData) -> tuple[AreaContent
     return edited, problems
 
 
-def _area(session: Any, code: str) -> AreaRef:
-    for ref in repo.area_refs(session):
-        if ref.code == code:
-            return ref
+def edited_edition(session: Any) -> repo.Edition | None:
+    """The edition the admin edits: the latest."""
+    return repo.get_review(session)
+
+
+def _area(session: Any, code: str) -> tuple[AreaRef, repo.Edition]:
+    edition = edited_edition(session)
+    if edition is not None:
+        for ref in repo.area_refs(session, edition.key):
+            if ref.code == code:
+                return ref, edition
+        raise HTTPException(
+            404,
+            f"There is no area with this code in the {edition.label} (the latest, the one "
+            "edited here); earlier editions are kept as they were published.",
+        )
     raise HTTPException(404, "There is no area with this code in the review.")
 
 
@@ -93,6 +110,7 @@ def _figure_rows(content: AreaContent) -> list[dict[str, str]]:
 def _page(
     request: Request,
     area: AreaRef,
+    edition: repo.Edition,
     content: AreaContent,
     *,
     narrative: str,
@@ -107,6 +125,7 @@ def _page(
         status,
         section="admin",
         area=area,
+        edition=edition,
         content=content,
         narrative=narrative,
         figures=_figure_rows(content),
@@ -122,8 +141,13 @@ def router() -> APIRouter:
     @r.get("/")
     def list_areas(request: Request, sessions: Sessions, user: CurrentEditor) -> Response:
         with sessions() as session:
-            areas = repo.area_refs(session)
-        return render(request, "admin/areas.html", section="admin", areas=areas)
+            edition = edited_edition(session)
+            areas = repo.area_refs(session, edition.key) if edition else []
+            stored = repo.editions(session)
+        return render(
+            request, "admin/areas.html", section="admin", areas=areas, edition=edition,
+            editions=stored,
+        )  # fmt: skip
 
     @r.get("/{code}")
     def edit(
@@ -134,9 +158,13 @@ def router() -> APIRouter:
         saved: str | None = None,
     ) -> Response:
         with sessions() as session:
-            area = _area(session, code[:16])
-            content = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
-        return _page(request, area, content, narrative=narrative_of(content), saved=bool(saved))
+            area, edition = _area(session, code[:16])
+            content = repo.get_area_content(session, area.code, edition.key) or AreaContent(
+                code=area.code
+            )
+        return _page(
+            request, area, edition, content, narrative=narrative_of(content), saved=bool(saved)
+        )
 
     @r.post("/{code}", dependencies=[CsrfChecked])
     async def save(
@@ -145,20 +173,23 @@ def router() -> APIRouter:
         form = await request.form()
         action = _text(form, "action", 20)
         with db.transaction(sessions) as session:
-            area = _area(session, code[:16])
-            current = repo.get_area_content(session, area.code) or AreaContent(code=area.code)
+            area, edition = _area(session, code[:16])
+            current = repo.get_area_content(session, area.code, edition.key) or AreaContent(
+                code=area.code
+            )
             edited, problems = content_from_form(current, form)
             narrative = _text(form, "narrative", MAX_NARRATIVE)
             if problems:
                 return _page(
-                    request, area, edited, narrative=narrative, problems=problems, status=422
-                )
+                    request, area, edition, edited, narrative=narrative, problems=problems,
+                    status=422,
+                )  # fmt: skip
             if action != "save":
-                return _page(request, area, edited, narrative=narrative, preview=True)
+                return _page(request, area, edition, edited, narrative=narrative, preview=True)
             before = current.model_dump(mode="json")
             after = edited.model_dump(mode="json")
             if before != after:
-                repo.save_area_content(session, area.code, edited)
+                repo.save_area_content(session, area.code, edited, edition.key)
                 history.record_change(
                     session, user.email, "update", "area", area.code, before, after
                 )
