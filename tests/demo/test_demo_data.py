@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shlex
 import shutil
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import scaleup.demo as demo
+from scaleup import data
 from scaleup.cli.main import app
 from scaleup.errors import InputError
 from scaleup.store.db import default_url, make_engine, sessions
@@ -181,3 +184,76 @@ def test_the_2026_what_changed_page_is_the_import_report(built: Path) -> None:
     assert "/tmp/" not in page and str(built.parent.parent) not in page
     front = (site / "2026" / "index.html").read_text(encoding="utf-8")
     assert 'href="./changes/index.html"' in front
+
+
+def _combined_authorities_2025() -> dict[str, str]:
+    """Every LAD code (any year's) -> its combined authority on the April 2025 geography,
+    worked out here from the shipped ONS lookups alone: the LTLA hierarchy (LAD -> county,
+    combined authority as first constituted), then the changes file in date order (LADs and
+    whole counties joining a combined authority, LAD mergers and re-codings, combined
+    authorities merging)."""
+    county: dict[str, str] = {}
+    authority: dict[str, str] = {}
+    with open(data.LTLA_HIERARCHY, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            county[row["ltlacd"]] = row["ctycd"]
+            if row["cauthcd"]:
+                authority[row["ltlacd"]] = row["cauthcd"]
+    with open(data.LAD_CODE_CHANGES, encoding="utf-8-sig", newline="") as fh:
+        changes = sorted(csv.DictReader(fh), key=lambda r: int(r["start"]))
+    renamed: dict[str, str] = {}
+    for row in changes:
+        old, new = row["oldcd"], row["newcd"]
+        if old.startswith("E47") and new.startswith("E47"):  # combined authorities merge
+            authority = {lad: new if ca == old else ca for lad, ca in authority.items()}
+        elif new.startswith("E47"):  # a LAD or a whole county joins
+            joining = [lad for lad, c in county.items() if c == old] if old[:3] == "E10" else [old]
+            authority.update(dict.fromkeys(joining, new))
+        elif LAD.match(old) and LAD.match(new):  # merged or re-coded
+            renamed[old] = new
+            county.setdefault(new, county.get(old, ""))
+            if old in authority:
+                authority[new] = authority[old]
+
+    def on_2025(code: str) -> str:
+        while code in renamed:
+            code = renamed[code]
+        return code
+
+    codes = set(county) | set(renamed) | set(renamed.values())
+    return {code: authority[on_2025(code)] for code in codes if on_2025(code) in authority}
+
+
+LAD = re.compile(r"^(E0[6-9]|W06|S12|N09)\d{6}$")
+
+
+def test_the_2026_combined_authorities_match_the_ons_tables_summed_here(built: Path) -> None:
+    """The 2026 edition's published counts of every combined authority and year equal the
+    sum of its LADs' figures in the shipped ONS extract (each year from the latest ONS
+    edition that has it), with membership from the shipped lookups read here."""
+    authority_of = _combined_authorities_2025()
+    latest: dict[tuple[str, int], tuple[int, str]] = {}
+    with open(data.HIGH_GROWTH_EXTRACT, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if not LAD.match(row["area_code"]):
+                continue
+            key, edition = (row["area_code"], int(row["year"])), int(row["edition"])
+            if key not in latest or latest[key][0] < edition:
+                latest[key] = (edition, row["value"])
+    expected: dict[tuple[str, int], int] = {}
+    for (code, year), (_, value) in latest.items():
+        if code in authority_of:
+            ca = authority_of[code]
+            expected[(ca, year)] = expected.get((ca, year), 0) + int(value)
+    published = {
+        (r["area_code"], int(r["year"])): r
+        for r in read(built.parent / "2026" / "area_year.csv")
+        if r["area_code"].startswith("E47")
+    }
+    assert {ca for ca, _ in published} == {ca for ca, _ in expected}  # the 15 of 2025
+    assert len({ca for ca, _ in published}) == 15
+    for key, row in published.items():
+        assert int(row["employment"]) == expected[key], key
+        density = Fraction(int(row["employment"]) * 100_000, int(row["population"]))
+        assert float(row["density_employment"]) == pytest.approx(float(density), rel=1e-9)
+    assert published[("E47000013", 2019)]["employment"] == "365"  # D2N2's, as published
