@@ -79,3 +79,27 @@ def test_writes_without_a_token_are_401_with_the_scheme_named(finder_app: FastAP
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert isinstance(response.json()["detail"], str)
+
+
+def test_the_editions_routes_are_documented(finder_app: FastAPI) -> None:
+    doc = TestClient(finder_app).get("/openapi.json").json()
+    paths = doc["paths"]
+    for path in (
+        "/api/v1/editions",
+        "/api/v1/editions/{edition}/areas",
+        "/api/v1/editions/{edition}/areas/{code}",
+        "/api/v1/areas/{code}",
+    ):
+        assert "get" in paths[path], path
+    assert {"404", "422"} <= set(
+        paths["/api/v1/editions/{edition}/areas/{code}"]["get"]["responses"]
+    )
+    schemas = doc["components"]["schemas"]
+    assert "other_editions" in schemas["AreaDetail"]["properties"]
+    over_time = schemas["AreaOverTime"]["properties"]
+    assert {"edition", "relation", "shared_lads", "lads", "covered_lads", "same_lads"} <= set(
+        over_time
+    )
+    assert {"edition", "end_year", "title", "area_types", "url"} <= set(
+        schemas["EditionItem"]["properties"]
+    )
