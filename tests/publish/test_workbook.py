@@ -131,14 +131,25 @@ def test_an_area_workbook_from_the_server_and_the_build(tmp_path: Path) -> None:
     client = TestClient(built_app(root, contact="a@b.org"))
     served = load_workbook(io.BytesIO(client.get("/areas/eastwick/tables.xlsx").content))
     built = load_workbook(root / "site" / "2021" / "areas" / "eastwick" / "tables.xlsx")
-    for book in (served, built):
+    every = load_workbook(root / "site" / "2021" / "downloads" / "tables.xlsx")
+    for book, title in (
+        (served, "Test Review 2021: Eastwick & Fen"),
+        (built, "Test Review 2021: Eastwick & Fen"),
+        (every, "Test Review 2021: all areas"),
+    ):
+        assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
         cover = [r[0] for r in book["Cover"].iter_rows(values_only=True) if r[0]]
-        assert cover[0] == "Test Review 2021: Eastwick & Fen"
-        assert cover[cover.index("Contact") + 1] == "a@b.org"
+        assert cover[0] == title
+        said = {heading: cover[cover.index(heading) + 1] for heading in COVER_HEADINGS}
+        assert said["Contact"] == "a@b.org"
+        assert said["Licence"].startswith("Open Government Licence v3.0")
+        assert "Office for National Statistics" in said["Source"]
+        assert date.fromisoformat(said["Release date"])
         cells = _table_cells(book, "lad_year")
         rows = [dict(zip(cells[0], r, strict=True)) for r in cells[1:]]
         withheld = next(r for r in rows if r["lad_code"] == SUPPRESSED_LAD and r["year"] == 2019)
         assert withheld["turnover"] == "[c]"
-    assert load_workbook(root / "site" / "2021" / "downloads" / "tables.xlsx").sheetnames[:3] == [
-        "Cover", "Contents", "Notes"
-    ]  # fmt: skip
+
+
+COVER_HEADINGS = ("Source", "Release date", "Licence", "Contact")
+"""What the cover of every workbook says (besides its title), as the GSS guidance asks."""
