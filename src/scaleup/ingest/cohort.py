@@ -4,7 +4,7 @@ The four files of contracts.md ("Programme-impact inputs"), CSV or Parquet. Each
 columns are declared once, in :data:`scaleup.tables.COHORT`; that declaration drives
 reading, the checks and docs/impact.md. Files are read by the shared reader
 (:mod:`scaleup.ingest.reading`) and every value typed and checked by the shared checking
-machinery (:func:`scaleup.ingest.checking.check_raw`, the kinds ``date``, ``number``,
+machinery (:func:`scaleup.ingest.checking.check_small`, the kinds ``date``, ``number``,
 ``whole``, ``choice``, ...) as every input is; this module checks what one row cannot
 tell: repeated records, the files against each other, scales and SIC ranges.
 :func:`read_cohort` returns a typed :class:`Cohort` or raises one
