@@ -384,7 +384,8 @@ def _date(value: Any) -> str | None:
 
 
 def from_service(service: dict[str, Any]) -> dict[str, Any]:
-    """An HSDS 3.0 service as a finder record's fields, for :func:`scaleup.finder.directory.check_record`.
+    """An HSDS 3.0 service as a finder record's fields, for
+    :func:`scaleup.finder.directory.check_record`.
 
     Support types and stages are taken from the finder's taxonomies, or from any term whose
     name is one of ours; areas from each service area's GSS code (K02000001: the UK)."""
