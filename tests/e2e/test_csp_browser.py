@@ -23,6 +23,7 @@ ADMIN_PAGES = [
     "/admin/programmes/new",
     "/admin/areas/",
     "/admin/history",
+    "/admin/account",
     "/admin/users",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -164,6 +165,7 @@ def test_a_disabled_account_cannot_sign_in_or_use_its_token(finder_app, finder_c
 FORM_POSTS = [
     "/admin/login",
     "/admin/logout",
+    "/admin/account",
     "/admin/programmes/new",
     "/admin/programmes/upscaler",
     "/admin/programmes/upscaler/retire",
@@ -185,6 +187,7 @@ def test_every_form_post_without_the_csrf_token_is_403(
 
 ADMIN_PAGES = [
     "/admin/",
+    "/admin/account",
     "/admin/programmes/",
     "/admin/programmes/new",
     "/admin/history",
@@ -376,3 +379,27 @@ def test_long_or_random_passwords_pass_without_composition_rules(password: str) 
 )
 def test_bad_emails_are_refused(email: str) -> None:
     assert accounts.check_email(email)
+
+
+def test_changing_ones_password_on_the_site_ends_the_other_sessions(finder_app) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(finder_app) as here, TestClient(finder_app) as elsewhere:
+        for browser in (here, elsewhere):
+            assert sign_in(browser, "editor@example.org").status_code == 303
+        token = csrf_of(here.get("/admin/account").text)
+
+        def change(current: str, new: str) -> Any:
+            form = {"csrf_token": token, "current": current, "password": new}
+            return here.post("/admin/account", data=form)
+
+        wrong = change("not my password at all", "tulip ledger canoe orbit")
+        assert wrong.status_code == 422 and "not your current password" in wrong.text
+        weak = change(PASSWORD, "password1234")
+        assert weak.status_code == 422 and "common" in weak.text
+        assert elsewhere.get("/admin/").status_code == 200  # nothing changed yet
+        done = change(PASSWORD, "tulip ledger canoe orbit")
+        assert done.status_code == 200 and "Password changed" in done.text
+        assert here.get("/admin/").status_code == 200
+        assert elsewhere.get("/admin/").status_code == 401
+    with TestClient(finder_app) as fresh:
+        assert sign_in(fresh, "editor@example.org").status_code == 401
+        assert sign_in(fresh, "editor@example.org", "tulip ledger canoe orbit").status_code == 303

@@ -18,7 +18,7 @@ from scaleup.errors import InputError
 from scaleup.finder.records import FIELDS, LIST_FIELDS, STAGES, SUPPORT_TYPES, ProgrammeCreate
 from scaleup.store import accounts, db, programmes
 from scaleup.store import history as store_history
-from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, render
+from scaleup.web.auth import CsrfChecked, CurrentAdmin, CurrentEditor, client_of, render
 from scaleup.web.state import Sessions
 
 MAX_FIGURES = 12
@@ -196,6 +196,47 @@ def general_router() -> APIRouter:
         return render(
             request, "admin/history.html", section="admin", changes=changes, kind=kind, key=key
         )
+
+    @r.get("/account")
+    def account(request: Request, user: CurrentEditor, changed: str | None = None) -> Response:
+        return render(
+            request, "admin/account.html", section="admin", changed=bool(changed), errors=[]
+        )
+
+    @r.post("/account", dependencies=[CsrfChecked])
+    def change_password(
+        request: Request,
+        sessions: Sessions,
+        user: CurrentEditor,
+        current: Annotated[str, Form(max_length=1000)] = "",
+        password: Annotated[str, Form(max_length=1000)] = "",
+    ) -> Response:
+        """A new password for the signed-in editor: the current one is checked (and counted
+        by the sign-in throttle), every session of the account ends, this browser gets a new
+        one."""
+        checked = accounts.sign_in(sessions, user.email, current, client_of(request))
+        errors = []
+        if checked.locked:
+            errors = ["Too many failed attempts: wait 15 minutes and try again."]
+        elif checked.user is None:
+            errors = ["current: that is not your current password"]
+        else:
+            try:
+                with db.transaction(sessions) as session:
+                    person = accounts.get_user_by_id(session, user.id)
+                    assert person is not None
+                    accounts.set_password(session, person, password, actor=user.email)
+                    sid = accounts.start_session(session, person)
+            except InputError as exc:
+                errors = [f"{p.column}: {p.message}" for p in exc.problems()]
+        if errors:
+            status = 429 if checked.locked else 422
+            return render(
+                request, "admin/account.html", status, section="admin", changed=False, errors=errors
+            )
+        request.session.clear()
+        request.session["sid"] = sid
+        return RedirectResponse("/admin/account?changed=1", status_code=303)
 
     @r.get("/users")
     def users(
