@@ -29,14 +29,17 @@ def command_env() -> dict[str, str]:
 
 
 @contextmanager
-def served(app: Any) -> Iterator[str]:
+def served(app: Any, **options: Any) -> Iterator[str]:
     """``app`` served by uvicorn on a free loopback port in a thread of this process (so
-    requests really run at the same time); yields its address, stops it after."""
+    requests really run at the same time); yields its address, stops it after. ``options``
+    go to ``uvicorn.Config``."""
     import uvicorn
 
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **options
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

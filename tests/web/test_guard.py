@@ -50,6 +50,17 @@ def test_hsts_only_over_https(finder_app: Any) -> None:
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
 
 
+def test_hsts_behind_a_trusted_proxy_only(site: tuple[str, dict[str, str]]) -> None:
+    """uvicorn believes X-Forwarded-Proto from web.trusted_proxies (here the default,
+    127.0.0.1, which the test connects from)."""
+    url, _ = site
+    with httpx.Client(base_url=url) as client:
+        proxied = client.get("/finder/", headers={"X-Forwarded-Proto": "https"})
+        plain = client.get("/finder/")
+    assert "strict-transport-security" in proxied.headers
+    assert "strict-transport-security" not in plain.headers
+
+
 def test_api_docs_have_their_own_policy_still_without_inline_script(
     finder_client: TestClient,
 ) -> None:
@@ -69,7 +80,7 @@ def site(finder_sqlite_url: str) -> Iterator[tuple[str, dict[str, str]]]:
     sessions = app.state.scaleup.sessions
     add_user(sessions, "bulk@example.org")
     headers = {"Authorization": f"Bearer {token_for(sessions, 'bulk@example.org')}"}
-    with served(app) as url:
+    with served(app, forwarded_allow_ips=app.state.scaleup.settings.web.trusted_proxies) as url:
         yield url, headers
     app.state.scaleup.engine.dispose()
 
