@@ -54,11 +54,14 @@ class Run:
     driver_mib: float
     others_mib: float
     """Peak of the command's child processes together (Spark: the JVM), sampled."""
+    others_cpu: float = 0.0
+    """CPU seconds (user + system) of the child processes (the JVM), last sampled."""
     steps: list[tuple[str, float]] = field(default_factory=list)
 
 
-def _children_rss(pid: int) -> int:
-    """Resident bytes of every descendant of ``pid`` (from /proc)."""
+def _children_rss(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """Resident bytes of every descendant of ``pid`` (from /proc); ``cpu`` gets each
+    descendant's CPU seconds so far."""
     total = 0
     stack = [pid]
     while stack:
@@ -71,6 +74,10 @@ def _children_rss(pid: int) -> int:
             stack.append(kid)
             try:
                 pages = int(Path(f"/proc/{kid}/statm").read_text().split()[1])
+                if cpu is not None:
+                    stat = Path(f"/proc/{kid}/stat").read_text().rsplit(")", 1)[1].split()
+                    ticks = int(stat[11]) + int(stat[12])  # utime + stime
+                    cpu[kid] = ticks / os.sysconf("SC_CLK_TCK")
             except (OSError, ValueError, IndexError):
                 continue
             total += pages * os.sysconf("SC_PAGE_SIZE")
@@ -90,11 +97,12 @@ def run_compute(panel: Path, folder: Path, engine: str, out: Path) -> Run:
         cmd, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     others = [0]
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            others[0] = max(others[0], _children_rss(proc.pid))
+            others[0] = max(others[0], _children_rss(proc.pid, cpu))
             done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -117,7 +125,7 @@ def run_compute(panel: Path, folder: Path, engine: str, out: Path) -> Run:
     driver = int(peak_file.read_text()) * 1024 / MIB
     marks = [("start-up (imports, settings, engine)", 0.0), *steps, ("exit", seconds)]
     spent = [(name, b - a) for (name, a), (_, b) in zip(marks, marks[1:], strict=False)]
-    return Run(seconds, driver, others[0] / MIB, spent)
+    return Run(seconds, driver, others[0] / MIB, spent, sum(cpu.values()))
 
 
 def main() -> None:
@@ -157,16 +165,16 @@ def main() -> None:
     print()
     print(
         "| rows | Spark wall | Spark driver (Python) peak RSS | Spark JVM peak RSS "
-        "| DuckDB wall | DuckDB peak RSS | Spark / DuckDB |"
+        "| Spark JVM CPU | DuckDB wall | DuckDB peak RSS | Spark / DuckDB |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for rows, s, d in rows_out:
         dw = f"{d.seconds:.1f} s" if d else "-"
         dm = f"{d.driver_mib:.0f} MiB" if d else "-"
         ratio = f"{s.seconds / d.seconds:.1f}x" if d else "-"
         print(
             f"| {rows / 1e6:.1f}M | {s.seconds:.1f} s | {s.driver_mib:.0f} MiB "
-            f"| {s.others_mib:.0f} MiB | {dw} | {dm} | {ratio} |"
+            f"| {s.others_mib:.0f} MiB | {s.others_cpu:.0f} s | {dw} | {dm} | {ratio} |"
         )
     peaks = [s.driver_mib for _, s, _ in rows_out]
     big = peaks[-1]

@@ -222,9 +222,17 @@ def read_in_cluster(backend: Any, location: str) -> ClusterRead:
         raise Unreadable(f"cannot be read: {reason(exc)}") from None
     files = sorted(files)
     names = tuple(Path(f).name for f in files)
-    index = F.array_position(
-        F.array(*[F.lit(_normal(f)) for f in files]), _same_path(F.col("_metadata.file_path"))
-    ) - F.lit(1)
+    # Each row's file: a constant for one file; for part files its path looked up (a
+    # string test per row, so only where there is more than one file).
+    index = (
+        F.lit(0)
+        if len(files) == 1
+        else F.array_position(
+            F.array(*[F.lit(_normal(f)) for f in files]),
+            _same_path(F.col("_metadata.file_path")),
+        )
+        - F.lit(1)
+    )
     view = f"_cluster_{next(_cluster_views)}"
     try:
         if parquet:

@@ -303,7 +303,7 @@ def _tally(backend: Any, source: ir.Table, plans: list[Plan], in_place: bool) ->
     still read whole here (where a damaged page is reported as such), the aggregate also
     folds every value of the other columns into one number.
     """
-    counts: dict[str, ir.Value] = {"_n": source[ROW].count()}
+    counts: dict[str, ir.Value] = {"_n": source.count()}  # (no row numbers: none needed)
     for i, plan in enumerate(plans):
         if plan.coded:
             continue

@@ -86,11 +86,13 @@ def _repeated_in_cluster(
     findings: Findings,
 ) -> None:
     """Repeated keys counted by the engine; only the first EXAMPLES come to the driver."""
-    groups = valid.group_by(list(keys)).aggregate(n=valid[ROW].count(), first=valid[ROW].min())
-    repeated = groups.filter(groups.n > 1)
-    total = int(backend.execute(repeated.count()))
+    # The count needs no row numbers (the engine then leaves them out of the shuffle).
+    groups = valid.group_by(list(keys)).aggregate(n=valid.count())
+    total = int(backend.execute(groups.filter(groups.n > 1).count()))
     if not total:
         return
+    groups = valid.group_by(list(keys)).aggregate(n=valid.count(), first=valid[ROW].min())
+    repeated = groups.filter(groups.n > 1)
     first = backend.to_pyarrow(repeated.order_by("first").limit(EXAMPLES).select(*keys))
     shown = ibis.memtable(first)
     rows = backend.to_pyarrow(valid.semi_join(shown, list(keys)).select(*keys, ROW)).to_pylist()
