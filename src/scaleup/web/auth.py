@@ -40,7 +40,7 @@ from scaleup.web.state import Sessions, sessions_of
 
 MIN_SECRET_LENGTH = 32
 SESSION_COOKIE = "scaleup_session"
-SESSION_MAX_AGE = 8 * 60 * 60
+SESSION_MAX_AGE = accounts.SESSION_HOURS * 60 * 60  # the cookie lives as long as the session
 WELL_KNOWN_SECRETS = frozenset(
     {"changethis", "change-me", "changeme", "secret", "secret-key", "development", "dev", "test"}
 )
