@@ -17,7 +17,7 @@ page reads it as an attribute; the API shows it only once ``web/api.py`` maps it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -40,6 +40,23 @@ from scaleup.tables import AREA_SUMMARY, AREA_YEAR, LAD_COMPARE, LAD_YEAR, MEASU
 from scaleup.workspace import AreaContent, content_from_dict
 
 T = TypeVar("T")
+
+
+_CACHE = "scaleup.repo"
+"""Key of ``session.info`` holding what a session has read of the editions and their LAD
+slugs: the same answer for the session's life (a request, or one build's rendering), and
+dropped by every write of an edition."""
+
+
+def _cached(session: Session, key: Any, make: Callable[[], T]) -> T:
+    cache = session.info.setdefault(_CACHE, {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_CACHE, None)
 
 
 def neighbours(items: Sequence[T]) -> list[tuple[T | None, T, T | None]]:
@@ -68,6 +85,7 @@ def replace_review(
     ``areas``: dicts with code, name, slug, position, summary, charts; ``area_years``:
     area_code, year, values; ``lads``: code, name, years, compare.
     """
+    _forget(session)
     for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad):
         session.execute(delete(model).where(model.edition == edition))
     session.execute(delete(ReviewEdition).where(ReviewEdition.key == edition))
@@ -88,6 +106,7 @@ def replace_review(
 def keep_editions(session: Session, editions: Iterable[str]) -> None:
     """Remove every stored edition (statistics and content) not in ``editions``."""
     keep = list(editions)
+    _forget(session)
     for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad, AreaContentRow):
         session.execute(delete(model).where(model.edition.not_in(keep)))
     session.execute(delete(ReviewEdition).where(ReviewEdition.key.not_in(keep)))
@@ -314,7 +333,16 @@ def _edition_of(row: ReviewEdition) -> Edition:
 
 def editions(session: Session) -> list[Edition]:
     """Every stored edition, newest first."""
-    return [_edition_of(row) for row in session.scalars(select(ReviewEdition).order_by(*_NEWEST))]
+    return list(
+        _cached(
+            session,
+            "editions",
+            lambda: [
+                _edition_of(row)
+                for row in session.scalars(select(ReviewEdition).order_by(*_NEWEST))
+            ],
+        )
+    )
 
 
 def get_review(session: Session, edition: str | None = None) -> Edition | None:
@@ -644,8 +672,14 @@ class LadDetail(LadRef):
 def lad_slugs(session: Session, edition: str | None = None) -> dict[str, str]:
     """LAD code -> its page's slug (:func:`scaleup.slugs.unique_slugs` of the names)."""
     key = edition or latest_edition(session)
-    rows = session.execute(select(ReviewLad.code, ReviewLad.name).where(ReviewLad.edition == key))
-    return unique_slugs(rows, fallback="lad")
+
+    def make() -> dict[str, str]:
+        rows = session.execute(
+            select(ReviewLad.code, ReviewLad.name).where(ReviewLad.edition == key)
+        )
+        return unique_slugs(rows, fallback="lad")
+
+    return dict(_cached(session, ("lad_slugs", key), make))
 
 
 def lad_refs(session: Session, edition: str | None = None) -> list[LadRef]:
