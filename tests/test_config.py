@@ -101,3 +101,34 @@ def test_the_settings_page_is_generated_from_the_model() -> None:
     assert page == settings_markdown(), "run: scaleup settings --markdown > docs/settings.md"
     for key, *_ in settings_table():
         assert f"| {key} |" in page
+
+
+def test_a_bad_sources_file_is_refused_naming_each_problem(tmp_path: Path) -> None:
+    # [inputs] sources: every problem of its [[dataset]] records at once, never a crash
+    from scaleup.errors import InputError
+    from scaleup.workspace import load_workspace
+
+    (tmp_path / "data").mkdir()
+    for name in ("counts.csv", "population.csv", "geography.csv"):
+        (tmp_path / "data" / name).write_text("x\n")
+    (tmp_path / "data" / "sources.toml").write_text(
+        '[[dataset]]\nrole = "counts"\ntitle = "T"\npublisher = "P"\nreleased = "soon"\n'
+        '[[dataset]]\nrole = "weather"\ntitle = "T"\npublisher = "P"\nmade_by = "me"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "scaleup.toml").write_text(
+        '[review]\nyear = 2021\nnext_update = "2022"\n[inputs]\ncounts = "data/counts.csv"\n'
+        'population = "data/population.csv"\ngeography = "data/geography.csv"\n'
+        'sources = "data/sources.toml"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_workspace(tmp_path)
+    found = [p.render() for p in caught.value.problems()]
+    assert len(found) == 3, found
+    assert any("dataset 1: released" in line for line in found)
+    assert any("dataset 2: role" in line for line in found)
+    assert any("dataset 2: made_by: unknown key" in line for line in found)
+    (tmp_path / "data" / "sources.toml").write_text("[[dataset]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_workspace(tmp_path)

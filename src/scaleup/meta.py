@@ -14,7 +14,8 @@ files and stores written before it still read), set it where the record is made
 
 from __future__ import annotations
 
-from typing import Any, Self
+from datetime import date
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -155,6 +156,38 @@ class ImpactMeta(Record):
     programmes: dict[str, ProgrammeImpact] = Field(default_factory=dict)
 
 
+class Dataset(Record):
+    """One dataset a review rests on, as a statistics office cites it."""
+
+    role: Literal["counts", "population", "geography", "other"]
+    """What the review takes from it: the scaleup counts (or firm panel), the population,
+    the geography, or something else."""
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    edition: str | None = None
+    released: date | None = None
+    tables: str | None = None
+    years: str | None = None
+    """The years the review takes from it ("2019-2024")."""
+    vintage: str | None = None
+    """Which estimates these are (release, base), said where vintages differ."""
+    licence: str | None = None
+    attribution: str | None = None
+    url: str | None = None
+
+
+class Sources(Record):
+    """What a review's pages cite: its datasets (``[inputs] sources``), when the next edition
+    is due and how figures are revised (``[review] next_update``, ``revisions``)."""
+
+    datasets: tuple[Dataset, ...] = ()
+    next_update: str | None = None
+    revisions: str | None = None
+
+    def of_role(self, role: str) -> list[Dataset]:
+        return [d for d in self.datasets if d.role == role]
+
+
 class EditionMeta(ReviewMeta):
     """What an edition stores beside its tables: the review's meta, the comparison line of
     the density charts and the programmes' KPIs."""
@@ -172,6 +205,7 @@ class EditionMeta(ReviewMeta):
         "(changes.json, as scaleup.geo.changes.ChangeReport writes it); None when the inputs "
         "came with none",
     )
+    sources: Sources = Sources()
 
     @classmethod
     def of(
@@ -183,10 +217,11 @@ class EditionMeta(ReviewMeta):
         contact: str | None = None,
         area_types: dict[str, str] | None = None,
         changes: dict[str, Any] | None = None,
+        sources: Sources | None = None,
     ) -> EditionMeta:
         return cls(
             **dict(meta), comparison=comparison, impact=impact, contact=contact,
-            area_types=area_types or {}, changes=changes,
+            area_types=area_types or {}, changes=changes, sources=sources or Sources(),
         )  # fmt: skip
 
     @property

@@ -8,7 +8,10 @@ the vintage, and a "what changed" report says what happened on the way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +31,7 @@ from scaleup.geo.codes import CodeChanges, check_vintage, read_code_changes
 from scaleup.geo.population import SHIPPED as SHIPPED_POPULATION
 from scaleup.geo.population import PopulationSource, population_for, read_population
 from scaleup.ingest.ons import HighGrowthTable, combine_editions, read_high_growth
+from scaleup.meta import Dataset
 from scaleup.tables import COUNTS, SUPPRESSED, names
 
 COUNTS_COLUMNS = names(COUNTS, without=("turnover", "both"))
@@ -220,11 +224,15 @@ class PreparedInputs:
     population: pd.DataFrame
     geography: pd.DataFrame
     report: ChangeReport
+    datasets: tuple[Dataset, ...] = field(default=())
 
     def write(self, out: Path) -> list[Path]:
-        """counts.csv, population.csv, geography.csv, changes.md and changes.json in ``out``,
-        all or nothing."""
-        names = ("counts.csv", "population.csv", "geography.csv", "changes.md", "changes.json")
+        """counts.csv, population.csv, geography.csv, changes.md, changes.json and
+        sources.toml (the datasets used, for ``[inputs] sources``) in ``out``, all or nothing."""
+        names = (
+            "counts.csv", "population.csv", "geography.csv", "changes.md", "changes.json",
+            "sources.toml",
+        )  # fmt: skip
         self.report.outputs = list(names)
         with staged_dir(out) as stage:
             write_csv(self.counts, stage / names[0])
@@ -232,7 +240,67 @@ class PreparedInputs:
             write_csv(self.geography, stage / names[2])
             (stage / names[3]).write_text(self.report.to_markdown(), encoding="utf-8")
             (stage / names[4]).write_text(self.report.to_json(), encoding="utf-8")
+            (stage / names[5]).write_text(sources_toml(self.datasets), encoding="utf-8")
         return [Path(out) / n for n in names]
+
+
+def _shipped_metadata() -> dict:
+    with open(data.SOURCES, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _dataset(role: str, record: dict, defaults: dict, **more: str | None) -> Dataset:
+    return Dataset.model_validate({**defaults, **record, "role": role, **more})
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]}\u2013{years[-1]}"
+
+
+def shipped_datasets(
+    report: ChangeReport, areas: str, vintage: int, population: PopulationSource | None
+) -> tuple[Dataset, ...]:
+    """The shipped datasets an import used (package metadata, data/sources.toml): each
+    Business demography edition with the years it gives, the population series and the
+    geography; none for a user's file, whose publisher the user names."""
+    meta = _shipped_metadata()
+    defaults = meta["defaults"]
+    out = []
+    by_edition: dict[int, list[int]] = {}
+    for year, edition in sorted(report.edition_of_year.items()):
+        by_edition.setdefault(edition, []).append(year)
+    for edition, years in sorted(by_edition.items()):
+        record = meta["business_demography"].get(str(edition))
+        if record is not None:
+            out.append(_dataset("counts", record, defaults, years=_span(years)))
+    shipped = population is None or population in SHIPPED_POPULATION
+    source = population or PopulationSource.shipped(vintage)
+    record = meta["population"].get(str(source.vintage))
+    if shipped and record is not None and report.years:
+        out.append(_dataset("population", record, defaults, years=_span(report.years)))
+    out.append(_dataset("geography", meta["geography"]["lad"], defaults, years=None))
+    if is_shipped(areas):
+        for area_set in shipped_sets(areas):
+            out.append(_dataset("geography", meta["geography"][area_set.name], defaults))
+    return tuple(out)
+
+
+def sources_toml(datasets: tuple[Dataset, ...]) -> str:
+    """The ``[[dataset]]`` records as TOML (strings as JSON writes them, dates bare)."""
+    lines = [
+        "# The datasets this review rests on, cited on its pages ([inputs] sources).",
+        "# Written by scaleup import public-data from the package's metadata.",
+    ]
+    for d in datasets:
+        lines += ["", "[[dataset]]"]
+        for key, value in d.model_dump(exclude_none=True).items():
+            shown = (
+                value.isoformat()
+                if isinstance(value, date)
+                else json.dumps(value, ensure_ascii=False)
+            )
+            lines.append(f"{key} = {shown}")
+    return "\n".join(lines) + "\n"
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -397,4 +465,5 @@ def prepare_public_data(
         vintage, report.years, lads, source=population, code_changes=code_changes
     )
     report.population = population_label(population, vintage)
-    return PreparedInputs(counts, pop, geography, report)
+    datasets = shipped_datasets(report, areas, vintage, population)
+    return PreparedInputs(counts, pop, geography, report, datasets)

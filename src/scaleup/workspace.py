@@ -53,9 +53,10 @@ from pydantic import (
 )
 
 from scaleup.config import CONFIG_FILENAME, read_toml
-from scaleup.errors import InputError, Problem, describe_invalid
+from scaleup.errors import ConfigError, InputError, Problem, describe_invalid
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
 from scaleup.locations import is_url
+from scaleup.meta import Dataset, Sources
 from scaleup.slugs import SLUG_MEANING, edition_key, is_slug
 
 CONTENT_DIR = "content"
@@ -178,6 +179,10 @@ class ReviewTable(_Table):
     end_year: StrictInt | None = None
     contact: str | None = Field(None, min_length=1)
     """Who answers questions about the review (an email or web address), on its downloads."""
+    next_update: str | None = Field(None, min_length=1)
+    """When the next edition is due ("November 2027, provisional"), on its pages."""
+    revisions: str | None = Field(None, min_length=1)
+    """How this edition's figures may be revised, said after the standard revisions note."""
 
 
 class InputsTable(_Table):
@@ -189,6 +194,9 @@ class InputsTable(_Table):
     counts: str | None = None
     population: str
     geography: str
+    sources: str | None = None
+    """The datasets the review rests on (``[[dataset]]`` records, as ``scaleup import
+    public-data`` writes them); its pages cite them."""
 
     @model_validator(mode="after")
     def _one_source(self) -> InputsTable:
@@ -304,6 +312,8 @@ class Workspace:
     contact: str | None = None
     panel_url: str | None = None
     """``[inputs] panel`` when it is a Hadoop path (read by the Spark engine, not here)."""
+    sources: Sources = Sources()
+    """The datasets of ``[inputs] sources`` with ``[review] next_update`` and ``revisions``."""
 
     @property
     def config_file(self) -> Path:
@@ -376,7 +386,39 @@ def load_workspace(root: Path) -> Workspace:
         end_year=tables.review.end_year,
         contact=tables.review.contact,
         panel_url=tables.inputs.panel if is_url(tables.inputs.panel or "") else None,
+        sources=Sources(
+            datasets=read_datasets(inputs["sources"]) if "sources" in inputs else (),
+            next_update=tables.review.next_update,
+            revisions=tables.review.revisions,
+        ),
     )
+
+
+def read_datasets(path: Path) -> tuple[Dataset, ...]:
+    """The ``[[dataset]]`` records of a sources file; every problem at once (InputError)."""
+    try:
+        table = read_toml(path)
+    except ConfigError as exc:
+        raise InputError(Problem(str(path), str(exc).removeprefix(f"{path}: "))) from None
+    unknown = sorted(set(table) - {"dataset"})
+    problems = [Problem(str(path), f"unknown table {k!r} (expected [[dataset]])") for k in unknown]
+    records = table.get("dataset", [])
+    if not isinstance(records, list):
+        problems.append(Problem(str(path), "dataset: expected [[dataset]] tables"))
+        records = []
+    found = []
+    keys = list(Dataset.model_fields)
+    for n, record in enumerate(records, 1):
+        try:
+            found.append(Dataset.model_validate(record))
+        except ValidationError as exc:
+            problems += [
+                Problem(str(path), f"dataset {n}: {describe_invalid(e, keys)}")
+                for e in exc.errors()
+            ]
+    if problems:
+        raise InputError(problems)
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ from scaleup.store.programmes import all_programmes
 
 runner = CliRunner()
 D2N2 = "E37000045"
-PREPARED = ("counts.csv", "population.csv", "geography.csv", "changes.md", "changes.json")
+PREPARED = (
+    "counts.csv", "population.csv", "geography.csv", "changes.md", "changes.json", "sources.toml"
+)  # fmt: skip
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from scaleup.cli.main import app
 from scaleup.config import load_settings
 from scaleup.pipeline import InputFiles, compute_review
+from scaleup.workspace import read_datasets
 
 runner = CliRunner()
 
@@ -37,8 +38,22 @@ def test_public_data_writes_three_contract_files_on_one_vintage(tmp_path: Path) 
         result.stdout
     )
     assert sorted(p.name for p in out.iterdir()) == [
-        "changes.json", "changes.md", "counts.csv", "geography.csv", "population.csv"
+        "changes.json", "changes.md", "counts.csv", "geography.csv", "population.csv",
+        "sources.toml",
     ]  # fmt: skip
+    # the datasets used, each by title, edition, release date and table, with its years
+    cited = read_datasets(out / "sources.toml")
+    counts_cited = [(d.title, d.released.isoformat() if d.released else None, d.years)
+                    for d in cited if d.role == "counts"]  # fmt: skip
+    assert counts_cited == [
+        ("Business demography, UK: 2022", "2023-11-22", "2017"),
+        ("Business demography, UK: 2023", "2024-11-18", "2018"),
+        ("Business demography, UK: 2024", "2025-11-20", "2019"),
+    ]
+    assert all(d.tables and d.tables.startswith("Table 7.1") for d in cited if d.role == "counts")
+    (population,) = [d for d in cited if d.role == "population"]
+    assert population.released is not None and population.vintage
+    assert "counts.csv" not in (out / "sources.toml").read_text(encoding="utf-8")
     counts = read(out / "counts.csv")
     assert list(counts[0]) == ["lad_code", "year", "employment", "controlled"]
     assert {r["controlled"] for r in counts} == {"true"}

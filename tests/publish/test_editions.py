@@ -108,6 +108,15 @@ def test_pages_say_their_edition_and_link_the_others(built: tuple[Path, TestClie
     old = client.get("/2021/areas/northvale/").text
     assert "2021 edition" in old and "this is not the latest edition" in old
     assert 'href="/2021/areas/southmere/"' in old  # next, in its own edition
+    # its sources say what replaced it; the latest edition says when its next update is due
+    assert (
+        "Next update: this edition has been superseded by the 2022 edition "
+        "(Test Review 2022)." in old
+    )
+    assert (
+        "Next update: not stated by the publisher of this review."
+        in client.get("/2022/areas/northvale/").text
+    )
     assert client.get("/2021/").status_code == 200
     assert client.get("/2020/").status_code == 404
     assert client.get("/2022/areas/eastwick/").status_code == 404

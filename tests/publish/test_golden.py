@@ -20,7 +20,7 @@ from support.review import AREAS, SUPPRESSED_LAD, built_app
 
 GOLDEN = Path(__file__).with_name("golden")
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
-BUILT = re.compile(r"Published \d{1,2} [A-Z][a-z]+ \d{4} as")  # the build's date
+BUILT = re.compile(r"Published: \d{1,2} [A-Z][a-z]+ \d{4},")  # the build's date
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def outputs(client: TestClient) -> dict[str, str]:
         body = client.get(f"/api/v1/areas/{code}").json()
         found[f"api-{code}.json"] = json.dumps(body, indent=1, sort_keys=True) + "\n"
         page = SVG.sub("<svg/>", client.get(body["url"]).text)
-        found[f"area-{body['slug']}.html"] = BUILT.sub("Published DATE as", page)
+        found[f"area-{body['slug']}.html"] = BUILT.sub("Published: DATE,", page)
         found[f"area_year-{body['slug']}.csv"] = client.get(f"{body['url']}area_year.csv").text
     found["api-areas.json"] = json.dumps(client.get("/api/v1/areas").json(), indent=1) + "\n"
     lad = client.get(f"/api/v1/lads/{SUPPRESSED_LAD}").json()

@@ -33,7 +33,7 @@ COMPARE = [
 COVER = Cover(
     title="Test Review 2021: all areas", about="Scaleups in made-up places.",
     source="Office for National Statistics", released=date(2026, 12, 1),
-    contact="stats@example.org",
+    contact="stats@example.org", licence="Open Government Licence v3.0",
 )  # fmt: skip
 
 
@@ -143,7 +143,9 @@ def test_an_area_workbook_from_the_server_and_the_build(tmp_path: Path) -> None:
         said = {heading: cover[cover.index(heading) + 1] for heading in COVER_HEADINGS}
         assert said["Contact"] == "a@b.org"
         assert said["Licence"].startswith("Open Government Licence v3.0")
-        assert "Office for National Statistics" in said["Source"]
+        # the datasets the edition cites ([inputs] sources), never an input file's name
+        assert said["Source"].startswith("2016\u20132019: Test Statistics Office, Made-up")
+        assert "released 18 November 2021" in said["Source"]
         assert date.fromisoformat(said["Release date"])
         cells = _table_cells(book, "lad_year")
         rows = [dict(zip(cells[0], r, strict=True)) for r in cells[1:]]

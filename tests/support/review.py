@@ -186,20 +186,52 @@ Eastwick & Fen is a made-up area.
 }
 
 
+SOURCES_TOML = """
+[[dataset]]
+role = "counts"
+title = "Made-up high-growth enterprises by local authority"
+publisher = "Test Statistics Office"
+edition = "2021 edition"
+released = 2021-11-18
+tables = "Table 7.1"
+years = "2016–2019"
+licence = "Open Government Licence v3.0"
+attribution = "Source: Test Statistics Office, Open Government Licence v3.0."
+
+[[dataset]]
+role = "population"
+title = "Made-up mid-year population estimates"
+publisher = "Test Statistics Office"
+released = 2021-06-25
+years = "2016–2019"
+vintage = "mid-2020 release, before the census"
+"""
+"""The datasets of the built review (``[inputs] sources``): what its pages cite."""
+
+
 def make_workspace(
-    root: Path, content: dict[str, str] | None = None, contact: str | None = None
+    root: Path,
+    content: dict[str, str] | None = None,
+    contact: str | None = None,
+    cited: bool = False,
 ) -> Path:
     """A workspace folder (scaleup.toml, content/); its data files are placeholders because
-    the tests hand the tables to the build directly."""
+    the tests hand the tables to the build directly. ``cited``: it names its datasets
+    (SOURCES_TOML) and its next update."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
     for name in ("counts.csv", "population.csv", "geography.csv"):
         (root / "data" / name).write_text("placeholder\n")
+    if cited:
+        (root / "data" / "sources.toml").write_text(SOURCES_TOML, encoding="utf-8")
     (root / "scaleup.toml").write_text(
         '[review]\ntitle = "Test Review"\nyear = 2021\n'
         + (f"contact = {contact!r}\n" if contact else "")
+        + ('next_update = "November 2022 (provisional)"\n' if cited else "")
         + '\n[inputs]\ncounts = "data/counts.csv"\n'
         'population = "data/population.csv"\ngeography = "data/geography.csv"\n'
+        + ('sources = "data/sources.toml"\n' if cited else ""),
+        encoding="utf-8",
     )
     for code, text in (CONTENT if content is None else content).items():
         (root / "content" / f"{code}.md").write_text(text)
@@ -207,7 +239,7 @@ def make_workspace(
 
 
 def built_app(root: Path, url: str | None = None, employment_only: bool = False,  # type: ignore[no-untyped-def]
-              contact: str | None = None):  # fmt: skip
+              contact: str | None = None, cited: bool = True):  # fmt: skip
     """Build the generated review into a store and return the app serving it."""
     from scaleup.config import load_settings
     from scaleup.publish.build import build_site
@@ -215,7 +247,7 @@ def built_app(root: Path, url: str | None = None, employment_only: bool = False,
     from scaleup.web.app import create_app
     from scaleup.workspace import load_workspace
 
-    make_workspace(root, contact=contact)
+    make_workspace(root, contact=contact, cited=cited)
     settings = load_settings(
         environ={}, overrides={"environment": "development", "database_url": url}
     )

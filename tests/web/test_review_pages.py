@@ -130,3 +130,35 @@ def test_finder_and_sign_in_headers_carry_the_reviews_title(client: TestClient) 
     for url in ("/finder/", "/admin/login"):
         html = client.get(url).text
         assert '<a class="brand" href="/">Test Review 2021</a>' in html, url
+
+
+def _source_list(html: str) -> list[str]:
+    listed = html.split('id="source-list"')[1].split("</ul>")[0]
+    return [re.sub(r"\s+", " ", li) for li in re.findall(r"<li>(.*?)</li>", listed, re.S)]
+
+
+def test_sources_cite_each_dataset_from_the_editions_metadata(client: TestClient) -> None:
+    # [inputs] sources and [review] next_update: each dataset by publisher, title, edition,
+    # release date and table, the years taken from it; population vintage; geography
+    # vintage; publication, next update, revisions, licence, contact; no input file names.
+    html = client.get("/areas/northvale/").text
+    lines = _source_list(html)
+    assert lines[0] == (
+        "Scaleup counts, 2016\u20132019: Test Statistics Office, Made-up high-growth "
+        "enterprises by local authority (2021 edition, released 18 November 2021), Table 7.1."
+    )
+    assert lines[1].startswith("Population, 2016\u20132019: Test Statistics Office, Made-up")
+    assert "released 25 June 2021" in lines[1] and "mid-2020 release" in lines[1]
+    assert any(x.startswith("Geography: local authority districts") for x in lines)
+    starts = [x.split(":")[0] for x in lines]
+    for label in ("Published", "Next update", "Revisions", "Licence", "Contact"):
+        assert label in starts, label
+    assert "Next update: November 2022 (provisional)." in lines
+    assert "Contact: not stated by the publisher of this review." in lines
+    assert (
+        "Licence: Open Government Licence v3.0. Attribution: Source: Test Statistics Office, "
+        "Open Government Licence v3.0." in lines
+    )
+    assert "Statistics: Source: Test Statistics Office" in html  # the footer's credit
+    for name in ("counts.csv", "population.csv", "geography.csv", "sources.toml"):
+        assert name not in html

@@ -39,3 +39,7 @@ LTLA_HIERARCHY = DATA_DIR / "geography" / "ltla14_hierarchy_lookup.csv"
 
 UK_BOUNDARIES = DATA_DIR / "geography" / "uk_admin_topo_2014_2025.json"
 """UK boundaries as TopoJSON, every LAD vintage 2014-2025 (for maps only)."""
+
+SOURCES = DATA_DIR / "sources.toml"
+"""What the shipped datasets are, as pages cite them: title, publisher, edition, release
+date, tables, licence and attribution (package metadata; SOURCES.md has their origins)."""

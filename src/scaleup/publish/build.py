@@ -184,6 +184,7 @@ def prepare_edition(
     plan = plan_site(
         tables, contents, members or [], title=ws.title, year=ws.year, impact=impact,
         contact=ws.contact, area_types=area_types, changes=changes,
+        sources=ws.sources,
     )  # fmt: skip
     plan.problems += problems
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -25,6 +25,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scaleup.publish.citations import licence_line, source_line
 from scaleup.store.repo import Edition
 from scaleup.tables import (
     COLUMN_NOTES,
@@ -35,12 +36,6 @@ from scaleup.tables import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LICENCE = (
-    "Open Government Licence v3.0: "
-    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-)
-SOURCE = "Office for National Statistics licensed under the Open Government Licence v3.0"
-
 FORMATS = {
     "count": "#,##0",
     "density": "0.0",
@@ -100,7 +95,7 @@ class Cover:
     source: str
     released: date
     contact: str | None
-    licence: str = LICENCE
+    licence: str
 
 
 def cover_of(edition: Edition, scope: str | None = None) -> Cover:
@@ -121,9 +116,10 @@ def cover_of(edition: Edition, scope: str | None = None) -> Cover:
     return Cover(
         title=f"{edition.name}: {scope}" if scope else f"{edition.name}: all areas",
         about=about,
-        source=SOURCE,
+        source=source_line(meta),
         released=edition.built_at.date(),
         contact=meta.contact,
+        licence=licence_line(meta).removeprefix("Licence: "),
     )
 
 

@@ -16,6 +16,13 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from scaleup.publish import over_time
+from scaleup.publish.citations import (
+    NOT_STATED,
+    cite_all,
+    contact_line,
+    day,
+    licence_line,
+)
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.publish.sentences import (
     GROWTH,
@@ -153,7 +160,7 @@ def area_context(
         "charts": matrices,
         "has_matrix": any(c.get("kind") == "matrix" for c in matrices),
         "medians": _medians(area.lads, rated),
-        "sources": sources(edition),
+        "sources": sources(edition, later_edition(session, edition)),
         "growth_measures": " or ".join(m for m in ("employment", "turnover") if m in meta.measures)
         or "employment or turnover",
         "headline_median": (_medians(area.lads, [headline]) or [Median(headline, "", None, None)])[
@@ -177,24 +184,54 @@ def area_context(
     }
 
 
-def sources(edition: repo.Edition) -> list[str]:
-    """Sources and publication facts, from the edition's metadata (never file names)."""
+def later_edition(session: Session, edition: repo.Edition) -> repo.Edition | None:
+    """The latest edition, when it is later than ``edition`` (which it then supersedes)."""
+    newest = next(iter(repo.editions(session)), None)
+    return newest if newest is not None and newest.year > edition.year else None
+
+
+def sources(edition: repo.Edition, later: repo.Edition | None = None) -> list[str]:
+    """Sources and publication facts, from the edition's metadata (never file names):
+    each dataset by publisher, title, edition, release date and table; population and
+    geography vintages; what the figures rest on; publication date, next update (or the
+    later edition that supersedes this one), revisions, licence and attribution, contact."""
     meta = edition.meta
+    cited = meta.sources
     years = meta.end_years
     span = f"{years[0]}\u2013{years[-1]}" if years else "the years of the review"
+    counts = cited.of_role("counts")
     if "panel" in meta.inputs:
-        counts = (
+        counts_lines = [
             "Scaleup counts: computed for this review from a firm-level panel (enterprise "
             "employment and turnover by year), then disclosure-controlled as described above."
-        )
+        ] + cite_all(counts, "The panel")
+    elif counts:
+        counts_lines = cite_all(counts, "Scaleup counts")
     elif meta.supplier_controlled:
-        counts = (
+        counts_lines = [
             "Scaleup counts: aggregate counts of high-growth enterprises by local authority, "
-            "rounded and suppressed by their supplier (as in the ONS Business Demography, UK "
-            "high-growth enterprise tables) and published as received."
-        )
+            "rounded and suppressed by their supplier and published as received (dataset "
+            f"{NOT_STATED})."
+        ]
     else:
-        counts = "Scaleup counts: aggregate counts of scaleups by local authority and year."
+        counts_lines = [
+            f"Scaleup counts: aggregate counts of scaleups by local authority, {span} "
+            f"(dataset {NOT_STATED})."
+        ]
+    population = cited.of_role("population")
+    population_lines = cite_all(population, "Population") or [
+        f"Population: mid-year population estimates, {span} (dataset and vintage {NOT_STATED})."
+    ]
+    vintage = (
+        f"on their {'April ' if meta.vintage.isdigit() else ''}{meta.vintage} boundaries and "
+        "codes (older codes mapped forward)"
+        if meta.vintage
+        else "as given in the inputs"
+    )
+    geography_lines = [f"Geography: local authority districts {vintage}."] + cite_all(
+        cited.of_role("geography"), "Geography"
+    )
+    others = cite_all(cited.of_role("other"), "Also used")
     only = [m for m in ("employment", "turnover") if m in meta.measures]
     rests = (
         f"The figures rest on {GROWTH[only[0]]} only: the data do not measure "
@@ -202,17 +239,27 @@ def sources(edition: repo.Edition) -> list[str]:
         if len(only) == 1
         else "The figures rest on employment growth and turnover growth."
     )
-    vintage = f"on their {meta.vintage} boundaries and codes" if meta.vintage else "as given"
+    if later is not None:
+        next_line = (
+            f"Next update: this edition has been superseded by the {later.label} ({later.name})."
+        )
+    else:
+        next_line = f"Next update: {cited.next_update or NOT_STATED}."
+    revisions = (
+        "Revisions: this edition is kept unchanged at its own address; its figures are "
+        "revised only by a later edition." + (f" {cited.revisions}" if cited.revisions else "")
+    )
     return [
-        counts,
-        f"Population: ONS mid-year population estimates, {span}.",
-        f"Geography: local authority districts {vintage}.",
+        *counts_lines,
+        *population_lines,
+        *geography_lines,
+        *others,
         rests,
-        f"Published {edition.built_at:%-d %B %Y} as the {edition.name} edition; a later "
-        "edition is published at its own address and this one is kept unchanged, so figures "
-        "are revised only by a new edition.",
-        "Licence: Open Government Licence v3.0. Attribution: Source: Office for National "
-        "Statistics licensed under the Open Government Licence v3.0.",
+        f"Published: {day(edition.built_at.date())}, {edition.name} ({edition.label}).",
+        next_line,
+        revisions,
+        licence_line(meta),
+        contact_line(meta),
     ]
 
 

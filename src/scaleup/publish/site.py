@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from scaleup.errors import Problem
-from scaleup.meta import Comparison, EditionMeta, ImpactMeta
+from scaleup.meta import Comparison, EditionMeta, ImpactMeta, Sources
 from scaleup.publish.figures import programme_figures
 from scaleup.slugs import edition_key, slugify, unique_slugs
 from scaleup.store.repo import neighbours
@@ -155,6 +155,7 @@ def plan_site(
     contact: str | None = None,
     area_types: dict[str, str] | None = None,
     changes: dict[str, Any] | None = None,
+    sources: Sources | None = None,
 ) -> SitePlan:
     """Resolve every page (order, slugs, prev/next, figures, links) and list the problems.
 
@@ -233,6 +234,7 @@ def plan_site(
         contact=contact,
         area_types={a.code: kind for a in areas if (kind := (area_types or {}).get(a.code))},
         changes=changes,
+        sources=sources,
     )
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)
