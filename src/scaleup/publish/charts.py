@@ -118,6 +118,41 @@ def drawn_text(drawn: int, n: int) -> str:
     return f"the {lads_phrase(n)}" if drawn == n else f"{drawn} of the {lads_phrase(n)}"
 
 
+OFF_SCALE = 4.0
+"""A value is drawn off scale when its distance from the chart's centre (zero for bars, the
+benchmark for the matrix) is more than this many times the largest distance of the others."""
+MIN_OFF_SCALE = 5
+"""Values a chart needs before one may be drawn off scale."""
+
+
+def off_scale(values: list[float], centre: float = 0.0) -> set[int]:
+    """Indexes of the values drawn off scale, as statistical publishers treat an extreme
+    outlier (City of London's density is twenty times most boroughs'): the axis is fitted to
+    the others and the outlier is clipped at its end, marked and labelled with its value.
+    Taken from the top one at a time; a chart of fewer than MIN_OFF_SCALE values draws every
+    value to scale, and at least two values stay on scale."""
+    order = sorted(range(len(values)), key=lambda i: abs(values[i] - centre), reverse=True)
+    out: set[int] = set()
+    if len(values) < MIN_OFF_SCALE:
+        return out
+    for n, i in enumerate(order[:-2]):
+        rest = abs(values[order[n + 1]] - centre)
+        if abs(values[i] - centre) > OFF_SCALE * rest and rest > 0:
+            out.add(i)
+        else:
+            break
+    return out
+
+
+def off_scale_note(names: list[str], values: list[str], what: str) -> str:
+    listed = ", ".join(f"{n} ({v})" for n, v in zip(names, values, strict=True))
+    return (
+        f"Off scale: {listed}. The {what} is cut short at the end of the axis, marked with a "
+        "break, so that the other local authorities can be read; the data table gives every "
+        "value."
+    )
+
+
 def matrix_chart(
     area_name: str, lads: list[dict[str, Any]], measure: str, benchmark: str = "UK median"
 ) -> Chart | None:
@@ -138,10 +173,32 @@ def matrix_chart(
     ]  # fmt: skip
     if not points or not is_number(tm):
         return density_strip(area_name, lads, measure, dm, benchmark)
-    xs = [p["trend"] for p in points] + [tm]
-    ys = [p["density"] for p in points] + [dm]
+    off_x = off_scale([p["trend"] for p in points], tm)
+    off_y = off_scale([p["density"] for p in points], dm)
+    xs = [p["trend"] for i, p in enumerate(points) if i not in off_x] + [tm]
+    ys = [p["density"] for i, p in enumerate(points) if i not in off_y] + [dm]
     pad_x = max(max(xs) - tm, tm - min(xs), 1e-9) * 1.15
     pad_y = max(max(ys) - dm, dm - min(ys), 1e-9) * 1.15
+    far = [p for i, p in enumerate(points) if i in off_x | off_y]
+    for i, p in enumerate(points):
+        # an off-scale point sits on the frame, a triangle pointing off it, named beside it
+        side_x, side_y = (1 if p["trend"] > tm else -1), (1 if p["density"] > dm else -1)
+        p["x"] = tm + side_x * pad_x if i in off_x else p["trend"]
+        p["y"] = dm + side_y * pad_y if i in off_y else p["density"]
+        p["off"] = i in off_x | off_y
+        if p["off"]:
+            p["label"] += " (off scale)"
+            p["text"] = f"{p['lad']} (off scale)"
+            p["shape"] = (
+                ("triangle-up" if side_y > 0 else "triangle-down")
+                if i in off_y
+                else ("triangle-right" if side_x > 0 else "triangle-left")
+            )
+            # the name goes inside the plot: towards its middle, and under or over a point
+            # on the top or bottom frame (away from the corners' quadrant labels)
+            p["align"] = "right" if p["x"] > tm else "left"
+            p["dx"] = -10 if p["align"] == "right" else 10
+            p["dy"] = (24 if side_y > 0 else -24) if i in off_y else 0
     x_scale = alt.Scale(domain=[tm - pad_x, tm + pad_x], nice=False, zero=False)
     y_scale = alt.Scale(domain=[dm - pad_y, dm + pad_y], nice=False, zero=False)
     labels = [
@@ -155,27 +212,47 @@ def matrix_chart(
         axis=alt.Axis(tickCount=6),
     )  # fmt: skip
     y = alt.Y("density:Q", scale=y_scale, title="Density: scaleups per 100,000 residents")
-    dots = (
-        _base(points)
-        .mark_circle(size=90, color=ACCENT, opacity=0.85)
-        .encode(x=x, y=y, description="label:N")
+    at_x = alt.X(
+        "x:Q", scale=x_scale, title="Trend: change in density per year", axis=alt.Axis(tickCount=6)
     )
-    vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5).encode(x=x)
-    hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5).encode(y=y)
+    at_y = alt.Y("y:Q", scale=y_scale, title="Density: scaleups per 100,000 residents")
+    near = [p for p in points if not p["off"]]
+    dots = (
+        _base(near)
+        .mark_circle(size=90, color=ACCENT, opacity=0.85)
+        .encode(x=at_x, y=at_y, description="label:N")
+    )
+    if far:
+        dots = alt.layer(
+            dots,
+            *[
+                _base([p]).mark_point(shape=p["shape"], size=120, filled=True, color=ACCENT,
+                                      opacity=1).encode(x=at_x, y=at_y, description="label:N")
+                for p in far
+            ],
+            *[
+                _base([p]).mark_text(fontSize=12, color=INK, fontWeight="bold", align=p["align"],
+                                     dx=p["dx"], dy=p["dy"], baseline="middle", aria=False)
+                .encode(x=at_x, y=at_y, text="text:N")
+                for p in far
+            ],
+        )  # fmt: skip
+    vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(x=x)
+    hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(y=y)
     rule_labels = alt.layer(
         _base([{"trend": tm, "density": dm - pad_y * 0.8,
                 "text": f"{benchmark} trend {trend(tm)}"}])
-        .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom")
+        .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom", aria=False)
         .encode(x=x, y=y, text="text:N"),
         _base([{"trend": tm + pad_x * 0.97, "density": dm,
                 "text": f"{benchmark} density {decimal(dm, 1)}"}])
-        .mark_text(color=INK, fontSize=12, align="right", dy=-4, baseline="bottom")
+        .mark_text(color=INK, fontSize=12, align="right", dy=-4, baseline="bottom", aria=False)
         .encode(x=x, y=y, text="text:N"),
     )  # fmt: skip
     quads = alt.layer(
         *[
             _base([q]).mark_text(color=MUTED, fontSize=12, align=q["align"],
-                                 baseline="middle").encode(
+                                 baseline="middle", aria=False).encode(
                 x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
             for q in labels
         ]
@@ -193,6 +270,17 @@ def matrix_chart(
             if not (is_number(r.get("density")) and is_number(r.get("trend")))
         ]
     )  # fmt: skip
+    if far:
+        notes.append(
+            off_scale_note(
+                [p["lad"] for p in far],
+                [f"density {decimal(p['density'], 1)}, trend {trend(p['trend'])}" for p in far],
+                "point",
+            ).replace(
+                "cut short at the end of the axis, marked with a break",
+                "drawn at the edge of the plot as a triangle pointing off it",
+            )
+        )
     alt_text = (
         f"Scatter chart of {drawn_text(len(points), len(lads))} in {area_name} by "
         f"scaleup density measured by {growth} (vertical) and its trend (horizontal), crossing "
@@ -255,34 +343,61 @@ def density_strip(
          "label": f"{lad['lad_name']}: density {decimal(r['density'], 1)}"}
         for lad, r in rows if is_number(r.get("density"))
     ]  # fmt: skip
+    off = off_scale([b["density"] for b in bars])
+    far = [b for i, b in enumerate(bars) if i in off]
+    bars = [b for i, b in enumerate(bars) if i not in off]
     gaps = [
         {"lad": lad["lad_name"], "density": 0,
          "text": "withheld [c]" if r.get("density") == SUPPRESSED else "not available"}
         for lad, r in rows if not is_number(r.get("density"))
     ]  # fmt: skip
     growth = f"{measure} growth"
+    # the axis fits the bars on scale and the benchmark, with room past both (a line never
+    # on the frame)
     top = max([b["density"] for b in bars] + [median]) * 1.12 or 1.0
-    y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    bar_scale = alt.Scale(domain=[0, top], nice=False)
     x = alt.X(
-        "density:Q", title="Scaleups per 100,000 residents",
-        scale=alt.Scale(domain=[0, top], nice=False), axis=alt.Axis(tickCount=5),
+        "density:Q", title="Scaleups per 100,000 residents", scale=bar_scale,
+        axis=alt.Axis(tickCount=5),
     )  # fmt: skip
     layers: list[Any] = []
     if bars:
         layers.append(_base(bars).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N"))
+    if far:
+        # cut short at the axis's end: a white break across the bar, the value written on it
+        for b in far:
+            b.update(density=top, text=f"{decimal(b['density'], 1)} (off scale)",
+                     brk=top * 0.93, label=b["label"] + " (off scale)")  # fmt: skip
+        layers += [
+            _base(far).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N"),
+            _base(far).mark_text(text="//", fontSize=16, fontWeight="bold", color="white",
+                                 baseline="middle", aria=False).encode(
+                x=alt.X("brk:Q", scale=bar_scale), y=y),
+            _base(far).mark_text(align="right", dx=-16, fontSize=12, fontWeight="bold",
+                                 color="white", baseline="middle", aria=False).encode(
+                x=alt.X("brk:Q", scale=bar_scale), y=y, text="text:N"),
+        ]  # fmt: skip
     if gaps:
         layers.append(
             _base(gaps).mark_text(align="left", dx=4, fontSize=12, color=MUTED,
                                   fontStyle="italic").encode(x=x, y=y, text="text:N")
         )  # fmt: skip
-    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2).encode(x=x)
+    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2, aria=False).encode(x=x)
+    left = median < top / 2  # the label on the side with room, never over the axis
     rule_label = (
         _base([{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}])
-        .mark_text(align="right", dx=-4, dy=-4, fontSize=12, color=INK, baseline="bottom")
+        .mark_text(align="left" if left else "right", dx=4 if left else -4, dy=-4, fontSize=12,
+                   color=INK, baseline="bottom", aria=False)
         .encode(x=x, y=alt.value(0), text="text:N")
-    )
+    )  # fmt: skip
     chart = alt.layer(*layers, rule, rule_label).properties(
         width=460, height=max(120, 22 * len(rows))
+    )
+    notes = (
+        [off_scale_note([b["lad"] for b in far], [b["text"].split(" ")[0] for b in far], "bar")]
+        if far
+        else []
     )
     lad_list = [Flags(lad["measures"]) for lad in lads]
     t = tally(lad_list, measure, "density")
@@ -293,6 +408,7 @@ def density_strip(
         + (f", {t.withheld} withheld" if t.withheld else "")
         + (f", {t.not_available} not available" if t.not_available else "")
         + ". The trend is not available, so the two-way matrix cannot be drawn."
+        + (" " + " ".join(notes) if notes else "")
     )
     return Chart(
         name=f"matrix_{measure}",
@@ -301,6 +417,7 @@ def density_strip(
         f"(the line, {decimal(median, 1)}); the trend is not available",
         alt=alt_text,
         svg=to_svg(chart, alt_text),
+        notes=notes,
         columns=["Local authority", "Density", f"Above the {benchmark}"],
         rows=[
             [
@@ -341,7 +458,7 @@ def density_chart(
             legend=alt.Legend(title=None, orient="bottom", labelLimit=400, columns=1),
         ),
     }
-    lines = _base(series).mark_line(strokeWidth=2.5).encode(**enc)
+    lines = _base(series).mark_line(strokeWidth=2.5, aria=False).encode(**enc)
     dots = _base(series).mark_point(filled=True, size=50).encode(**enc, description="label:N")
     ends = [
         {**max((s for s in series if s["series"] == name), key=lambda s: s["year"]),
@@ -352,7 +469,7 @@ def density_chart(
         end["text"] = decimal(end["density"], 1)
     values = (
         _base(ends)
-        .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold")
+        .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold", aria=False)
         .encode(x=enc["x"], y=enc["y"], color=alt.Color("series:N", scale=colours,
                                                          legend=None), text="text:N")
     )  # fmt: skip
@@ -404,8 +521,9 @@ def map_chart(
         word = standing(row.get("density_above_median"))
         f["properties"]["shade"] = shades[word][0]
         f["properties"]["label"] = (
-            f"{f['properties']['lad_name']}: density {decimal(row.get('density'), 1)} "
-            f"({shades[word][0].lower()})"
+            f"{f['properties']['lad_name']}: density {decimal(row.get('density'), 1)}, "
+            + shades[word][0][0].lower()
+            + shades[word][0][1:]
             + (" (also in " + ", ".join(o["name"] for o in other) + ")" if other else "")
         )
     drawn = [w for w in shades if any(f["properties"]["shade"] == shades[w][0] for f in features)]
