@@ -125,7 +125,7 @@ def run_compute(panel: Path, folder: Path, engine: str, out: Path) -> Run:
     driver = int(peak_file.read_text()) * 1024 / MIB
     marks = [("start-up (imports, settings, engine)", 0.0), *steps, ("exit", seconds)]
     spent = [(name, b - a) for (name, a), (_, b) in zip(marks, marks[1:], strict=False)]
-    return Run(seconds, driver, others[0] / MIB, spent, sum(cpu.values()))
+    return Run(seconds, driver, others[0] / MIB, others_cpu=sum(cpu.values()), steps=spent)
 
 
 def main() -> None:
