@@ -259,3 +259,20 @@ def test_the_2026_combined_authorities_match_the_ons_tables_summed_here(built: P
         density = Fraction(int(row["employment"]) * 100_000, int(row["population"]))
         assert float(row["density_employment"]) == pytest.approx(float(density), rel=1e-9)
     assert published[("E47000013", 2019)]["employment"] == "365"  # D2N2's, as published
+
+
+def test_every_demo_workbook_names_a_contact(built: Path) -> None:
+    """The cover of each edition's all-areas workbook (and of an area's) says who answers
+    questions: the edition's ``[review] contact``, never a blank."""
+    from openpyxl import load_workbook
+
+    out = built.parents[1]  # beside data/: the site
+    books = sorted(out.rglob("downloads/tables.xlsx"))
+    assert len(books) == len(demo.EDITIONS)
+    books.append(next(out.rglob("areas/*/tables.xlsx")))
+    for folder in demo.EDITIONS:
+        assert demo.demo_workspace(demo.REVIEW / folder).contact
+    for path in books:
+        cover = [r[0] for r in load_workbook(path)["Cover"].iter_rows(values_only=True) if r[0]]
+        contact = cover[cover.index("Contact") + 1]
+        assert contact == demo.demo_workspace().contact, path
