@@ -358,3 +358,56 @@ def test_the_synthetic_flag_takes_the_true_and_false_words_of_every_input(tmp_pa
     assert problems(tmp_path, participants=bad) == [
         "error: participants.csv:2: synthetic: 'maybe' is not true or false"
     ]
+
+
+@pytest.mark.parametrize(
+    ("joined", "hours", "employees", "message"),
+    [
+        ("2020-02-30", "12", "1", "joined: '2020-02-30' is not a date (expected YYYY-MM-DD)"),
+        ("2020-1-5", "12", "1", "joined: '2020-1-5' is not a date (expected YYYY-MM-DD)"),
+        ("2020-01-01", "inf", "1", "support_hours: 'inf' is not a number"),
+        ("2020-01-01", "1e999", "1", "support_hours: '1e999' is not a number"),
+        ("2020-01-01", "12", "1.5e2", "employees_at_entry: '1.5e2' is not a whole number"),
+        ("2020-01-01", "12", "99999999999999999999", "employees_at_entry: "
+         "'99999999999999999999' is too large"),
+    ],
+)  # fmt: skip
+def test_dates_and_numbers_are_typed_by_the_shared_rules(tmp_path, joined, hours, employees,
+                                                         message):  # fmt: skip
+    row = f"E3,P,{joined},{hours},{employees},1,\n"
+    assert problems(tmp_path, participants=PARTICIPANTS + row) == [
+        f"error: participants.csv:4: {message}"
+    ]
+
+
+def test_a_date_with_a_time_of_day_and_numbers_in_any_notation(tmp_path):
+    row = "E3,P,2020-03-04T10:30:00Z,1.5e1,+7,1,\n"
+    third = read_cohort(**write(tmp_path, participants=PARTICIPANTS + row)).participants[2]
+    assert (third.joined, third.support_hours, third.employees_at_entry) == (
+        date(2020, 3, 4), 15.0, 7,
+    )  # fmt: skip
+
+
+def test_parquet_timestamps_and_doubles_that_are_not_whole(tmp_path):
+    from datetime import datetime
+
+    paths = write(tmp_path)
+    paths["participants"] = tmp_path / "participants.parquet"
+    table = pa.table(
+        {
+            "enterprise_id": ["E1", "E2"], "programme": ["P", "P"],
+            "joined": [datetime(2020, 1, 1, 9), datetime(2020, 2, 1)],
+            "support_hours": [12.5, 20.0], "employees_at_entry": [10.0, 2.5],
+            "turnover_at_entry": pa.array([100, 200], pa.int32()), "sic2007": [62020, 100000],
+        }
+    )  # fmt: skip
+    pq.write_table(table, paths["participants"])
+    with pytest.raises(InputError) as caught:
+        read_cohort(**paths)
+    assert caught.value.render() == [
+        "error: participants.parquet: row 2: employees_at_entry: '2.5' is not a whole number",
+        "error: participants.parquet: row 2: sic2007: '100000' is not a 5-digit SIC 2007 code",
+    ]
+    pq.write_table(table.slice(0, 1), paths["participants"])
+    (first,) = read_cohort(**paths).participants
+    assert (first.joined, first.support_hours, first.sic2007) == (date(2020, 1, 1), 12.5, "62020")
