@@ -1,5 +1,8 @@
-"""Golden outputs: the generated review's pages (charts elided), a LAD's page and API
-answers, compared with the committed expected files in tests/publish/golden/.
+"""Golden outputs: the generated review's pages, a LAD's page and API answers, compared with
+the committed expected files in tests/publish/golden/. A chart keeps its words: each SVG is
+reduced to its accessible name, its text (axis labels, benchmark labels, legends, off-scale
+labels) and its hover titles, one a line; only the drawing (paths and positions, which a new
+renderer may move by a pixel) is left out.
 
 Regenerate after an intended change, then review the diff:
 
@@ -20,6 +23,19 @@ from support.review import AREAS, SUPPRESSED_LAD, built_app
 
 GOLDEN = Path(__file__).with_name("golden")
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_WORDS = re.compile(
+    r'<svg\b[^>]*?aria-label="([^"]*)"|<(text|title)\b[^>]*>([^<]*)</(?:text|title)>'
+)
+
+
+def chart_words(svg: re.Match[str]) -> str:
+    """An SVG as its words: its name, then each text and title in drawing order."""
+    lines = []
+    for m in _WORDS.finditer(svg[0]):
+        lines.append(f"name: {m[1]}" if m[1] is not None else f"{m[2]}: {m[3]}")
+    return "<svg>\n" + "\n".join(lines) + "\n</svg>"
+
+
 BUILT = re.compile(r"Published: \d{1,2} [A-Z][a-z]+ \d{4},")  # the build's date
 
 
@@ -33,7 +49,7 @@ def outputs(client: TestClient) -> dict[str, str]:
     for code in AREAS:
         body = client.get(f"/api/v1/areas/{code}").json()
         found[f"api-{code}.json"] = json.dumps(body, indent=1, sort_keys=True) + "\n"
-        page = SVG.sub("<svg/>", client.get(body["url"]).text)
+        page = SVG.sub(chart_words, client.get(body["url"]).text)
         found[f"area-{body['slug']}.html"] = BUILT.sub("Published: DATE,", page)
         found[f"area_year-{body['slug']}.csv"] = client.get(f"{body['url']}area_year.csv").text
     found["api-areas.json"] = json.dumps(client.get("/api/v1/areas").json(), indent=1) + "\n"

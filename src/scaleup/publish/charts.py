@@ -29,6 +29,7 @@ from scaleup.publish.sentences import (
 )
 from scaleup.tables import SUPPRESSED
 
+FONT = "DejaVu Sans, Verdana, sans-serif"
 INK, ACCENT, MUTED = "#1b1b1b", "#005ea5", "#6f777b"
 QUADRANTS = {
     ("above", "above"): "Density above, trend above",
@@ -71,6 +72,9 @@ def to_svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
         "legend": {"labelFontSize": 12, "titleFontSize": 12},
         "text": {"fontSize": 12},
     }
+    # Text is measured (and the picture sized) in a wide face, so that in a browser whose
+    # sans-serif is wider than the converter's no label is cut off at the picture's edge.
+    spec["config"]["font"] = FONT
     svg = vl_convert.vegalite_to_svg(spec, vl_version="5.20")
     svg = _LABELLED.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>", svg)
     svg = _ARIA.sub("", svg)
@@ -179,12 +183,16 @@ def matrix_chart(
     ys = [p["density"] for i, p in enumerate(points) if i not in off_y] + [dm]
     pad_x = max(max(xs) - tm, tm - min(xs), 1e-9) * 1.15
     pad_y = max(max(ys) - dm, dm - min(ys), 1e-9) * 1.15
+    # the density axis stops at zero when the medians' cross would leave room for negative
+    # densities only (no LAD has one): the benchmark line stays inside the plot
+    y_lo = dm - pad_y if dm - pad_y >= 0 or dm <= 0 else max(0.0, min(ys) - pad_y * 0.15)
+    y_hi = dm + pad_y
     far = [p for i, p in enumerate(points) if i in off_x | off_y]
     for i, p in enumerate(points):
         # an off-scale point sits on the frame, a triangle pointing off it, named beside it
         side_x, side_y = (1 if p["trend"] > tm else -1), (1 if p["density"] > dm else -1)
         p["x"] = tm + side_x * pad_x if i in off_x else p["trend"]
-        p["y"] = dm + side_y * pad_y if i in off_y else p["density"]
+        p["y"] = (y_hi if side_y > 0 else y_lo) if i in off_y else p["density"]
         p["off"] = i in off_x | off_y
         if p["off"]:
             p["label"] += " (off scale)"
@@ -200,12 +208,17 @@ def matrix_chart(
             p["dx"] = -10 if p["align"] == "right" else 10
             p["dy"] = (24 if side_y > 0 else -24) if i in off_y else 0
     x_scale = alt.Scale(domain=[tm - pad_x, tm + pad_x], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[dm - pad_y, dm + pad_y], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
+    inset = (y_hi - y_lo) * 0.025
     labels = [
-        {"x": tm + sx * pad_x * 0.97, "y": dm + sy * pad_y * 0.95, "text": QUADRANTS[(d, t)],
+        {"x": tm + sx * pad_x * 0.97, "y": y_hi - inset if sy > 0 else y_lo + inset,
+         "text": QUADRANTS[(d, t)],
          "align": "right" if sx > 0 else "left"}
         for (d, sy) in (("above", 1), ("below", -1))
         for (t, sx) in (("above", 1), ("below", -1))
+        # a band too thin for its words (the axis stops at zero just under the median)
+        # goes unlabelled rather than written over the line
+        if sy > 0 or dm - y_lo >= (y_hi - y_lo) * 0.1
     ]  # fmt: skip
     x = alt.X(
         "trend:Q", scale=x_scale, title="Trend: change in density per year",
@@ -240,7 +253,7 @@ def matrix_chart(
     vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(x=x)
     hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(y=y)
     rule_labels = alt.layer(
-        _base([{"trend": tm, "density": dm - pad_y * 0.8,
+        _base([{"trend": tm, "density": y_hi - (y_hi - y_lo) * 0.1,
                 "text": f"{benchmark} trend {trend(tm)}"}])
         .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom", aria=False)
         .encode(x=x, y=y, text="text:N"),
