@@ -22,7 +22,7 @@ import ibis
 import pandas as pd
 
 from scaleup import engine
-from scaleup.atomic import staged_dir
+from scaleup.atomic import NotOwned, checkpoint, replaced_dir
 from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
 from scaleup.ingest.counts import Counts, read_counts
@@ -320,18 +320,30 @@ def write_tables(tables: ReviewTables, out: Path) -> None:
     """The four CSVs and meta.json into ``out``, atomically (all or nothing)."""
     if Path(out).exists() and not Path(out).is_dir():
         raise InputError(Problem(str(out), "is a file; --out needs a folder (or a new name)"))
-    with staged_dir(Path(out)) as stage:
-        for name in TABLES:
-            frame: pd.DataFrame = getattr(tables, name)
-            with open(stage / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(list(frame.columns))
-                for row in frame.itertuples(index=False, name=None):
-                    writer.writerow([_text(v) for v in row])
-        (stage / META_FILE).write_text(
-            json.dumps(tables.meta.file_json(tables.area_trends), indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
+    files = {f"{name}.csv" for name in TABLES} | {META_FILE}
+    try:
+        with replaced_dir(Path(out), files) as stage:
+            _write_into(tables, stage)
+    except NotOwned as exc:
+        raise InputError(
+            Problem(str(out), f"{exc}; --out needs a new or empty folder, or one compute wrote")
+        ) from None
+
+
+def _write_into(tables: ReviewTables, stage: Path) -> None:
+    for n, name in enumerate(TABLES):
+        if n == 1:
+            checkpoint("writing")
+        frame: pd.DataFrame = getattr(tables, name)
+        with open(stage / f"{name}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(list(frame.columns))
+            for row in frame.itertuples(index=False, name=None):
+                writer.writerow([_text(v) for v in row])
+    (stage / META_FILE).write_text(
+        json.dumps(tables.meta.file_json(tables.area_trends), indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
 
 
 def _parse(column: str, text: str) -> Any:

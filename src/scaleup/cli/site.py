@@ -93,11 +93,13 @@ def register(app: typer.Typer) -> None:
 
             SCALEUP_SECRET_KEY="$(openssl rand -base64 48)" scaleup serve -w review --port 8000
         """
+        from scaleup.publish.build import recover_site
         from scaleup.web.auth import check_secret
         from scaleup.web.serve import serve
 
         ws, settings, engine = _open(workspace)
         check_secret(settings)
+        recover_site(engine, ws.root / "site")  # a build killed before its switch
         print(f"serving {ws.title} {ws.year} on http://{host}:{port}/", flush=True)
         serve(settings, engine, ws.root, host, port)
 

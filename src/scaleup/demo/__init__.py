@@ -123,7 +123,7 @@ def build_demo_site(
     import secrets
 
     from scaleup.errors import InputError
-    from scaleup.publish.build import prepare_edition, read_geography_of, store_editions, write_site
+    from scaleup.publish.build import prepare_edition, publish_editions, read_geography_of
     from scaleup.store import db
 
     settings = load_settings(
@@ -142,8 +142,7 @@ def build_demo_site(
         if one.plan.problems:
             raise InputError(one.plan.problems)
         prepared.append(one)
-    store_editions(engine, prepared)
-    write_site(engine, out / "site")
+    publish_editions(engine, prepared, out / "site")
     return settings, engine
 
 

@@ -4,7 +4,13 @@
 2. plan every page (order, prev/next, figures, links) and render every chart;
 3. with ``strict``, stop here when anything is wrong: nothing has been written;
 4. store the edition and the content in one transaction;
-5. render every page from the store into a staging folder, then move it into place.
+5. render every page from the store (inside that transaction) into a staging folder;
+6. commit, then make the staging folder the site in one atomic switch.
+
+A kill at any moment leaves the store and the site each whole, old or new. The site
+records the store's build stamp (``.scaleup-site.json``); when the kill fell between the
+commit and the switch, :func:`recover_site` (run first by every build and by ``scaleup
+serve``) switches the complete new site in, so store and site agree again.
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-from scaleup.atomic import staged_dir
+from scaleup import atomic
+from scaleup.atomic import checkpoint
 from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
 from scaleup.meta import ImpactMeta
@@ -197,30 +206,107 @@ def prepare_edition(
     return PreparedEdition(ws, plan, contents, rendered, regions)
 
 
+SITE_STAMP = ".scaleup-site.json"
+"""In the site's folder: the build stamp of the store it was written from."""
+
+
 def store_editions(engine: Engine, prepared: list[PreparedEdition]) -> None:
     """Store every prepared edition (statistics and content) in one transaction; editions
     the store holds beyond these are removed (the workspace is the list of editions)."""
     db.migrate(engine)
-    factory = db.sessions(engine)
-    with db.transaction(factory) as session:
-        repo.keep_editions(session, [p.workspace.edition for p in prepared])
-        for p in prepared:
-            plan = p.plan
-            repo.replace_review(
-                session,
-                edition=p.workspace.edition,
-                title=plan.title,
-                year=plan.year,
-                meta=plan.meta,
-                areas=plan.area_rows(p.charts),
-                area_years=plan.area_year_rows(),
-                lads=list(plan.lads.values()),
-                memberships=plan.memberships(),
+    with db.transaction(db.sessions(engine)) as session:
+        _store(session, prepared, db.utcnow())
+
+
+def _store(session: Session, prepared: list[PreparedEdition], built_at: datetime) -> None:
+    repo.keep_editions(session, [p.workspace.edition for p in prepared])
+    for p in prepared:
+        plan = p.plan
+        repo.replace_review(
+            session,
+            edition=p.workspace.edition,
+            title=plan.title,
+            year=plan.year,
+            meta=plan.meta,
+            areas=plan.area_rows(p.charts),
+            area_years=plan.area_year_rows(),
+            lads=list(plan.lads.values()),
+            memberships=plan.memberships(),
+            built_at=built_at,
+        )
+        repo.replace_area_contents(session, p.contents.values(), p.workspace.edition)
+    # the finder's regions: those of the latest edition's vintage
+    latest = max(prepared, key=lambda p: p.workspace.year)
+    places.replace_regions(session, latest.regions)
+
+
+def site_stamp(folder: Path) -> dict[str, str] | None:
+    """The build stamp a site folder records (None: no site, or not one written here)."""
+    try:
+        stamp = json.loads((Path(folder) / SITE_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp.get("editions") if isinstance(stamp, dict) else None
+
+
+def publish_editions(
+    engine: Engine, prepared: list[PreparedEdition], out: Path, *, strict: bool = False
+) -> list[Problem]:
+    """Store ``prepared`` and write the site from it into ``out``, all or nothing: the
+    site is rendered in the store's transaction into a staging folder, the transaction
+    commits, and the staging folder becomes ``out`` in one atomic switch (see the module
+    docstring). Returns the site's broken links (an InputError with ``strict``)."""
+    db.migrate(engine)
+    with atomic.folder_lock(out):
+        _recover(engine, out)
+        _check_own(out)
+        stage = atomic.new_staging(out)
+        try:
+            with db.transaction(db.sessions(engine)) as session:
+                _store(session, prepared, db.utcnow())
+                checkpoint("stored")
+                found = _render_site(session, stage, strict=strict)
+                checkpoint("rendered")
+            checkpoint("committed")
+            atomic.switch(stage, out)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+    return found
+
+
+def _check_own(out: Path) -> None:
+    """The site folder is replaced whole: refuse one that is not a site (e.g. ``--out .``)."""
+    if out.is_dir() and site_stamp(out) is None and not (out / "index.html").exists():
+        foreign = atomic.foreign_entries(out, set())
+        if foreign:
+            raise InputError(
+                Problem(
+                    str(out),
+                    f"holds files that are not a site scaleup built ({', '.join(foreign[:5])}"
+                    f"{' ...' if len(foreign) > 5 else ''}); --out needs a new or empty folder "
+                    "or a site built before (it is replaced whole)",
+                )
             )
-            repo.replace_area_contents(session, p.contents.values(), p.workspace.edition)
-        # the finder's regions: those of the latest edition's vintage
-        latest = max(prepared, key=lambda p: p.workspace.year)
-        places.replace_regions(session, latest.regions)
+
+
+def recover_site(engine: Engine, out: Path) -> None:
+    """After a build killed between its commit and its switch: the complete site written
+    for the store's content becomes ``out``; every staging folder left is removed."""
+    db.migrate(engine)
+    with atomic.folder_lock(out):
+        _recover(engine, out)
+
+
+def _recover(engine: Engine, out: Path) -> None:
+    with db.sessions(engine)() as session:
+        stored = repo.build_stamp(session)
+    if stored and site_stamp(out) != stored:
+        for stage in atomic.stagings(out):
+            if site_stamp(stage) == stored:
+                atomic.switch(stage, out)
+                break
+    atomic.recover(out)
 
 
 def build_site(
@@ -259,9 +345,8 @@ def build_site(
         raise InputError(problems)
     step(STEPS[1])
     step(STEPS[2])
-    store_editions(engine, prepared)
     step(STEPS[3])
-    problems += write_site(engine, out, strict=strict)
+    problems += publish_editions(engine, prepared, out, strict=strict)
     pages = 1 + sum(1 + len(p.plan.areas) + len(p.plan.lads) for p in prepared)
     return BuildResult(out=out, pages=pages, warnings=problems)
 
@@ -275,73 +360,91 @@ def write_downloads(folder: Path, tables: dict[str, list[dict[str, Any]]], cover
 
 
 def write_site(engine: Engine, out: Path, *, strict: bool = False) -> list[Problem]:
-    """Render every page and download of every edition from the store into ``out`` (staged,
-    then moved): ``index.html`` is the latest edition's front page, ``EDITION/`` holds each
-    edition's front page, ``EDITION/areas/SLUG/`` its area pages and ``EDITION/lads/SLUG/``
-    its LADs' pages, ``finder/index.html`` says where the support finder runs.
+    """Render every page and download of every edition from the store into ``out`` (see
+    :func:`_render_site`), switched into place whole.
 
     Returns every broken internal link (:func:`scaleup.publish.links.broken_links`); with
     ``strict`` they are an InputError and ``out`` is left as it was."""
-    factory = db.sessions(engine)
-    with factory() as session, staged_dir(out) as stage:
-        shutil.copytree(STATIC, stage / "static")
-        latest = repo.get_review(session)
-        (stage / "finder").mkdir()
-        (stage / "finder" / "index.html").write_text(
-            make_templates(root="../").get_template("finder/static.html").render(
-                root="../", static="../static/", index="index.html", section="finder",
-                site_title=latest.name if latest else None,
+    with atomic.folder_lock(out):
+        atomic.recover(out)
+        _check_own(out)
+        stage = atomic.new_staging(out)
+        try:
+            with db.sessions(engine)() as session:
+                found = _render_site(session, stage, strict=strict)
+            atomic.switch(stage, out)
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+    return found
+
+
+def _render_site(session: Session, stage: Path, *, strict: bool) -> list[Problem]:
+    """Every page and download of every edition in ``session``'s store into the empty
+    folder ``stage``: ``index.html`` is the latest edition's front page, ``EDITION/`` holds
+    each edition's front page, ``EDITION/areas/SLUG/`` its area pages and
+    ``EDITION/lads/SLUG/`` its LADs' pages, ``finder/index.html`` says where the support
+    finder runs; last, the store's build stamp (:data:`SITE_STAMP`)."""
+    shutil.copytree(STATIC, stage / "static")
+    latest = repo.get_review(session)
+    (stage / "finder").mkdir()
+    (stage / "finder" / "index.html").write_text(
+        make_templates(root="../").get_template("finder/static.html").render(
+            root="../", static="../static/", index="index.html", section="finder",
+            site_title=latest.name if latest else None,
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    (stage / "index.html").write_text(
+        render_front(make_templates(root="./"), session, root="./", index="index.html"),
+        encoding="utf-8",
+    )
+    front_env = make_templates(root="../")
+    changes_env = make_templates(root="../../")
+    area_env = make_templates(root="../../../")
+    for edition in repo.editions(session):
+        key = edition.key
+        (stage / key).mkdir()
+        (stage / key / "index.html").write_text(
+            render_front(
+                front_env, session, root="../", index="index.html", edition=key, home="./"
             ),
             encoding="utf-8",
-        )  # fmt: skip
-        (stage / "index.html").write_text(
-            render_front(make_templates(root="./"), session, root="./", index="index.html"),
-            encoding="utf-8",
         )
-        front_env = make_templates(root="../")
-        changes_env = make_templates(root="../../")
-        area_env = make_templates(root="../../../")
-        for edition in repo.editions(session):
-            key = edition.key
-            (stage / key).mkdir()
-            (stage / key / "index.html").write_text(
-                render_front(
-                    front_env, session, root="../", index="index.html", edition=key, home="./"
-                ),
-                encoding="utf-8",
-            )
-            (stage / key / "changes").mkdir()
-            changes = render_changes(
-                changes_env, session, key, root="../../",
-                index="index.html", home="../",
+        (stage / key / "changes").mkdir()
+        changes = render_changes(
+            changes_env, session, key, root="../../",
+            index="index.html", home="../",
+        )  # fmt: skip
+        assert changes is not None
+        (stage / key / "changes" / "index.html").write_text(changes, encoding="utf-8")
+        for ref in repo.area_refs(session, key):
+            folder = stage / key / "areas" / ref.slug
+            folder.mkdir(parents=True)
+            html = render_area(
+                area_env, session, ref.code, root="../../../", index="index.html",
+                edition=key, home="../../",
             )  # fmt: skip
-            assert changes is not None
-            (stage / key / "changes" / "index.html").write_text(changes, encoding="utf-8")
-            for ref in repo.area_refs(session, key):
-                folder = stage / key / "areas" / ref.slug
-                folder.mkdir(parents=True)
-                html = render_area(
-                    area_env, session, ref.code, root="../../../", index="index.html",
-                    edition=key, home="../../",
-                )  # fmt: skip
-                assert html is not None
-                (folder / "index.html").write_text(html, encoding="utf-8")
-                view = repo.get_area(session, ref.code, key)
-                assert view is not None
-                write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
-            write_downloads(
-                stage / key / "downloads", repo.review_tables(session, key), cover_of(edition)
-            )
-            for lad in repo.lad_refs(session, key):
-                folder = stage / key / "lads" / lad.slug
-                folder.mkdir(parents=True)
-                html = render_lad(
-                    area_env, session, lad.code, root="../../../", index="index.html",
-                    edition=key, home="../../",
-                )  # fmt: skip
-                assert html is not None
-                (folder / "index.html").write_text(html, encoding="utf-8")
-        found = broken_links(stage)
-        if strict and found:
-            raise InputError(found)
+            assert html is not None
+            (folder / "index.html").write_text(html, encoding="utf-8")
+            view = repo.get_area(session, ref.code, key)
+            assert view is not None
+            write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
+        write_downloads(
+            stage / key / "downloads", repo.review_tables(session, key), cover_of(edition)
+        )
+        for lad in repo.lad_refs(session, key):
+            folder = stage / key / "lads" / lad.slug
+            folder.mkdir(parents=True)
+            html = render_lad(
+                area_env, session, lad.code, root="../../../", index="index.html",
+                edition=key, home="../../",
+            )  # fmt: skip
+            assert html is not None
+            (folder / "index.html").write_text(html, encoding="utf-8")
+    found = broken_links(stage)
+    if strict and found:
+        raise InputError(found)
+    stamp = {"editions": repo.build_stamp(session)}
+    (stage / SITE_STAMP).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
     return found

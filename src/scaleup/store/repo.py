@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from scaleup.geo.codes import shipped_code_changes
 from scaleup.meta import EditionMeta
 from scaleup.slugs import unique_slugs
+from scaleup.store.db import as_utc
 from scaleup.store.review import (
     AreaContentRow,
     ReviewArea,
@@ -79,8 +80,10 @@ def replace_review(
     area_years: Iterable[dict[str, Any]],
     lads: Iterable[dict[str, Any]],
     memberships: Iterable[tuple[str, str]],
+    built_at: datetime | None = None,
 ) -> None:
     """Replace one edition's statistics (call inside one transaction); other editions stay.
+    ``built_at`` (default: now) is the build's stamp, the same for every edition it stores.
 
     ``areas``: dicts with code, name, slug, position, summary, charts; ``area_years``:
     area_code, year, values; ``lads``: code, name, years, compare.
@@ -90,7 +93,9 @@ def replace_review(
         session.execute(delete(model).where(model.edition == edition))
     session.execute(delete(ReviewEdition).where(ReviewEdition.key == edition))
     session.add(
-        ReviewEdition(key=edition, title=title, year=year, meta=meta.to_json(), built_at=_now())
+        ReviewEdition(
+            key=edition, title=title, year=year, meta=meta.to_json(), built_at=built_at or _now()
+        )
     )
     session.flush()
     for model, rows in (
@@ -110,6 +115,13 @@ def keep_editions(session: Session, editions: Iterable[str]) -> None:
     for model in (ReviewAreaLad, ReviewAreaYear, ReviewArea, ReviewLad, AreaContentRow):
         session.execute(delete(model).where(model.edition.not_in(keep)))
     session.execute(delete(ReviewEdition).where(ReviewEdition.key.not_in(keep)))
+
+
+def build_stamp(session: Session) -> dict[str, str]:
+    """Each stored edition's build time (ISO, UTC): what a site written from this store
+    records, so that site and store can be checked to agree."""
+    rows = session.execute(select(ReviewEdition.key, ReviewEdition.built_at)).all()
+    return {key: as_utc(at).astimezone(UTC).isoformat() for key, at in rows}
 
 
 def _now() -> datetime:
