@@ -8,12 +8,21 @@ they agree. Load settings with :func:`load_settings`; never build them at import
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
@@ -89,6 +98,16 @@ class PublicationSettings(_Section):
     rounding: int = Field(5, ge=1, description="Published counts are rounded to this multiple.")
 
 
+MEMORY_SIZE = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB|%)\s*", re.I)
+
+
+def _memory_size(value: str) -> str:
+    """A memory size DuckDB understands: a number and a unit (or a share of memory, %)."""
+    if not MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f'{value!r} is not a memory size (like "4GB", "512MiB" or "80%")')
+    return value.strip()
+
+
 class EngineSettings(_Section):
     """Which engine executes the metrics (the same Ibis expressions on each)."""
 
@@ -96,11 +115,18 @@ class EngineSettings(_Section):
         "duckdb", description='"duckdb" (embedded, default) or "spark".'
     )
     threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
-    memory_limit: str | None = Field(None, description='DuckDB memory limit, e.g. "4GB".')
+    memory_limit: str | None = Field(
+        None, description='DuckDB memory limit, e.g. "4GB", "512MiB" or "80%".'
+    )
     spark_remote: str | None = Field(
         None, description='Spark Connect URL (e.g. "sc://host:15002"); empty for a local session.'
     )
     spark_master: str = Field("local[*]", description="Spark master for a local/classic session.")
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_limit(cls, value: str | None) -> str | None:
+        return None if value is None else _memory_size(value)
 
 
 class WebSettings(_Section):

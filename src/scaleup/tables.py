@@ -16,6 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+WHOLE_NUMBER = r"[+-]?[0-9]+"
+"""A whole number as an input may write it: plain decimal digits after a sign at most
+(no ``0x``, ``1e3``, ``1_000`` or spaces inside). One rule for every reader."""
+DECIMAL_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+"""A number as an input may write it: plain decimal, a point at most (no exponent)."""
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+"""A date as an input may write it: YYYY-MM-DD (never a number of days or seconds)."""
+
 SUPPRESSED = "[c]"
 """How a suppressed (confidential) value is written: the ONS symbol."""
 

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 internal error, 2 bad input or usage. Bad input is printed a
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
@@ -47,9 +48,13 @@ def reports_errors(fn: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if os.environ.get("SCALEUP_DEBUG"):
                 traceback.print_exc()
+            full = disk_full(exc)
+            if full:
+                fail([f"error: {full}: no space left (free some space and run again; "
+                      "nothing was changed)"], 2)  # fmt: skip
             fail(
                 [
-                    f"internal error: {type(exc).__name__}: {exc}",
+                    f"internal error: {type(exc).__name__}: {_without_sql(exc)}",
                     "This is a bug in scaleup, not in your input; set SCALEUP_DEBUG=1 for "
                     "details and please report it.",
                 ],
@@ -57,6 +62,33 @@ def reports_errors(fn: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+DISK_FULL_WORDS = ("database or disk is full", "no space left on device", "disk full")
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """What was being written when the disk (or the store) filled up, else None: an
+    ``OSError`` ENOSPC, SQLite's "database or disk is full", PostgreSQL's disk_full."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return seen.filename and str(seen.filename) or "the disk"
+        orig = getattr(seen, "orig", None)
+        if orig is not None:
+            state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+            text = str(orig).lower()
+            if state == "53100" or any(w in text for w in DISK_FULL_WORDS):
+                return "the store (its database)"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _without_sql(exc: BaseException) -> str:
+    """An error's message without the statement a database error quotes."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    return text.split("\n[SQL:")[0].strip()
 
 
 class Steps:

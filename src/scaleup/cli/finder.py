@@ -112,7 +112,9 @@ def search(
     sector: str | None = typer.Option(None, "--sector"),
     support: str | None = typer.Option(None, "--support", help="Support type, e.g. mentoring."),
     provider: str | None = typer.Option(None, "--provider"),
-    employees: int | None = typer.Option(None, "--employees", min=0, help="The firm's size."),
+    employees: int | None = typer.Option(
+        None, "--employees", min=0, max=10_000_000, help="The firm's size."
+    ),
     limit: int = typer.Option(10, "--limit", min=1, max=100),
     config: Path | None = CONFIG,
     workspace: Path = WORKSPACE,

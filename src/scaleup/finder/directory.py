@@ -124,13 +124,18 @@ def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]]
     except csv.Error as exc:
         return [], [Problem(name, f"is not valid CSV: {exc}", (1,))]
     columns = [h.strip().lower() for h in header]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        return [], [Problem(name, f"column {c!r} appears twice", (1,)) for c in twice]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         return [], [Problem(name, f"missing column {c!r}", (1,)) for c in missing]
     out: list[tuple[int, dict[str, Any]]] = []
     try:
+        next_line = reader.line_num + 1
         for row in reader:
-            line = reader.line_num
+            # a record's first line: a quoted value may hold line breaks
+            line, next_line = next_line, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
@@ -147,6 +152,8 @@ def _json_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [Problem(name, f"is not valid JSON: {exc.msg}", (exc.lineno,))]
+    except RecursionError:
+        return [], [Problem(name, "is not a directory: its JSON is nested too deeply")]
     from scaleup.finder import hsds
 
     if hsds.is_hsds(data):

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -27,6 +28,7 @@ from pydantic import (
 
 from scaleup.geo import AREA_CODE, AREA_CODE_MEANING
 from scaleup.slugs import SLUG_MEANING, is_slug, slugify
+from scaleup.tables import ISO_DATE, WHOLE_NUMBER
 
 SUPPORT_TYPES: tuple[str, ...] = (
     "advice",
@@ -166,7 +168,39 @@ SupportTypes = Annotated[
 Sectors = Annotated[list[Item], Field(max_length=40), AfterValidator(_clean_items)]
 Stages = Annotated[list[Item], Field(max_length=10), AfterValidator(_check_stages)]
 Areas = Annotated[list[Item], Field(min_length=1, max_length=400), AfterValidator(_check_areas)]
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
+
+
+def _whole(value: Any) -> Any:
+    """A whole number as the contract writes it: an integer (never ``true``, never 1.0)
+    or its plain decimal text (never ``0x10``, ``1e3``, ``+5`` or ``1_000``)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if isinstance(value, str) and not re.fullmatch(WHOLE_NUMBER, value.strip()):
+        raise ValueError(f"expected a whole number in plain digits, got {value!r}")
+    return value
+
+
+def _day(value: Any) -> Any:
+    """A date as YYYY-MM-DD (never a number of seconds or days: ``"0"`` is no date)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(ISO_DATE, value.strip()):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _truth(value: Any) -> Any:
+    """true or false (JSON booleans, or the words in CSV); never 1, "yes" or "on"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+Count = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10_000_000)]
+Day = Annotated[date, BeforeValidator(_day)]
+Truth = Annotated[bool, BeforeValidator(_truth)]
 
 
 def _check_ranges(values: Any) -> Any:
@@ -199,8 +233,8 @@ class ProgrammeBase(BaseModel):
     max_employees: Count | None = None
     min_turnover: Count | None = Field(None, description="GBP thousands.")
     cost: Line = ""
-    starts: date | None = None
-    ends: date | None = None
+    starts: Day | None = None
+    ends: Day | None = None
     contact: Line = ""
 
     @model_validator(mode="after")
@@ -212,8 +246,8 @@ class ProgrammeCreate(ProgrammeBase):
     """A new programme (the API's POST and PUT body, and a record of an imported directory)."""
 
     id: Slug | None = Field(None, description="Stable slug; made from the name when absent.")
-    updated: date | None = Field(None, description="When last checked; today when absent.")
-    retired: bool = False
+    updated: Day | None = Field(None, description="When last checked; today when absent.")
+    retired: Truth = False
 
 
 class ProgrammeUpdate(BaseModel):
@@ -234,10 +268,10 @@ class ProgrammeUpdate(BaseModel):
     max_employees: Count | None = None
     min_turnover: Count | None = None
     cost: Line | None = None
-    starts: date | None = None
-    ends: date | None = None
+    starts: Day | None = None
+    ends: Day | None = None
     contact: Line | None = None
-    retired: bool | None = None
+    retired: Truth | None = None
 
 
 class ProgrammePublic(ProgrammeBase):

@@ -47,7 +47,7 @@ from scaleup.ingest.reading import (
     read_raw_cluster,
 )
 from scaleup.locations import is_url
-from scaleup.tables import SUPPRESSED
+from scaleup.tables import DECIMAL_NUMBER, ISO_DATE, SUPPRESSED, WHOLE_NUMBER
 
 INT64_MIN = -(2**63)
 
@@ -164,15 +164,15 @@ def column_rules(
 
 
 DATE_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    f"^{ISO_DATE}"
     r"([T ][0-9]{2}(:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
 )
 """A date as ISO 8601 writes it, perhaps with a time of day (which is dropped)."""
 
-NUMBER_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
-"""A finite decimal number (no ``nan`` nor ``inf``)."""
+NUMBER_PATTERN = f"^{DECIMAL_NUMBER}$"
+"""A finite number in plain decimal (no exponent, ``nan``, ``inf`` nor ``1_000``)."""
 
-WHOLE_PATTERN = r"^[+-]?[0-9]+([.]0*)?$"
+WHOLE_PATTERN = f"^{WHOLE_NUMBER}([.]0*)?$"
 """A ``whole`` number as text: ``12``, or ``12.0`` as a spreadsheet writes it."""
 
 

@@ -90,6 +90,7 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
                 m,
                 findings,
             )
+    _both_within(raw, frame, findings)
     firsts = frame.dropna(subset=["lad_code"]).groupby("lad_code")[ROW].min()
     return Counts(
         label=raw.label,
@@ -99,6 +100,20 @@ def read_counts(path: Path, backend: Any, findings: Findings) -> Counts | None:
         lad_first_row={k: int(v) for k, v in firsts.items()},
         parquet=raw.parquet,
     )
+
+
+def _both_within(raw: RawTable, frame: pd.DataFrame, findings: Findings) -> None:
+    """``both`` counts the enterprises that are scaleups on employment *and* turnover: it
+    can be above neither count (else ``any`` = employment + turnover - both is wrong)."""
+    for m in ("employment", "turnover"):
+        over = frame["both"].notna() & frame[m].notna()
+        over &= frame["both"].fillna(0) > frame[m].fillna(0)
+        rows = frame.loc[over]
+        examples = [
+            raw.problem(f"'{b}' is more than {m} ({v}) on the same row", lines=[r], column="both")
+            for b, v, r in rows[["both", m, ROW]].head(EXAMPLES).itertuples(index=False)
+        ]
+        findings.add_examples(examples, len(rows))
 
 
 def _rows_problem(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import mmap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +32,14 @@ import pyarrow.parquet as pq
 from scaleup.errors import InputError, Problem
 from scaleup.geo import AREA_CODE_MEANING, AREA_CODE_PATTERN, GSS_PATTERN
 from scaleup.locations import is_url
-from scaleup.tables import Column
+from scaleup.tables import WHOLE_NUMBER, Column
 
 if TYPE_CHECKING:  # the cohort's reader has no use for Ibis
     import ibis.expr.types as ir
 
 ROW = "_row"
 EXAMPLES = 20
-INT_PATTERN = r"^[+-]?[0-9]+$"
+INT_PATTERN = f"^{WHOLE_NUMBER}$"
 SIC_PATTERN = r"^[0-9]{5}$"
 TRUE_WORDS = ("true", "yes", "1", "t", "y")
 FALSE_WORDS = ("false", "no", "0", "f", "n")
@@ -283,6 +284,8 @@ def _read_csv(
 
     try:
         try:
+            if ints & set(wanted) and _has_hex(path):
+                raise pa.ArrowInvalid("0x: Arrow would read it as a hexadecimal number")
             table = read(fast=True)
         except pa.ArrowInvalid:
             try:
@@ -298,6 +301,7 @@ def _read_csv(
         findings.add(Problem(file=label, message=message))
         return None
     lines = np.arange(2, table.num_rows + len(uneven) + 2, dtype=np.int64)
+    starts = _record_lines(path)
     if uneven:
         skipped = [r.number for r in uneven if r.number is not None]
         lines = lines[~np.isin(lines, skipped)][: table.num_rows]
@@ -305,11 +309,13 @@ def _read_csv(
             Problem(
                 file=label,
                 message=f"has {r.actual_columns} fields, the header has {r.expected_columns}",
-                lines=(r.number,) if r.number is not None else (),
+                lines=(_line_of(r.number, starts),) if r.number is not None else (),
             )
             for r in uneven[:EXAMPLES]
         ]
         findings.add_examples(examples, len(uneven))
+    if starts is not None and (not len(lines) or lines.max() <= len(starts)):
+        lines = starts[lines - 1]  # quoted line breaks: a record may span several lines
     table = table.append_column(ROW, pa.array(lines))
     # Blank lines (every value empty) are skipped, after numbering, so lines stay right.
     filled = [pc.is_valid(table.column(name)) for name in wanted]
@@ -320,6 +326,39 @@ def _read_csv(
             findings.add(Problem(file=label, message="no data rows (only a header)"))
         return None
     return RawTable(label=label, parquet=False, present=tuple(wanted), table=table)
+
+
+def _has_hex(path: Path) -> bool:
+    """Whether the file holds ``0x`` or ``0X`` anywhere: Arrow's integer parser would read
+    ``0x1000`` as 4096, so such a file takes the careful path (plain decimals only)."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        return mm.find(b"0x") >= 0 or mm.find(b"0X") >= 0
+
+
+def _record_lines(path: Path) -> np.ndarray | None:
+    """The line on which each CSV record starts (index 0: the header, line 1), when a
+    quoted value holds a line break (so records and lines differ); None when none does."""
+    with open(path, "rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if mm.find(b'"') < 0:
+            return None
+    starts = []
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh)
+        line = 1
+        for _record in reader:
+            starts.append(line)
+            line = reader.line_num + 1
+    if len(starts) == reader.line_num:
+        return None
+    starts.append(line)  # one past the end (a trailing record Arrow may count)
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _line_of(record: int, starts: np.ndarray | None) -> int:
+    """The line of CSV record ``record`` (header = 1)."""
+    if starts is None or record - 1 >= len(starts):
+        return record
+    return int(starts[record - 1])
 
 
 def _read_parquet(
