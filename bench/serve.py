@@ -1,6 +1,7 @@
 """Throughput and latency of `scaleup serve` against a bare Starlette route, in one run.
 
-Builds the demo review (`scaleup init` + `scaleup build`), starts `scaleup serve` and a bare
+Builds the demo review (`scaleup init` + `scaleup build`) and imports 10,000 made-up
+programmes into its finder, starts `scaleup serve` and a bare
 Starlette app (one plain-text route) under the same uvicorn settings, then drives each with
 32 concurrent keep-alive connections for 20 seconds (``--seconds``):
 
@@ -29,7 +30,10 @@ TARGETS = (
     ("bare Starlette route", "bare", "/"),
     ("area page /areas/d2n2/", "scaleup", "/areas/d2n2/"),
     ("API /api/v1/areas/E37000045", "scaleup", "/api/v1/areas/E37000045"),
+    ("finder /finder/?q=growth (10k)", "scaleup", "/finder/?q=growth"),
 )
+PROGRAMMES = 10_000
+"""Programmes in the finder's store (made up by bench/finder.py's ``directory``)."""
 
 
 def bare_server(port: int) -> None:
@@ -129,6 +133,12 @@ def run(root: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     subprocess.run([scaleup, "build", "-w", str(root), "--quiet"], env=env, check=True)
     print(f"demo build (38 area pages): {time.perf_counter() - t0:.1f} s")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from finder import directory  # the finder's benchmark's made-up programmes
+
+    file = directory(root / "directory.json", PROGRAMMES)
+    subprocess.run([scaleup, "finder", "import", str(file), "-w", str(root), "-q"], env=env,
+                   check=True)  # fmt: skip
 
     ports = {"bare": free_port(), "scaleup": free_port()}
     servers = {

@@ -8,13 +8,18 @@ token, or through the admin (:mod:`scaleup.web.admin`).
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine, event, func, select
+from starlette.concurrency import run_in_threadpool
 
 from scaleup.errors import InputError
 from scaleup.finder.records import (
@@ -27,11 +32,13 @@ from scaleup.finder.records import (
     ProgrammeUpdate,
 )
 from scaleup.geo.regions import REGION_PATTERN
-from scaleup.store import db, programmes, search
+from scaleup.store import db, programmes, repo, search
 from scaleup.store import places as store_places
+from scaleup.store.history import Change
 from scaleup.store.places import regions as all_regions
-from scaleup.web.auth import ApiEditor, render
+from scaleup.web.auth import PUBLIC_MAX_AGE, ApiEditor, render, session_user
 from scaleup.web.errors import responses
+from scaleup.web.pages import RenderedCache
 from scaleup.web.state import Sessions
 
 PAGE_SIZE = 10
@@ -138,56 +145,135 @@ def _offset_of(page: str | None) -> int:
     return (min(int(page.strip()), 10_000) - 1) * PAGE_SIZE if int(page.strip()) > 0 else 0
 
 
+FINDER_CACHE = "finder_pages"
+
+
+def finder_version(engine: Engine) -> Callable[[], Any]:
+    """What the finder's page shows depends on: the last change to any programme (every
+    write records one) and the review's version (the places and the site's title)."""
+
+    def check() -> Any:
+        with engine.connect() as conn:
+            changed = conn.execute(select(func.max(Change.id))).scalar()
+            return ("finder", changed, repo.review_version(conn))
+
+    return check
+
+
+def cache_of(request: Request) -> RenderedCache:
+    cache: RenderedCache = request.app.state.scaleup.extras[FINDER_CACHE]
+    return cache
+
+
+@dataclass
+class FormChoices:
+    """The search form's choices: the same for every search of one data version."""
+
+    places: Any
+    regions: Any
+    names: Any
+    sectors: list[str]
+    providers: list[str]
+    any_programme: bool
+    site_title: str | None
+
+
+CHOICES = "finder_choices"
+
+
+def form_choices(state: Any, session: Any, version: Any) -> FormChoices:
+    """The form's choices for ``version`` (computed once per version and app)."""
+    found = state.extras.get(CHOICES)
+    if found is not None and found[0] == version:
+        return found[1]
+    edition = repo.get_review(session)
+    choices = FormChoices(
+        places=store_places.places(session),
+        regions=all_regions(session),
+        names=store_places.place_names(session),
+        sectors=search.facet_values(session, "sector"),
+        providers=search.providers(session),
+        any_programme=search.search(session, search.SearchQuery(limit=1)).total > 0,
+        site_title=None if edition is None else edition.name,
+    )
+    state.extras[CHOICES] = (version, choices)
+    return choices
+
+
+def _context(state: Any, filters: PageFilters, version: Any) -> dict[str, Any]:
+    """What the finder's page shows for ``filters`` (nothing of the visitor's)."""
+    query = filters.search_query()
+    with state.sessions() as session:
+        found = search.search(session, query)
+        choices = form_choices(state, session, version)
+    chosen = filters.chosen()
+    kept = {k: v for k, v in chosen.items() if v}
+    number = found.offset // PAGE_SIZE + 1
+    last = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+    def link(n: int) -> str:
+        return "/finder/?" + urlencode({**kept, "page": n})
+
+    return dict(
+        site_title=choices.site_title,
+        section="finder",
+        found=found,
+        chosen=chosen,
+        searched=bool(kept),
+        empty=found.total == 0 and not choices.any_programme,
+        data_url=data_url(query),
+        places=choices.places,
+        regions=choices.regions,
+        names=choices.names,
+        sectors=choices.sectors,
+        providers=choices.providers,
+        support_types=SUPPORT_TYPES,
+        stages=STAGES,
+        sizes=list(SIZE_BANDS),
+        page=number,
+        last_page=last,
+        previous_url=link(number - 1) if number > 1 else None,
+        next_url=link(number + 1) if number < last else None,
+    )
+
+
+def _page(state: Any, filters: PageFilters, version: Any) -> bytes:
+    """The finder's page for an anonymous visitor (no account, no CSRF token), with its
+    ETag in front (``etag`` + NUL + body): the same for every such visitor."""
+    template = state.extras["templates"].get_template("finder/search.html")
+    html = template.render(csrf_token="", user=None, **_context(state, filters, version))
+    body = html.encode("utf-8")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return etag.encode("ascii") + b"\0" + body
+
+
 def pages_router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     @r.get("/finder/", response_class=HTMLResponse)
-    def finder_page(
-        request: Request, sessions: Sessions, filters: Annotated[PageFilters, Query()]
-    ) -> Response:
-        """Search form and results; every filter is a plain GET parameter."""
-        query = filters.search_query()
-        with sessions() as session:
-            found = search.search(session, query)
-            empty = (
-                found.total == 0 and search.search(session, search.SearchQuery(limit=1)).total == 0
-            )
-            places = store_places.places(session)
-            regions = all_regions(session)
-            names = store_places.place_names(session)
-            sectors = search.facet_values(session, "sector")
-            providers = search.providers(session)
-        chosen = filters.chosen()
-        kept = {k: v for k, v in chosen.items() if v}
-        number = found.offset // PAGE_SIZE + 1
-        last = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    async def finder_page(request: Request, filters: Annotated[PageFilters, Query()]) -> Response:
+        """Search form and results; every filter is a plain GET parameter.
 
-        def link(n: int) -> str:
-            return "/finder/?" + urlencode({**kept, "page": n})
-
-        return render(
-            request,
-            "finder/search.html",
-            public=True,
-            section="finder",
-            found=found,
-            chosen=chosen,
-            searched=bool(kept),
-            empty=empty,
-            data_url=data_url(query),
-            places=places,
-            regions=regions,
-            names=names,
-            sectors=sectors,
-            providers=providers,
-            support_types=SUPPORT_TYPES,
-            stages=STAGES,
-            sizes=list(SIZE_BANDS),
-            page=number,
-            last_page=last,
-            previous_url=link(number - 1) if number > 1 else None,
-            next_url=link(number + 1) if number < last else None,
-        )
+        An anonymous visitor's page is the same for all (it shows no account): rendered
+        once per search and data version (:func:`finder_version`), kept in memory, sent
+        as auth.render sends a public page (no session, cacheable, ETag)."""
+        state = request.app.state.scaleup
+        version = finder_version(state.engine)
+        if session_user(request) is not None or "csrf" in request.session:
+            context = await run_in_threadpool(_context, state, filters, version())
+            return render(request, "finder/search.html", public=True, **context)
+        key = ("finder", tuple(sorted(filters.chosen().items())), filters.search_query().offset)
+        found = await cache_of(request).get(key, version, lambda v: _page(state, filters, v))
+        assert found is not None
+        etag, body = found.split(b"\0", 1)
+        headers = {
+            "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
+            "ETag": etag.decode("ascii"),
+            "Vary": "Cookie",
+        }
+        if etag.decode("ascii") in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return HTMLResponse(body, headers=headers)
 
     @r.get("/finder/{programme_id}/", response_class=HTMLResponse)
     def programme_page(request: Request, sessions: Sessions, programme_id: str) -> Response:
@@ -308,5 +394,9 @@ def api_router() -> APIRouter:
 
 
 def install(app: FastAPI) -> None:
+    state = app.state.scaleup
+    cache = RenderedCache(limit=512)
+    state.extras[FINDER_CACHE] = cache
+    event.listen(state.sessions, "after_commit", cache.clear)
     app.include_router(pages_router())
     app.include_router(api_router())

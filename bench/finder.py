@@ -1,0 +1,156 @@
+"""The support finder under load: `/finder/?q=growth` at 10,000 programmes, against a bare
+Starlette route in the same run; and how import time grows with the records.
+
+Makes a workspace whose store holds ``--programmes`` made-up programmes (imported with
+`scaleup finder import`, timed, and once more at four times the records to show the growth),
+starts `scaleup serve` and a bare Starlette app (one plain-text route) under the same
+uvicorn settings, and drives each with ``--connections`` concurrent keep-alive connections
+for ``--seconds`` from this process (asyncio; the servers are other processes):
+
+    .venv/bin/python bench/finder.py [--programmes 10000] [--seconds 20] [--connections 32]
+
+Prints requests/s, p50/p99 latency and errors per target and each target's throughput as a
+ratio of the bare route's. Goal (issue 14): `/finder/?q=growth` at least 500 requests/s on
+2 cores with p99 under 100 ms; import time in step with the records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from serve import drive, free_port, percentile  # noqa: E402
+
+BIN = Path(sys.executable).parent
+WORDS = ("growth", "export", "leadership", "finance", "mentoring", "digital", "innovation")
+TARGETS = (
+    ("bare Starlette route", "bare", "/"),
+    ("/healthz (the app's floor)", "scaleup", "/healthz"),
+    ("/finder/?q=growth", "scaleup", "/finder/?q=growth"),
+    ("/finder/?q=growth&page=7", "scaleup", "/finder/?q=growth&page=7"),
+    ("/finder/ (no query)", "scaleup", "/finder/"),
+    ("/api/v1/programmes?q=growth", "scaleup", "/api/v1/programmes?q=growth"),
+)
+
+
+def programme(n: int) -> dict:
+    """The ``n``-th made-up programme (every seventh has "growth" in its name)."""
+    word = WORDS[n % len(WORDS)]
+    return {
+        "id": f"made-{n:06d}",
+        "name": f"{word.title()} programme {n}",
+        "provider": f"Provider {n % 97}",
+        "summary": f"Support for {WORDS[(n * 3) % len(WORDS)]} in scaleups, number {n}.",
+        "url": f"https://example.org/programmes/{n}",
+        "support_types": ["advice" if n % 2 else "grant"],
+        "sectors": [["manufacturing"], ["digital"], []][n % 3],
+        "areas": ["UK"],
+    }
+
+
+def directory(path: Path, count: int) -> Path:
+    body = {"format": "scaleup-finder/1", "programmes": [programme(n) for n in range(count)]}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return path
+
+
+def timed_import(scaleup: str, root: Path, count: int, env: dict[str, str]) -> float:
+    root.mkdir(parents=True, exist_ok=True)
+    file = directory(root / "directory.json", count)
+    start = time.perf_counter()
+    subprocess.run([scaleup, "finder", "import", str(file), "-w", str(root), "-q"], env=env,
+                   check=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 180.0) -> None:
+    """Until ``url`` answers (a loaded machine may take a while to start a server)."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited: {process.stderr.read().decode()}") from None
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programmes", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-growth", action="store_true", help="skip the 4x import")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEUP_")}
+    env["SCALEUP_ENVIRONMENT"] = "development"
+    scratch = Path(tempfile.mkdtemp(prefix="scaleup-bench-finder-"))
+    try:
+        run(scratch, env, args)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(scratch: Path, env: dict[str, str], args: argparse.Namespace) -> None:
+    scaleup = str(BIN / "scaleup")
+    n = args.programmes
+    subprocess.run([scaleup, "init", str(scratch / "review")], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    took = timed_import(scaleup, scratch / "review", n, env)
+    print(f"import of {n} programmes: {took:.1f} s ({n / took:.0f} records/s)")
+    if not args.no_growth:
+        big = timed_import(scaleup, scratch / "big", 4 * n, env)
+        print(f"import of {4 * n} programmes: {big:.1f} s ({4 * n / big:.0f} records/s); "
+              f"time ratio {big / took:.1f} for 4x the records")  # fmt: skip
+        shutil.rmtree(scratch / "big", ignore_errors=True)
+
+    ports = {"bare": free_port(), "scaleup": free_port()}
+    bench_serve = str(Path(__file__).with_name("serve.py"))
+    servers = {
+        "bare": subprocess.Popen([sys.executable, bench_serve, "--bare", str(ports["bare"])],
+                                 env=env, stderr=subprocess.PIPE),
+        "scaleup": subprocess.Popen([scaleup, "serve", "-w", str(scratch / "review"), "--port",
+                                     str(ports["scaleup"])], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE),
+    }  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{ports['bare']}/", servers["bare"])
+        wait_for(f"http://127.0.0.1:{ports['scaleup']}/healthz", servers["scaleup"])
+        print(
+            f"{n} programmes; {args.connections} connections, {args.seconds:g} s per target; "
+            f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n"
+        )
+        print(f"{'target':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>7} {'vs bare':>8}")  # fmt: skip
+        baseline = None
+        for label, server, path in TARGETS:
+            asyncio.run(drive(ports[server], path, 1.0, 4))  # warm up
+            result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
+            count = len(result["latencies"])
+            rate = count / result["elapsed"]
+            baseline = baseline or rate
+            print(f"{label:32} {count:9d} {rate:9.0f} "
+                  f"{percentile(result['latencies'], .5) * 1e3:8.1f} "
+                  f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
+                  f"{rate / baseline:8.2f}")  # fmt: skip
+    finally:
+        for process in servers.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The finder's page is rendered once per search and data version (issue 14, fast finder):
+a repeat is served from memory, yet a write shows on the next request (a write through
+this app empties the cache at once; one from another process, such as `scaleup finder
+import`, within the version check's second); an anonymous visitor gets no cookie, a
+cacheable page and a 304 for an unchanged one; a signed-in editor's page is private."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from finder.world import record, save, sign_in, token_for
+from scaleup.store import db
+from scaleup.web import finder as web_finder
+
+BODY = {
+    "name": "Growth Voucher Scheme",
+    "provider": "Made-up Growth Hub",
+    "summary": "Vouchers for growth advice.",
+    "url": "https://example.org/growth-vouchers",
+    "support_types": ["advice"],
+    "areas": ["UK"],
+}
+
+
+def test_repeat_searches_are_served_from_memory(finder_client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first = finder_client.get("/finder/?q=growth")
+    assert first.status_code == 200
+    calls = []
+    real = web_finder._context
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(web_finder, "_context", counted)
+    again = finder_client.get("/finder/?q=growth")
+    other = finder_client.get("/finder/?q=growth&page=2")
+    assert again.content == first.content and len(calls) == 1  # only the new page rendered
+    assert other.status_code == 200
+    assert "set-cookie" not in again.headers
+    assert again.headers["cache-control"].startswith("public")
+    etag = first.headers["etag"]
+    unchanged = finder_client.get("/finder/?q=growth", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+
+
+def test_a_write_through_the_api_shows_at_once(finder_app, finder_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    assert "Growth Voucher Scheme" not in finder_client.get("/finder/?q=growth").text
+    token = token_for(finder_app.state.scaleup.sessions, "editor@example.org")
+    made = finder_client.post(
+        "/api/v1/programmes", json=BODY, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert made.status_code == 201, made.text
+    assert "Growth Voucher Scheme" in finder_client.get("/finder/?q=growth").text
+
+
+def test_a_write_from_another_process_shows_within_the_version_check(  # type: ignore[no-untyped-def]
+    finder_app, finder_client: TestClient, finder_sqlite_url: str
+) -> None:
+    assert "Elsewhere Growth" not in finder_client.get("/finder/?q=growth").text
+    # another engine on the same file stands for another process (its commits are not
+    # seen by this app's sessions)
+    other = db.sessions(db.make_engine(finder_sqlite_url))
+    save(other, record(id="elsewhere-growth", name="Elsewhere Growth"))
+    deadline = time.monotonic() + 5
+    while "Elsewhere Growth" not in finder_client.get("/finder/?q=growth").text:
+        assert time.monotonic() < deadline, "the page never showed the new programme"
+        time.sleep(0.2)
+
+
+def test_a_signed_in_editor_gets_a_private_page(finder_client: TestClient) -> None:
+    assert sign_in(finder_client, "editor@example.org").status_code == 303
+    page = finder_client.get("/finder/?q=growth")
+    assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
