@@ -10,6 +10,9 @@ is a view of the file, never a copy: where no value needs stripping or nulling, 
 column is the raw column itself. A bounded number of scans
 whatever the size, never a Python loop over rows, and line numbers that do not depend on
 the engine's row order.
+
+A small file wanted whole in Python (a programme's cohort) is checked by the same rules in
+one query instead (:func:`check_small`), its typed rows returned with a flag on each bad one.
 """
 
 from __future__ import annotations
