@@ -368,6 +368,7 @@ def test_the_synthetic_flag_takes_the_true_and_false_words_of_every_input(tmp_pa
         ("2020-01-01", "inf", "1", "support_hours: 'inf' is not a number"),
         ("2020-01-01", "1e999", "1", "support_hours: '1e999' is not a number"),
         ("2020-01-01", "12", "1.5e2", "employees_at_entry: '1.5e2' is not a whole number"),
+        ("2020-01-01", "1.5e1", "1", "support_hours: '1.5e1' is not a number"),
         ("2020-01-01", "12", "99999999999999999999", "employees_at_entry: "
          "'99999999999999999999' is too large"),
     ],
@@ -380,8 +381,8 @@ def test_dates_and_numbers_are_typed_by_the_shared_rules(tmp_path, joined, hours
     ]
 
 
-def test_a_date_with_a_time_of_day_and_numbers_in_any_notation(tmp_path):
-    row = "E3,P,2020-03-04T10:30:00Z,1.5e1,+7,1,\n"
+def test_a_date_with_a_time_of_day_and_signed_or_pointed_numbers(tmp_path):
+    row = "E3,P,2020-03-04T10:30:00Z,15.,+7,1,\n"
     third = read_cohort(**write(tmp_path, participants=PARTICIPANTS + row)).participants[2]
     assert (third.joined, third.support_hours, third.employees_at_entry) == (
         date(2020, 3, 4), 15.0, 7,
