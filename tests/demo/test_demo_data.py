@@ -164,6 +164,9 @@ def test_areas_link_across_editions_by_their_lads(built: Path) -> None:
         assert york.counterpart.same_lads and york.counterpart.lads == 8
         ((old, new),) = york.counterpart.recoded
         assert "Craven" in old and new == ("North Yorkshire",)
+        south_yorkshire = repo.get_area(session, "E47000002", "2026")  # 2025 codes
+        assert south_yorkshire is not None and south_yorkshire.counterpart is not None
+        assert south_yorkshire.counterpart.same_lads and south_yorkshire.counterpart.lads == 4
         d2n2 = repo.get_area(session, D2N2, "2021")
         assert d2n2 is not None
         assert [(x.code, x.same_lads) for x in d2n2.later][0] == ("E47000013", True)

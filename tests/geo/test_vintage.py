@@ -192,3 +192,21 @@ def test_unknown_area_codes_in_a_user_geography_file(tmp_path: Path) -> None:
         prepare_geography(str(path), 2021)
     geography, _ = prepare_geography(str(path), 2024)
     assert set(geography.loc[geography["area_code"] != "", "area_code"]) == {"E47000013"}
+
+
+def test_codes_of_one_vintage_map_forward_to_a_later_one() -> None:
+    """How areas of two editions are matched: the earlier edition's LAD codes on the later
+    edition's vintage (the 2023 North Yorkshire merger, the 2025 re-coding of Barnsley)."""
+    from scaleup.geo.codes import shipped_code_changes
+
+    changes = shipped_code_changes()
+    forward = changes.mapper(2021, 2025)
+    assert forward("E07000163") == "E06000065"  # Craven -> North Yorkshire (2023)
+    assert forward("E08000016") == "E08000038"  # Barnsley re-coded (2025)
+    assert forward("E06000015") == "E06000015"  # Derby unchanged
+    assert changes.mapper(2025, 2025)("E08000016") == "E08000016"  # not earlier: as it is
+    assert changes.mapper(None, 2025)("E07000163") == "E07000163"  # vintage unknown
+    assert changes.mapper(2023, 2025)("E08000019") == "E08000039"
+    assert changes.started["E47000013"] == 2024  # East Midlands CCA
+    assert changes.started["E47000014"] == 2024  # North East (the merger)
+    assert "E47000001" not in changes.started  # Greater Manchester: older than the file
