@@ -73,3 +73,16 @@ def test_a_declared_column_appears_once_per_file() -> None:
              "geography": tables.GEOGRAPHY} | tables.COHORT  # fmt: skip
     for name, columns in files.items():
         assert len(set(tables.names(columns))) == len(columns), name
+
+
+def test_the_impact_records_hold_the_declared_columns_in_order() -> None:
+    """kpis.csv and sectors.csv are written field by field from these records."""
+    from dataclasses import fields
+
+    from scaleup.impact.kpis import KpiRow, SectorRow
+
+    assert tuple(f.name for f in fields(KpiRow)) == tables.KPIS
+    assert tuple(f.name for f in fields(SectorRow)) == tables.SECTORS
+    assert tables.KPIS_CONTRACT == (
+        "programme", "kpi", "value", "numerator", "denominator", "ci_low", "ci_high", "note",
+    )  # fmt: skip

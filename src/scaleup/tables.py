@@ -202,6 +202,19 @@ TABLES = {
 }
 """File stem -> columns (in order) of the four tables written by ``compute``."""
 
+KPIS = (
+    "programme", "kpi", "value", "numerator", "denominator", "ci_low", "ci_high", "note",
+    "eligible", "synthetic",
+)  # fmt: skip
+"""kpis.csv, written by ``scaleup impact``: the eight columns of contracts.md, then
+``eligible`` (the companies supported the KPI is about) and ``synthetic`` (a made-up cohort)."""
+
+KPIS_CONTRACT = KPIS[:8]
+"""The columns of kpis.csv that contracts.md names."""
+
+SECTORS = ("programme", "sector", "enterprises", "synthetic")
+"""sectors.csv, written by ``scaleup impact``: contracts.md's three columns, then ``synthetic``."""
+
 OutputKind = Literal["int", "float", "bool", "text"]
 
 

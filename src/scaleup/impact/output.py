@@ -1,4 +1,5 @@
-"""kpis.csv and sectors.csv: their columns, declared once, and how values are written.
+"""kpis.csv and sectors.csv (their columns declared in :mod:`scaleup.tables`): how values
+are written.
 
 Columns of contracts.md first, then the extensions: ``eligible`` (companies supported,
 the population every KPI is about) and ``synthetic`` (true for a made-up demo cohort).
@@ -7,17 +8,18 @@ the population every KPI is about) and ``synthetic`` (true for a made-up demo co
 from __future__ import annotations
 
 import csv
-from dataclasses import astuple, fields
+from dataclasses import astuple
 from pathlib import Path
 
+from scaleup import tables
 from scaleup.atomic import staged_dir
 from scaleup.impact.kpis import ImpactResult, KpiRow, SectorRow
 
 KPIS_FILE = "kpis.csv"
 SECTORS_FILE = "sectors.csv"
-KPI_COLUMNS = tuple(f.name for f in fields(KpiRow))
-SECTOR_COLUMNS = tuple(f.name for f in fields(SectorRow))
-CONTRACT_KPI_COLUMNS = KPI_COLUMNS[:8]
+KPI_COLUMNS = tables.KPIS
+SECTOR_COLUMNS = tables.SECTORS
+CONTRACT_KPI_COLUMNS = tables.KPIS_CONTRACT
 """programme, kpi, value, numerator, denominator, ci_low, ci_high, note (contracts.md)."""
 
 
