@@ -36,6 +36,7 @@ from scaleup.publish import STATIC, charts, make_templates
 from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.links import broken_links
+from scaleup.publish.maps import neighbours
 from scaleup.publish.pages import render_area, render_changes, render_front, render_lad
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
@@ -158,6 +159,7 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
             shared,
             rated[0] if rated else "employment",
             plan.meta.comparison.benchmark,
+            context=neighbours(area.lad_codes, plan.lads),
         )  # fmt: skip
     )
     return {c.name: c.as_dict() for c in out if c is not None}

@@ -510,22 +510,58 @@ def density_chart(
     )
 
 
+HATCH = "#b1b3b5"
+"""The withheld shade's colour as drawn by Vega, replaced by the hatch pattern in the SVG."""
+CONTEXT = "#dcdddf"
+"""The neutral grey of the surrounding local authorities (not in the area)."""
+
+
+def _hatched(svg: str, pattern_id: str) -> str:
+    """Withheld LADs (and their legend symbol) filled with diagonal hatching, as statistical
+    maps show confidential cells: an SVG pattern in place of their flat grey."""
+    if f'fill="{HATCH}"' not in svg:
+        return svg
+    defs = (
+        f'<defs><pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2"/></pattern></defs>'
+    )
+    svg = svg.replace(f'fill="{HATCH}"', f'fill="url(#{pattern_id})"')
+    head = svg.index(">", svg.index("<svg")) + 1
+    return svg[:head] + defs + svg[head:]
+
+
+def _centre(feature: dict[str, Any]) -> tuple[float, float]:
+    """A point inside-ish a LAD for its label: the middle of its largest ring's extent."""
+    geometry = feature["geometry"]
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    ring = max((p[0] for p in polygons), key=len)
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
 def map_chart(
     area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any],
     measure: str = "employment", benchmark: str = "UK median",
+    context: list[str] | None = None,
 ) -> Chart | None:  # fmt: skip
     """The member LADs on a map (from the shipped ONS TopoJSON), each shaded by its published
-    density flag on ``measure`` against the benchmark: above, at or below, withheld [c], not
-    available. The legend lists only the shades drawn."""
+    density flag on ``measure`` against the benchmark: above, at or below, withheld [c]
+    (hatched and labelled), not available; the surrounding LADs (``context``, not in the
+    area) in a neutral grey. The legend lists only what is drawn."""
     features, missing = lad_features([lad["lad_code"] for lad in lads])
     if not features:
         return None
+    around, _ = lad_features(list(context or []))
     shades = {
         ABOVE: (f"Density above the {benchmark}", ACCENT),
         BELOW: (f"Density at or below the {benchmark}", "#9cc3e5"),
-        WITHHELD: ("Withheld [c] (confidential)", "#b1b4b6"),
-        NOT_AVAILABLE: ("Not available", "#f3f2f1"),
+        WITHHELD: ("Withheld [c] (confidential)", HATCH),
+        NOT_AVAILABLE: ("Not available", "#ffffff"),
     }
+    outside = f"Surrounding local authorities (not in {area_name})"
     by_code = {lad["lad_code"]: _row(lad, measure) for lad in lads}
     for f in features:
         code = f["properties"]["lad_code"]
@@ -533,41 +569,76 @@ def map_chart(
         row = by_code.get(code, {})
         word = standing(row.get("density_above_median"))
         f["properties"]["shade"] = shades[word][0]
+        f["properties"]["word"] = word
         f["properties"]["label"] = (
             f"{f['properties']['lad_name']}: density {decimal(row.get('density'), 1)}, "
             + shades[word][0][0].lower()
             + shades[word][0][1:]
             + (" (also in " + ", ".join(o["name"] for o in other) + ")" if other else "")
         )
+    for f in around:
+        f["properties"]["shade"] = outside
+        f["properties"]["label"] = f"{f['properties']['lad_name']} (not in {area_name})"
     drawn = [w for w in shades if any(f["properties"]["shade"] == shades[w][0] for f in features)]
-    chart = (
+    domain = [shades[w][0] for w in drawn] + ([outside] if around else [])
+    colours = [shades[w][1] for w in drawn] + ([CONTEXT] if around else [])
+    color = alt.Color(
+        "properties.shade:N", scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(title=f"By {measure} growth", orient="bottom", columns=1,
+                          labelLimit=0, symbolType="square", symbolSize=160,
+                          symbolStrokeColor=INK, symbolStrokeWidth=0.6),
+    )  # fmt: skip
+    # the projection fits the area's LADs; the surrounding ones run off the frame, clipped
+    projection = alt.Projection(
+        type="mercator", fit={"type": "FeatureCollection", "features": features}
+    )
+    layers: list[Any] = []
+    if around:
+        layers.append(
+            alt.Chart(alt.Data(values=around))
+            .mark_geoshape(stroke="#ffffff", strokeWidth=0.8, clip=True)
+            .encode(color=color, description="properties.label:N")
+        )
+    layers.append(
         alt.Chart(alt.Data(values=features))
         .mark_geoshape(stroke=INK, strokeWidth=0.6)
-        .encode(
-            color=alt.Color(
-                "properties.shade:N",
-                scale=alt.Scale(
-                    domain=[shades[w][0] for w in drawn], range=[shades[w][1] for w in drawn]
-                ),
-                legend=alt.Legend(title=f"By {measure} growth", orient="bottom", columns=1,
-                                  labelLimit=400),
-            ),
-            description="properties.label:N",
+        .encode(color=color, description="properties.label:N")
+    )
+    withheld = [
+        {"lon": x, "lat": y, "text": "[c]"}
+        for f in features if f["properties"]["word"] == WITHHELD
+        for x, y in [_centre(f)]
+    ]  # fmt: skip
+    if withheld:
+        layers.append(
+            alt.Chart(alt.Data(values=withheld))
+            .mark_text(fontSize=12, fontWeight="bold", color=INK, aria=False)
+            .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
         )
-        .project(type="mercator")
-        .properties(width=420, height=380)
-    )  # fmt: skip
+    chart = alt.layer(*layers).project(**projection.to_dict()).properties(width=420, height=380)
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
+    if around:
+        alt_text += f". Surrounding local authorities, in grey: {len(around)}"
     if missing:
         alt_text += f". Not on the map (no boundary in the shipped file): {', '.join(missing)}"
+    notes = []
+    if withheld:
+        notes.append(
+            f"Hatched and marked [c]: {WITHHELD_WHY} (the density of "
+            + ", ".join(f["properties"]["lad_name"] for f in features
+                        if f["properties"]["word"] == WITHHELD)
+            + ")."
+        )  # fmt: skip
     return Chart(
         name="map",
         kind="map",
         title=f"The {lads_phrase(len(features))} of {area_name}, shaded by density of "
-        f"scaleups ({measure} growth) against the {benchmark}",
+        f"scaleups ({measure} growth) against the {benchmark}"
+        + (", with the surrounding local authorities in grey" if around else ""),
         alt=alt_text + ".",
-        svg=to_svg(chart, alt_text),
+        svg=_hatched(to_svg(chart, alt_text), "hatch-withheld"),
+        notes=notes,
         columns=["Local authority", "Code", "Density", f"Against the {benchmark}"],
         rows=[
             [

@@ -7,6 +7,7 @@ decodes the ``ltla`` layer into GeoJSON features for the LAD codes asked for.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,29 @@ def _topology(path: str) -> dict[str, Any]:
         arcs.append(points)
     geometries = {g["properties"]["areacd"]: g for g in topo["objects"][LAYER]["geometries"]}
     return {"arcs": arcs, "geometries": geometries}
+
+
+@lru_cache(maxsize=2)
+def _arcs_of(path: str) -> dict[str, frozenset[int]]:
+    """Each LAD's arcs (by index, either direction): LADs that share one are neighbours."""
+    out = {}
+    for code, geometry in _topology(path)["geometries"].items():
+        rings = geometry["arcs"] if geometry["type"] == "Polygon" else [
+            r for polygon in geometry["arcs"] for r in polygon
+        ]  # fmt: skip
+        out[code] = frozenset(i if i >= 0 else ~i for ring in rings for i in ring)
+    return out
+
+
+def neighbours(codes: list[str], among: Iterable[str], path: Path = UK_BOUNDARIES) -> list[str]:
+    """The LADs of ``among`` (not of ``codes``) whose boundary touches one of ``codes``'s:
+    the surrounding areas drawn for context on an area's map."""
+    arcs = _arcs_of(str(path))
+    inside: set[int] = set()
+    for code in codes:
+        inside |= arcs.get(code, frozenset())
+    mine = set(codes)
+    return sorted(c for c in among if c not in mine and arcs.get(c, frozenset()) & inside)
 
 
 def _ring(arcs: list[list[tuple[float, float]]], indices: list[int]) -> list[list[float]]:

@@ -1,0 +1,71 @@
+"""The area map: LADs shaded by their published flag, withheld LADs hatched (an SVG pattern)
+and marked [c], the surrounding LADs (not in the area) in a neutral grey for context, and a
+legend of only what is drawn."""
+
+from __future__ import annotations
+
+import re
+
+from scaleup.data import UK_BOUNDARIES
+from scaleup.publish.charts import map_chart
+from scaleup.publish.maps import _arcs_of, neighbours
+
+# Amber Valley, Bolsover, Chesterfield, Derby: four neighbouring Derbyshire LADs
+CODES = ["E07000032", "E07000033", "E07000034", "E06000015"]
+NAMES = ["Amber Valley", "Bolsover", "Chesterfield", "Derby"]
+
+
+def _lads(flags: list) -> list[dict]:  # type: ignore[type-arg]
+    return [
+        {"lad_code": c, "lad_name": n, "measures": {"employment": {
+            "density": "[c]" if f == "[c]" else 20.0, "density_above_median": f}}}
+        for c, n, f in zip(CODES, NAMES, flags, strict=True)
+    ]  # fmt: skip
+
+
+def _legend(svg: str) -> list[str]:
+    legend = svg.split('class="mark-group role-legend"')[1] if "role-legend" in svg else ""
+    return re.findall(r"<text[^>]*>([^<]*)</text>", legend)
+
+
+def test_neighbours_are_the_lads_that_touch_the_area() -> None:
+    every = [c for c in _arcs_of(str(UK_BOUNDARIES)) if c.startswith("E0")]
+    around = neighbours(CODES, every)
+    assert "E07000035" in around  # Derbyshire Dales touches Amber Valley
+    assert "E07000036" in around  # Erewash touches Derby
+    assert not set(CODES) & set(around)
+    assert "E09000001" not in around  # the City of London is nowhere near
+    assert neighbours(CODES, ["E09000001"]) == []  # only among the LADs given
+
+
+def test_withheld_lads_are_hatched_and_marked_and_surroundings_grey() -> None:
+    around = neighbours(CODES, [c for c in _arcs_of(str(UK_BOUNDARIES)) if c.startswith("E0")])
+    chart = map_chart("Testshire", _lads([True, "[c]", False, True]), {}, context=around)
+    assert chart is not None
+    svg = chart.svg
+    assert '<pattern id="hatch-withheld"' in svg
+    # Bolsover's shape and the legend's symbol are hatched
+    assert svg.count('fill="url(#hatch-withheld)"') == 2
+    assert ">[c]</text>" in svg  # marked on the map
+    assert chart.notes == [
+        "Hatched and marked [c]: withheld to protect confidential data (the density of Bolsover)."
+    ]
+    legend = _legend(svg)
+    assert "Withheld [c] (confidential)" in legend
+    assert "Surrounding local authorities (not in Testshire)" in legend
+    assert "Not available" not in legend  # only what is drawn
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert "Erewash (not in Testshire)" in titles
+    assert "Bolsover: density [c], withheld [c] (confidential)" in titles
+    assert [r[0] for r in chart.rows] == NAMES  # the table: the area's LADs only
+
+
+def test_without_withheld_lads_or_surroundings_the_legend_says_neither() -> None:
+    chart = map_chart("Testshire", _lads([True, False, None, True]), {})
+    assert chart is not None
+    legend = _legend(chart.svg)
+    assert "pattern" not in chart.svg and not chart.notes
+    assert sorted(legend) == [
+        "By employment growth", "Density above the UK median",
+        "Density at or below the UK median", "Not available",
+    ]  # fmt: skip
