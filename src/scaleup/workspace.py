@@ -171,6 +171,18 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _FilesTable(_Table):
+    """A table naming files relative to the workspace."""
+
+    def paths(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def files(self, root: Path) -> dict[str, Path]:
+        """The files of :meth:`paths` in the workspace ``root``: the one place a workspace's
+        file names are resolved."""
+        return {k: Path(root) / v for k, v in self.paths().items()}
+
+
 class ReviewTable(_Table):
     """``[review]``: the edition's title and year, and the last end year its inputs give."""
 
@@ -185,7 +197,7 @@ class ReviewTable(_Table):
     """How this edition's figures may be revised, said after the standard revisions note."""
 
 
-class InputsTable(_Table):
+class InputsTable(_FilesTable):
     """``[inputs]``: the contract files, relative to the workspace. The panel may also be
     a Hadoop path (``s3a://``, ``hdfs://``, ``file://``), read where it lies by the
     Spark engine (``[engine] backend = "spark"``)."""
@@ -219,7 +231,7 @@ class InputsTable(_Table):
         return {k: v for k, v in self.model_dump().items() if v is not None and not is_url(v)}
 
 
-class ImpactTable(_Table):
+class ImpactTable(_FilesTable):
     """``[impact]``: the programme cohort's files (relative to the workspace) and the support
     hours a company needs to count (see :mod:`scaleup.impact.workspace`)."""
 
@@ -369,7 +381,7 @@ def load_workspace(root: Path) -> Workspace:
             )
         )
     tables = WorkspaceFile.read(config)
-    inputs = {kind: root / name for kind, name in tables.inputs.paths().items()}
+    inputs = tables.inputs.files(root)
     missing = [
         Problem(str(config), f"inputs.{kind}: no such file {name!r}")
         for kind, name in tables.inputs.paths().items()

@@ -38,7 +38,7 @@ def impact_from_workspace(
         table = found
     elif not isinstance(table, ImpactTable):
         table = WorkspaceFile.validated_impact(table, source)
-    paths = {k: root / v for k, v in table.paths().items()}
+    paths = table.files(root)
     cohort = read_cohort(paths["participants"], paths["followups"], paths["survey"],
                          paths.get("sectors"))  # fmt: skip
     return kpis_for_cohort(cohort, table.min_hours)
