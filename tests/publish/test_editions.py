@@ -267,3 +267,22 @@ def test_a_bad_change_report_is_a_warning_not_a_crash(tmp_path: Path) -> None:
     report.write_text("not json", encoding="utf-8")
     found, problems = change_report_of(ws)
     assert found is None and "not a what-changed report" in problems[0].message
+
+
+def test_areas_over_time_on_both_stores(tmp_path: Path, store_url: str) -> None:
+    prepared = []
+    for year in (2021, 2022):
+        ws = load_workspace(_edition(tmp_path / str(year), year))
+        kept = [(a, lad) for a, lad in members() if year == 2021 or a != GONE]
+        prepared.append(
+            prepare_edition(ws, load_settings(environ={}), tables=_tables(year), members=kept)
+        )
+    engine = db.make_engine(store_url)
+    store_editions(engine, prepared)
+    with db.sessions(engine)() as session:
+        area = repo.get_area(session, "E37000901", "2022")
+        assert area is not None and area.counterpart is not None
+        assert (area.counterpart.edition, area.counterpart.code) == ("2021", "E37000901")
+        assert area.counterpart.same_lads and not area.later
+        old = repo.get_area(session, "E37000901", "2021")
+        assert old is not None and {x.edition for x in old.later} == {"2022"}
