@@ -117,7 +117,9 @@ def test_search_by_region(tmp_path: Path) -> None:
 def test_users_revoke_token_revokes_that_one_alone(tmp_path: Path) -> None:
     ws = str(tmp_path)
     run("users", "add", "ed@example.org", "-w", ws, input="a long enough passphrase\n")
-    first = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
+    made = run("users", "token", "ed@example.org", "-w", ws).output
+    assert "number 1 " in made and "revoke-token 1" in made
+    first = made.strip().splitlines()[-1]
     second = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
     third = run("users", "token", "ed@example.org", "-w", ws).output.strip().splitlines()[-1]
     result = run("users", "revoke-token", first, "-w", ws)

@@ -79,7 +79,11 @@ def token(
         if user is None or not user.active:
             raise InputError(Problem(None, f"no active account for {email!r}", column="email"))
         new = accounts.issue_token(session, user, actor="command line")
-    print(f"new API token for {user.email} (shown once, keep it secret):")
+        number = accounts.list_tokens(session, user)[-1].id
+    print(
+        f"new API token number {number} for {user.email} (shown once, keep it secret; "
+        f"`scaleup users revoke-token {number}` revokes it):"
+    )
     print(new)
 
 
