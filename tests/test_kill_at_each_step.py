@@ -59,6 +59,9 @@ def small_workspace(root: Path) -> Path:
         filter_csv(DEMO / "data" / name, root / "data" / name, lambda r: r["lad_code"] in lads)
     for code in AREAS:
         shutil.copy(DEMO / "content" / f"{code}.md", root / "content" / f"{code}.md")
+    for name in ("sources.toml", "changes.json", "changes.md"):  # what the settings name
+        if (DEMO / "data" / name).exists():
+            shutil.copy(DEMO / "data" / name, root / "data" / name)
     toml = (DEMO.parent / "workspace" / "scaleup.toml").read_text(encoding="utf-8")
     toml = toml.split("[impact]")[0].split("# The synthetic UpScaler")[0]
     (root / "scaleup.toml").write_text(toml, encoding="utf-8")
