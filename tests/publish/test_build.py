@@ -152,7 +152,8 @@ def test_init_workspace_from_geography(tmp_path: Path) -> None:
     assert "Chesterfield (also in Sheffield City Region)" in text
     with pytest.raises(InputError):
         init_workspace(tmp_path / "new", geography=geo, title="T", year=2024)
-    assert "Local Enterprise Partnership areas" in text  # area_type kept by the shared reader
+    # area_type kept by the shared reader
+    assert "one of the 2 Local Enterprise Partnerships of this review" in text
 
 
 def test_init_checks_the_geography_as_compute_does(tmp_path: Path) -> None:

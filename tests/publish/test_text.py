@@ -165,3 +165,33 @@ def test_the_comparison_is_named_by_what_it_covers() -> None:
     )
     assert comparison_label(["E06000015", "E07000032"]).startswith("England")
     assert comparison_label(["E06000015", "S12000033"]) == COMPARISON
+
+
+def test_grammar_for_one_and_for_custom_area_types() -> None:
+    from scaleup.publish import make_templates
+    from scaleup.publish.format import lads_phrase, plural_noun
+    from scaleup.publish.starter import StarterArea, stub_content
+
+    assert lads_phrase(1) == "1 local authority" and lads_phrase(6) == "6 local authorities"
+    assert [plural_noun(k) for k in ("region", "combined authority", "growth zone", "city",
+                                     "business park", "box", "valley")] == [
+        "regions", "combined authorities", "growth zones", "cities", "business parks",
+        "boxes", "valleys",
+    ]  # fmt: skip
+    template = make_templates().from_string(
+        "{{ n }} {{ n | plural('local authority', 'local authorities') }}"
+    )
+    assert template.render(n=1) == "1 local authority"
+    assert template.render(n=3) == "3 local authorities"
+    areas = {
+        "X1": StarterArea("Northzone", "growth_zone", [("E06000001", "Hartlepool")]),
+        "X2": StarterArea("Southzone", "growth_zone", [("E06000002", "Middlesbrough"),
+                                                        ("E06000003", "Redcar")]),
+        "X3": StarterArea("Tees Valley", "combined_authority", [("E06000001", "Hartlepool")]),
+    }  # fmt: skip
+    assert "Northzone is one of the 2 growth zones of this review. It brings together 1 local " \
+        "authority district, Hartlepool." in stub_content("X1", areas)  # fmt: skip
+    assert "It brings together 2 local authority districts: Middlesbrough and Redcar." in (
+        stub_content("X2", areas)
+    )
+    assert "Tees Valley is the one combined authority of this review." in stub_content("X3", areas)

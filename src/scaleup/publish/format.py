@@ -82,9 +82,38 @@ def site_links(html: Markup | str, root: str, index: str, home: str | None = Non
     )
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` for 1, else ``many`` (the filter ``plural``)."""
+    return one if n == 1 else many
+
+
+def lads_phrase(n: int) -> str:
+    """``1 local authority``, ``6 local authorities``."""
+    return f"{n:,} {plural(n, 'local authority', 'local authorities')}"
+
+
+_ES = re.compile(r"(s|x|z|ch|sh)$")
+_IES = re.compile(r"[^aeiou]y$")
+
+
+def plural_noun(noun: str) -> str:
+    """An English plural of an area type's name (its last word): region -> regions, combined
+    authority -> combined authorities, growth zone -> growth zones, box -> boxes."""
+    if not noun:
+        return noun
+    head, _, last = noun.rpartition(" ")
+    if _IES.search(last):
+        last = last[:-1] + "ies"
+    elif _ES.search(last):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
 def install_filters(env: Environment) -> None:
     env.filters.update(
         count=count, decimal=decimal, density=density, trend=trend, share=share, markdown=markdown,
-        site_url=site_url, site_links=site_links,
+        site_url=site_url, site_links=site_links, plural=plural, lads=lads_phrase,
     )  # fmt: skip
     env.tests["number"] = is_number

@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from scaleup.publish.format import lads_phrase
 from scaleup.tables import RATED_MEASURES, SUPPRESSED
+
+__all__ = ["lads_phrase"]
 
 GROWTH = {"employment": "employment growth", "turnover": "turnover growth", "any": "growth"}
 Kind = Literal["density", "trend"]
@@ -69,11 +72,6 @@ def tally(lads: Sequence[Flagged], measure: str, kind: Kind) -> Tally:
         measure, kind, found.count(ABOVE), found.count(BELOW), found.count(WITHHELD),
         found.count(NOT_AVAILABLE),
     )  # fmt: skip
-
-
-def lads_phrase(n: int) -> str:
-    """``1 local authority``, ``6 local authorities``."""
-    return f"{n:,} local authorit{'y' if n == 1 else 'ies'}"
 
 
 def _verb(n: int, one: str, many: str) -> str:

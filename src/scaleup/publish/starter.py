@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scaleup.atomic import staged_dir
 from scaleup.errors import InputError, Problem
+from scaleup.publish.format import plural, plural_noun
 from scaleup.workspace import CONTENT_DIR, DATA_DIR, AreaContent, render_content
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "workspace"
@@ -83,12 +84,15 @@ def stub_content(code: str, areas: dict[str, StarterArea], order: int | None = N
     """A content file that states what the geography says about the area, nothing more."""
     area = areas[code]
     lads = area.lads
-    kind = AREA_KINDS.get(area.type or "", "area")
+    kind = AREA_KINDS.get(area.type or "", (area.type or "area").replace("_", " "))
     names = sorted(name for _c, name in lads)
+    same = sum(1 for a in areas.values() if a.type == area.type)
     text = (
-        f"{area.name} is one of the {len(areas)} {kind} areas of this review. It brings "
-        f"together {len(lads)} local authority district{'s' if len(lads) != 1 else ''}: "
-        f"{_and(names)}."
+        f"{area.name} is "
+        + (f"the one {kind}" if same == 1 else f"one of the {same} {plural_noun(kind)}")
+        + f" of this review. It brings together {len(lads)} "
+        f"{plural(len(lads), 'local authority district', 'local authority districts')}"
+        + (f": {_and(names)}." if len(names) > 1 else f", {names[0]}." if names else ".")
     )
     shared = []
     for lad_code, lad_name in sorted(lads, key=lambda x: x[1]):

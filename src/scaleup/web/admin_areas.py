@@ -20,6 +20,8 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from scaleup.errors import InputError
+from scaleup.meta import ImpactMeta
+from scaleup.publish.figures import programme_figures, resolve
 from scaleup.store import db, history, repo
 from scaleup.store.repo import AreaRef
 from scaleup.web.auth import CsrfChecked, CurrentEditor, render
@@ -50,6 +52,7 @@ def content_from_form(current: AreaContent, form: FormData) -> tuple[AreaContent
         value = _text(form, f"figure_value_{n}", 40)
         label = _text(form, f"figure_label_{n}")
         programme = _text(form, f"figure_programme_{n}", 200)
+        computed = _text(form, f"figure_computed_{n}", 5) == "1"
         if not (value or label or programme):
             continue
         if not label:
@@ -58,8 +61,13 @@ def content_from_form(current: AreaContent, form: FormData) -> tuple[AreaContent
         kept: dict[str, Any] = {}
         if n < len(current.figures):
             old = current.figures[n]
-            if old.value == (value or None) and old.label == label:
+            # a computed figure keeps its KPI while its label is edited; a typed figure keeps
+            # its KPI only while its value and label are unchanged
+            still = computed and old.kpi and old.value is None and not value
+            if still or (old.value == (value or None) and old.label == label):
                 kept = {"kpi": old.kpi, "base": old.base, "synthetic": old.synthetic}
+                if still:
+                    programme = old.programme or ""
         figures.append(
             Figure(label=label, value=value or None, programme=programme or None, **kept)
         )
@@ -97,13 +105,25 @@ def _area(session: Any, code: str) -> tuple[AreaRef, repo.Edition]:
     raise HTTPException(404, "There is no area with this code in the review.")
 
 
-def _figure_rows(content: AreaContent) -> list[dict[str, str]]:
-    rows = [
-        {"value": f.value or "", "label": f.label, "programme": f.programme or ""}
-        for f in content.figures
-    ]
+def _figure_rows(content: AreaContent, impact: ImpactMeta) -> list[dict[str, Any]]:
+    """The form's rows: a figure computed from the programme's cohort (a KPI, no typed value)
+    shows its computed value, read-only, and says so; then up to two empty rows."""
+    rows: list[dict[str, Any]] = []
+    for f in content.figures:
+        shown = resolve(f, impact)
+        rows.append(
+            {
+                "value": f.value or "",
+                "label": f.label,
+                "programme": f.programme or "",
+                "computed": bool(f.kpi) and f.value is None,
+                "shown": shown.value or "not available",
+                "base": shown.base or "",
+                "kpi": f.kpi or "",
+            }  # fmt: skip
+        )
     while len(rows) < min(len(content.figures) + 2, MAX_FIGURES):
-        rows.append({"value": "", "label": "", "programme": ""})
+        rows.append({"value": "", "label": "", "programme": "", "computed": False})
     return rows
 
 
@@ -128,7 +148,9 @@ def _page(
         edition=edition,
         content=content,
         narrative=narrative,
-        figures=_figure_rows(content),
+        figures=_figure_rows(content, edition.meta.impact),
+        shown=programme_figures(content, edition.meta.impact),
+        defaults=not content.figures,
         preview=preview,
         saved=saved,
         problems=problems or [],
