@@ -152,6 +152,22 @@ def test_bad_values_each_reported_with_line(files, tmp_path, engine):
     assert (out / "keep.txt").read_text() == "old"
 
 
+def test_numbers_are_plain_decimal_on_each_engine(files, tmp_path, engine):
+    """Arrow's integer parser reads 0x10 as 16: neither engine takes it (issue 14)."""
+
+    def edit(rows):
+        rows[5][3] = "0x10"
+        rows[6][3] = "1e3"
+        rows[7][4] = "1_000"
+
+    rewrite(files.panel, edit)
+    assert fails(args(files, tmp_path / "out", engine=engine)) == [
+        "error: panel.csv:6: employees: '0x10' is not a whole number",
+        "error: panel.csv:7: employees: '1e3' is not a whole number",
+        "error: panel.csv:8: turnover: '1_000' is not a whole number",
+    ]
+
+
 def test_at_most_twenty_lines_then_a_count(files, tmp_path):
     rewrite(files.panel, lambda rows: [r.__setitem__(3, "-1") for r in rows[1:51]])
     lines = fails(args(files, tmp_path / "out"), tmp_path / "out")
