@@ -62,9 +62,23 @@ class Chart:
         return self.__dict__.copy()
 
 
-def to_svg(chart: alt.TopLevelMixin, alt_text: str) -> str:
-    """Render with vl-convert; titles for hover, one accessible name on the root."""
+def to_svg(
+    chart: alt.TopLevelMixin,
+    alt_text: str,
+    *,
+    datasets: dict[str, list[dict[str, Any]]] | None = None,
+    fit: dict[str, Any] | None = None,
+) -> str:
+    """Render with vl-convert; titles for hover, one accessible name on the root.
+
+    ``datasets`` (named data the chart refers to) and ``fit`` (the projection's fit) join
+    the specification after Altair has checked it: boundaries are large, and Altair would
+    validate and copy every point of them several times over."""
     spec = chart.to_dict()
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    if fit is not None:
+        spec.setdefault("projection", {})["fit"] = fit
     # Text at least 12 px wherever the chart is drawn at its own size (GSS charts guidance).
     spec["config"] = {
         **spec.get("config", {}),
@@ -588,19 +602,17 @@ def map_chart(
                           labelLimit=0, symbolType="square", symbolSize=160,
                           symbolStrokeColor=INK, symbolStrokeWidth=0.6),
     )  # fmt: skip
-    # the projection fits the area's LADs; the surrounding ones run off the frame, clipped
-    projection = alt.Projection(
-        type="mercator", fit={"type": "FeatureCollection", "features": features}
-    )
+    # the projection fits the area's LADs; the surrounding ones run off the frame, clipped.
+    # The boundaries join the specification by name, after Altair's checks (see to_svg).
     layers: list[Any] = []
     if around:
         layers.append(
-            alt.Chart(alt.Data(values=around))
+            alt.Chart(alt.NamedData(name="around"))
             .mark_geoshape(stroke="#ffffff", strokeWidth=0.8, clip=True)
             .encode(color=color, description="properties.label:N")
         )
     layers.append(
-        alt.Chart(alt.Data(values=features))
+        alt.Chart(alt.NamedData(name="inside"))
         .mark_geoshape(stroke=INK, strokeWidth=0.6)
         .encode(color=color, description="properties.label:N")
     )
@@ -615,7 +627,7 @@ def map_chart(
             .mark_text(fontSize=12, fontWeight="bold", color=INK, aria=False)
             .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
         )
-    chart = alt.layer(*layers).project(**projection.to_dict()).properties(width=420, height=380)
+    chart = alt.layer(*layers).project(type="mercator").properties(width=420, height=380)
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
     if around:
@@ -637,7 +649,13 @@ def map_chart(
         f"scaleups ({measure} growth) against the {benchmark}"
         + (", with the surrounding local authorities in grey" if around else ""),
         alt=alt_text + ".",
-        svg=_hatched(to_svg(chart, alt_text), "hatch-withheld"),
+        svg=_hatched(
+            to_svg(
+                chart, alt_text, datasets={"around": around, "inside": features},
+                fit={"type": "FeatureCollection", "features": features},
+            ),
+            "hatch-withheld",
+        ),  # fmt: skip
         notes=notes,
         columns=["Local authority", "Code", "Density", f"Against the {benchmark}"],
         rows=[
