@@ -25,12 +25,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve import drive, free_port, percentile  # noqa: E402
+from serve import drive, free_port, report, wait_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WORDS = ("growth", "export", "leadership", "finance", "mentoring", "digital", "innovation")
@@ -74,20 +73,6 @@ def timed_import(scaleup: str, root: Path, count: int, env: dict[str, str]) -> f
     return time.perf_counter() - start
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 180.0) -> None:
-    """Until ``url`` answers (a loaded machine may take a while to start a server)."""
-    until = time.monotonic() + seconds
-    while time.monotonic() < until:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"server exited: {process.stderr.read().decode()}") from None
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programmes", type=int, default=10_000)
@@ -127,8 +112,8 @@ def run(scratch: Path, env: dict[str, str], args: argparse.Namespace) -> None:
                                     stderr=subprocess.PIPE),
     }  # fmt: skip
     try:
-        wait_for(f"http://127.0.0.1:{ports['bare']}/", servers["bare"])
-        wait_for(f"http://127.0.0.1:{ports['scaleup']}/healthz", servers["scaleup"])
+        wait_for(f"http://127.0.0.1:{ports['bare']}/", servers["bare"], 180.0)
+        wait_for(f"http://127.0.0.1:{ports['scaleup']}/healthz", servers["scaleup"], 180.0)
         print(
             f"{n} programmes; {args.connections} connections, {args.seconds:g} s per target; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n"
@@ -139,13 +124,7 @@ def run(scratch: Path, env: dict[str, str], args: argparse.Namespace) -> None:
         for label, server, path in TARGETS:
             asyncio.run(drive(ports[server], path, 1.0, 4))  # warm up
             result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
-            count = len(result["latencies"])
-            rate = count / result["elapsed"]
-            baseline = baseline or rate
-            print(f"{label:32} {count:9d} {rate:9.0f} "
-                  f"{percentile(result['latencies'], .5) * 1e3:8.1f} "
-                  f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
-                  f"{rate / baseline:8.2f}")  # fmt: skip
+            baseline = report(label, result, baseline)
     finally:
         for process in servers.values():
             process.terminate()

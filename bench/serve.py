@@ -56,15 +56,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen) -> None:
-    for _ in range(300):
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    """Until ``url`` answers (a loaded machine may take a while to start a server)."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
         try:
-            with urllib.request.urlopen(url, timeout=1):
+            with urllib.request.urlopen(url, timeout=5):
                 return
         except OSError:
             if process.poll() is not None:
                 raise SystemExit(f"server exited: {process.stderr.read().decode()}") from None
-            time.sleep(0.1)
+            time.sleep(0.2)
     raise SystemExit(f"{url} did not answer")
 
 
@@ -106,6 +108,18 @@ async def drive(port: int, path: str, seconds: float, connections: int) -> dict:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def report(label: str, result: dict, baseline: float | None) -> float:
+    """Print one target's line (requests, req/s, p50 and p99 in ms, errors, ratio to the
+    first line's rate); returns the baseline rate for the lines after it."""
+    n = len(result["latencies"])
+    rate = n / result["elapsed"]
+    baseline = baseline or rate
+    print(f"{label:32} {n:9d} {rate:9.0f} {percentile(result['latencies'], .5) * 1e3:8.1f} "
+          f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
+          f"{rate / baseline:8.2f}")  # fmt: skip
+    return baseline
 
 
 def main() -> None:
@@ -159,12 +173,7 @@ def run(root: Path, env: dict[str, str], args: argparse.Namespace) -> None:
             # warm up (renders and caches the page), then measure
             asyncio.run(drive(ports[server], path, 1.0, 4))
             result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
-            n = len(result["latencies"])
-            rate = n / result["elapsed"]
-            baseline = baseline or rate
-            print(f"{label:32} {n:9d} {rate:9.0f} {percentile(result['latencies'], .5) * 1e3:8.1f} "
-                  f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
-                  f"{rate / baseline:8.2f}")  # fmt: skip
+            baseline = report(label, result, baseline)
     finally:
         for process in servers.values():
             process.terminate()
