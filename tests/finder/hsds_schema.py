@@ -15,6 +15,8 @@ from referencing.jsonschema import DRAFT202012
 
 HERE = Path(__file__).with_name("hsds-3.0")
 BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+FORMATS = Draft202012Validator.FORMAT_CHECKER
+"""The format checks: uri and date-time only where their libraries are installed."""
 
 
 @cache
@@ -32,9 +34,7 @@ def registry() -> Registry:
 def validator(name: str) -> Draft202012Validator:
     """``name``: a schema file, e.g. ``service.json`` or ``compiled/service_list.json``."""
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": BASE + name}
-    return Draft202012Validator(
-        schema, registry=registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return Draft202012Validator(schema, registry=registry(), format_checker=FORMATS)
 
 
 def errors(name: str, document: Any) -> list[str]:

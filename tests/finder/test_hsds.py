@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from finder.hsds_schema import errors, page_errors
+from finder.hsds_schema import FORMATS, errors, page_errors
 from finder.world import migrated, record, save
 from scaleup.cli.main import app
 from scaleup.errors import InputError
@@ -61,6 +62,19 @@ def test_every_exported_service_validates_against_the_hsds_schemas() -> None:
         for service in document["contents"]:
             assert errors("service.json", service) == [], service["name"]
             assert None not in service.values()
+
+
+def test_the_schema_check_checks_the_formats_the_hsds_schemas_use() -> None:
+    """jsonschema checks a format only when the library for it is installed (the test
+    extra's rfc3986-validator and rfc3339-validator); without one, bad values would pass."""
+
+    def checked(fmt: str, value: str) -> bool:
+        return Draft202012Validator({"format": fmt}, format_checker=FORMATS).is_valid(value)
+
+    bad = {"uri": "not a uri", "date-time": "2024-13-45T99:00:00Z", "uuid": "x", "email": "x"}
+    assert [f for f, value in bad.items() if checked(f, value)] == []
+    good = {"uri": "https://example.org/a", "date-time": "2024-05-01T09:30:00Z"}
+    assert [f for f, value in good.items() if not checked(f, value)] == []
 
 
 def test_organisations_say_what_the_directory_knows_of_them() -> None:
