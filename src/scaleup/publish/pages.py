@@ -24,6 +24,7 @@ from scaleup.publish.citations import (
     licence_line,
 )
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
+from scaleup.publish.format import plural_noun
 from scaleup.publish.sentences import (
     GROWTH,
     density_sentences,
@@ -96,12 +97,33 @@ def front_context(session: Session, edition_key: str | None = None) -> dict[str,
         "review": edition,
         "editions": repo.editions(session),
         "areas": areas,
+        "groups": area_groups(areas, edition.meta.area_types),
         "measures": measures,
         "headline": headline_measure(measures),
         "downloads": [(f"downloads/{t}.csv", f"{TABLE_TITLES[t]} (CSV)") for t in DOWNLOADS],
         "site_title": edition.name,
         "section": "review",
     }
+
+
+def area_groups(
+    areas: list[FrontArea], area_types: dict[str, str]
+) -> list[tuple[str | None, list[FrontArea]]]:
+    """The front page's sections: one per area type in order of first appearance, headed
+    ("Combined authorities (12)"), when the edition has areas of more than one type;
+    else one unheaded section."""
+    groups: dict[str | None, list[FrontArea]] = {}
+    for area in areas:
+        groups.setdefault(area_types.get(area.code), []).append(area)
+    if len(groups) < 2:
+        return [(None, areas)]
+    headed: list[tuple[str | None, list[FrontArea]]] = []
+    for kind, members in groups.items():
+        noun = over_time.type_label(kind) or "other area"
+        if len(members) > 1:
+            noun = plural_noun(noun)
+        headed.append((f"{noun[:1].upper()}{noun[1:]} ({len(members)})", members))
+    return headed
 
 
 def area_context(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ import pandas as pd
 from scaleup.errors import Problem
 from scaleup.meta import Comparison, EditionMeta, ImpactMeta, Sources
 from scaleup.publish.figures import programme_figures
+from scaleup.publish.over_time import type_label
 from scaleup.slugs import edition_key, slugify, unique_slugs
 from scaleup.store.repo import neighbours
 from scaleup.tables import AREA_YEAR, LAD_COMPARE, LAD_YEAR
@@ -170,9 +172,11 @@ def plan_site(
     for area_code, lad_code in members:
         member_map.setdefault(area_code, []).append(lad_code)
 
+    names = distinct_names([(s["area_code"], s["area_name"]) for s in summaries], area_types or {})
     areas = []
     for s in summaries:
         code = s["area_code"]
+        s = {**s, "area_name": names[code]}
         content = contents.get(code)
         if content is None:
             problems.append(Problem(None, f"area {code} ({s['area_name']}) has no content file"))
@@ -239,6 +243,22 @@ def plan_site(
     plan = SitePlan(title, year, meta, areas, lads, problems)
     _check_content(plan)
     return plan
+
+
+def distinct_names(areas: Sequence[tuple[str, str]], area_types: dict[str, str]) -> dict[str, str]:
+    """Area code -> the name its pages give it: the geography's name, followed by its type
+    where another area of the edition has the same name ("North East (combined
+    authority)" beside "North East (region)"), or by its code where the type does not
+    tell them apart either."""
+    shared = Counter(name for _, name in areas)
+    named: dict[str, str] = {}
+    for code, name in areas:
+        kind = type_label(area_types.get(code))
+        named[code] = f"{name} ({kind})" if shared[name] > 1 and kind else name
+    again = Counter(named.values())
+    return {
+        code: f"{name} ({code})" if again[named[code]] > 1 else named[code] for code, name in areas
+    }
 
 
 def _check_content(plan: SitePlan) -> None:
