@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scaleup.atomic import KILL_AT_ENV
 from scaleup.config import load_settings
-from scaleup.publish.build import SITE_STAMP, recover_site, site_stamp
+from scaleup.publish.recovery import SITE_STAMP, recover_site, site_stamp
 from scaleup.store import db, repo
 from support.serving import SCALEUP, command_env
 

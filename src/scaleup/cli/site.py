@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
 
             SCALEUP_SECRET_KEY="$(openssl rand -base64 48)" scaleup serve -w review --port 8000
         """
-        from scaleup.publish.build import recover_site
+        from scaleup.publish.recovery import recover_site
         from scaleup.web.auth import check_secret
         from scaleup.web.serve import serve
 

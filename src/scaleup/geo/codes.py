@@ -17,7 +17,7 @@ from pathlib import Path
 
 from scaleup import data
 from scaleup.errors import InputError, Problem
-from scaleup.geo.csvfile import read_lookup
+from scaleup.geo.csvfile import lookup_rows
 
 LAD_CODE = re.compile(r"^(E0[6-9]|W06|S12|N09)\d{6}$")
 """A local authority district: English UA/district/metropolitan/London borough, Welsh UA,
@@ -96,7 +96,7 @@ def read_code_changes(path: Path | None = None) -> CodeChanges:
     """LAD code changes from the ONS changes file (``oldcd, newcd, type, start``) or the
     contract file (``old_code, new_code, year``). Defaults to the shipped file."""
     path = Path(path) if path is not None else data.LAD_CODE_CHANGES
-    table = read_lookup(
+    rows = lookup_rows(
         path,
         {
             "old_code": ("old_code", "oldcd"),
@@ -112,7 +112,7 @@ def read_code_changes(path: Path | None = None) -> CodeChanges:
     problems: list[Problem] = []
     changes: list[CodeChange] = []
     started: dict[str, int] = {}
-    for row in table.itertuples(index=False):
+    for row in rows:
         if not row.year.isdigit():
             problems.append(
                 Problem(str(path), f"{row.year!r} is not a year", lines=(row.line,), column="year")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections import namedtuple
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from scaleup.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def read_lookup(
@@ -15,13 +18,26 @@ def read_lookup(
     required: dict[str, tuple[str, ...]],
     optional: dict[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
-    """Columns of ``path`` as text, renamed to the keys of ``required``.
+    """:func:`lookup_rows` as a frame (same columns, ``line`` last)."""
+    import pandas as pd  # here: serving reads a lookup (LAD code changes) without pandas
+
+    columns = [*dict.fromkeys([*required, *(optional or {})]), "line"]
+    return pd.DataFrame(lookup_rows(path, required, optional), columns=columns)
+
+
+def lookup_rows(
+    path: Path,
+    required: dict[str, tuple[str, ...]],
+    optional: dict[str, tuple[str, ...]] | None = None,
+) -> list[Any]:
+    """Rows of ``path`` (named tuples) with its columns as text, renamed to the keys of
+    ``required``.
 
     ``required`` maps each wanted column to the header names accepted for it (matched
     case-insensitively, first match wins); ``optional`` columns are empty when absent.
     A BOM is accepted. Raises InputError naming the file for a missing file, an empty
     file, a file that is not CSV or a missing column.
-    The returned frame has a ``line`` column: the CSV line number (header = 1).
+    Each row has a ``line`` field last: the CSV line number (header = 1).
     """
     name = str(path)
     try:
@@ -50,10 +66,13 @@ def read_lookup(
     for column, accepted in (optional or {}).items():
         index[column] = next((header.index(a) for a in accepted if a in header), -1)
     width = len(header)
+    Row = namedtuple("Row", [*index, "line"], rename=True)  # type: ignore[misc]  # caller's names
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         row = row + [""] * (width - len(row))
-        records.append([row[i].strip() if i >= 0 else "" for i in index.values()] + [number])
-    return pd.DataFrame(records, columns=[*index, "line"])
+        records.append(
+            Row._make([*(row[i].strip() if i >= 0 else "" for i in index.values()), number])
+        )
+    return records

@@ -25,7 +25,6 @@ from scaleup.impact.kpis import (
 )
 from scaleup.impact.output import KPI_COLUMNS, SECTOR_COLUMNS, write_impact
 from scaleup.impact.workspace import impact_from_workspace
-from scaleup.ingest.cohort import read_cohort
 
 
 def compute_kpis(
@@ -40,6 +39,8 @@ def compute_kpis(
 
     Raises :class:`scaleup.errors.InputError` with every problem of every file.
     """
+    from scaleup.ingest.cohort import read_cohort  # ibis: imported when a cohort is read
+
     return kpis_for_cohort(read_cohort(participants, followups, survey, sectors), min_hours)
 
 

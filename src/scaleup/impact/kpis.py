@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from scaleup.impact.sectors import SIC_SECTIONS, SicRange, count_sectors
-from scaleup.ingest.cohort import Cohort, FollowUp, Participant, SurveyAnswer
+
+if TYPE_CHECKING:  # the cohort's reader imports ibis; computing from a cohort does not
+    from scaleup.ingest.cohort import Cohort, FollowUp, Participant, SurveyAnswer
 
 KPI_NAMES = (
     "companies_supported",

@@ -16,7 +16,6 @@ from typing import Any
 
 from scaleup.config import CONFIG_FILENAME
 from scaleup.impact.kpis import ImpactResult, kpis_for_cohort
-from scaleup.ingest.cohort import read_cohort
 from scaleup.workspace import ImpactTable, WorkspaceFile
 
 
@@ -38,6 +37,8 @@ def impact_from_workspace(
         table = found
     elif not isinstance(table, ImpactTable):
         table = WorkspaceFile.validated_impact(table, source)
+    from scaleup.ingest.cohort import read_cohort  # ibis: imported when a cohort is read
+
     paths = table.files(root)
     cohort = read_cohort(paths["participants"], paths["followups"], paths["survey"],
                          paths.get("sectors"))  # fmt: skip

@@ -9,8 +9,9 @@
 
 A kill at any moment leaves the store and the site each whole, old or new. The site
 records the store's build stamp (``.scaleup-site.json``); when the kill fell between the
-commit and the switch, :func:`recover_site` (run first by every build and by ``scaleup
-serve``) switches the complete new site in, so store and site agree again.
+commit and the switch, :func:`~scaleup.publish.recovery.recover_site` (run first by
+every build and by ``scaleup serve``) switches the complete new site in, so store and site
+agree again.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from scaleup.publish.figures import impact_meta
 from scaleup.publish.links import broken_links
 from scaleup.publish.maps import neighbours
 from scaleup.publish.pages import render_area, render_changes, render_front, render_lad
+from scaleup.publish.recovery import SITE_STAMP, recover, site_stamp
 from scaleup.publish.site import AreaPlan, SitePlan, headline_measure, plan_site
 from scaleup.store import db, places, repo
 from scaleup.workspace import AreaContent, Review, Workspace
@@ -208,10 +210,6 @@ def prepare_edition(
     return PreparedEdition(ws, plan, contents, rendered, regions)
 
 
-SITE_STAMP = ".scaleup-site.json"
-"""In the site's folder: the build stamp of the store it was written from."""
-
-
 def store_editions(engine: Engine, prepared: list[PreparedEdition]) -> None:
     """Store every prepared edition (statistics and content) in one transaction; editions
     the store holds beyond these are removed (the workspace is the list of editions)."""
@@ -242,15 +240,6 @@ def _store(session: Session, prepared: list[PreparedEdition], built_at: datetime
     places.replace_regions(session, latest.regions)
 
 
-def site_stamp(folder: Path) -> dict[str, str] | None:
-    """The build stamp a site folder records (None: no site, or not one written here)."""
-    try:
-        stamp = json.loads((Path(folder) / SITE_STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return stamp.get("editions") if isinstance(stamp, dict) else None
-
-
 def publish_editions(
     engine: Engine, prepared: list[PreparedEdition], out: Path, *, strict: bool = False
 ) -> list[Problem]:
@@ -260,7 +249,7 @@ def publish_editions(
     docstring). Returns the site's broken links (an InputError with ``strict``)."""
     db.migrate(engine)
     with atomic.folder_lock(out):
-        _recover(engine, out)
+        recover(engine, out)
         _check_own(out)
         stage = atomic.new_staging(out)
         try:
@@ -290,25 +279,6 @@ def _check_own(out: Path) -> None:
                     "or a site built before (it is replaced whole)",
                 )
             )
-
-
-def recover_site(engine: Engine, out: Path) -> None:
-    """After a build killed between its commit and its switch: the complete site written
-    for the store's content becomes ``out``; every staging folder left is removed."""
-    db.migrate(engine)
-    with atomic.folder_lock(out):
-        _recover(engine, out)
-
-
-def _recover(engine: Engine, out: Path) -> None:
-    with db.sessions(engine)() as session:
-        stored = repo.build_stamp(session)
-    if stored and site_stamp(out) != stored:
-        for stage in atomic.stagings(out):
-            if site_stamp(stage) == stored:
-                atomic.switch(stage, out)
-                break
-    atomic.recover(out)
 
 
 def build_site(

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from scaleup.errors import Problem
 from scaleup.meta import Comparison, EditionMeta, ImpactMeta, Sources
 from scaleup.publish.figures import programme_figures
@@ -60,6 +58,8 @@ def cell(value: Any) -> Any:
         value = value.item()  # numpy scalar
     if isinstance(value, float) and math.isnan(value):
         return None
+    import pandas as pd  # here: a frame's cell; serving (which imports this module) has none
+
     if value is pd.NA:
         return None
     if isinstance(value, str):

@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaleup.geo import AREA_CODE, GSS_PATTERN
-from scaleup.publish.downloads import XLSX_TYPE
 from scaleup.publish.figures import ShownFigure, programme_figures, programme_sectors
 from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import EDITION
@@ -301,6 +300,8 @@ class DownloadList(Model):
 
     @classmethod
     def of(cls, edition: Edition) -> DownloadList:
+        from scaleup.publish.downloads import XLSX_TYPE  # openpyxl: not at start-up
+
         csvs = [
             DownloadFile(
                 url=f"/{edition.key}/downloads/{t}.csv", title=TABLE_TITLES[t],

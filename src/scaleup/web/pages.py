@@ -10,6 +10,9 @@ request, and an edit made elsewhere (another process, the CLI) within ``VERSION_
 The HTML routes are plain Starlette routes (no OpenAPI, validated here) because they are
 the hot path; so are the JSON API's (web/api.py), which are documented in /openapi.json
 from the same table that serves them (:mod:`scaleup.web.routes`).
+
+The download routes import :mod:`scaleup.publish.downloads` when first asked: it imports
+openpyxl (and numpy), which nothing else served needs, so the server starts without them.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from sqlalchemy import event
 from starlette.concurrency import run_in_threadpool
 
 from scaleup.publish import STATIC, make_templates
-from scaleup.publish.downloads import XLSX_TYPE, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.pages import render_area, render_changes, render_front, render_lad
 from scaleup.publish.site import DOWNLOADS
 from scaleup.slugs import is_slug
@@ -189,6 +191,8 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/{edition}/lads/{slug}/", status_code=307)
 
     async def download_csv(request: Request) -> Response:
+        from scaleup.publish.downloads import csv_text
+
         edition, slug, table = _edition(request), _slug(request), request.path_params["table"]
         if table not in DOWNLOADS:
             raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
@@ -205,6 +209,8 @@ def install(app: FastAPI) -> None:
         )
 
     def area_workbook(edition: str, code: str) -> bytes | None:
+        from scaleup.publish.downloads import cover_of, xlsx_bytes
+
         with state.sessions() as session:
             view = repo.get_area(session, code, edition)
         return (
@@ -214,6 +220,8 @@ def install(app: FastAPI) -> None:
         )
 
     async def download_xlsx(request: Request) -> Response:
+        from scaleup.publish.downloads import XLSX_TYPE
+
         edition, slug = _edition(request), _slug(request)
         body = await cache.get(
             ("xlsx", edition, slug), area_version(edition, slug),
@@ -232,12 +240,16 @@ def install(app: FastAPI) -> None:
             return repo.review_tables(session, edition)
 
     def review_workbook(edition: str) -> bytes | None:
+        from scaleup.publish.downloads import cover_of, xlsx_bytes
+
         with state.sessions() as session:
             found = repo.get_review(session, edition)
             rows = repo.review_tables(session, edition)
         return None if found is None else xlsx_bytes(rows, cover_of(found))
 
     async def all_csv(request: Request) -> Response:
+        from scaleup.publish.downloads import csv_text
+
         edition, table = _edition(request), request.path_params["table"]
         if table not in DOWNLOADS:
             raise HTTPException(404, f"no table {table!r}; the tables are {', '.join(DOWNLOADS)}")
@@ -254,6 +266,8 @@ def install(app: FastAPI) -> None:
         )
 
     async def all_xlsx(request: Request) -> Response:
+        from scaleup.publish.downloads import XLSX_TYPE
+
         edition = _edition(request)
         body = await cache.get(
             ("all-xlsx", edition), review_version(edition), lambda _v: review_workbook(edition)
