@@ -24,15 +24,18 @@ from support.review import AREAS, SUPPRESSED_LAD, built_app
 GOLDEN = Path(__file__).with_name("golden")
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 _WORDS = re.compile(
-    r'<svg\b[^>]*?aria-label="([^"]*)"|<(text|title)\b[^>]*>([^<]*)</(?:text|title)>'
+    r'<svg\b[^>]*?aria-label="([^"]*)"|<(text|title)\b[^>]*>(.*?)</(?:text|title)>', re.DOTALL
 )
+_TAG = re.compile(r"<[^>]+>")
 
 
 def chart_words(svg: re.Match[str]) -> str:
-    """An SVG as its words: its name, then each text and title in drawing order."""
+    """An SVG as its words: its name, then each text and title in drawing order (a text of
+    several lines, tspans, as its lines joined by " / ")."""
     lines = []
     for m in _WORDS.finditer(svg[0]):
-        lines.append(f"name: {m[1]}" if m[1] is not None else f"{m[2]}: {m[3]}")
+        words = " / ".join(w for w in _TAG.split(m[3] or "") if w.strip())
+        lines.append(f"name: {m[1]}" if m[1] is not None else f"{m[2]}: {words}")
     return "<svg>\n" + "\n".join(lines) + "\n</svg>"
 
 

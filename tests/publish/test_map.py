@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from scaleup.data import UK_BOUNDARIES
-from scaleup.publish.charts import map_chart
+from scaleup.publish import narrow
+from scaleup.publish.charts import HATCH, MAP_LABEL, Chart, map_chart
 from scaleup.publish.maps import _arcs_of, neighbours
 
 # Amber Valley, Bolsover, Chesterfield, Derby: four neighbouring Derbyshire LADs
@@ -23,9 +24,11 @@ def _lads(flags: list) -> list[dict]:  # type: ignore[type-arg]
     ]  # fmt: skip
 
 
-def _legend(svg: str) -> list[str]:
-    legend = svg.split('class="mark-group role-legend"')[1] if "role-legend" in svg else ""
-    return re.findall(r"<text[^>]*>([^<]*)</text>", legend)
+def _legend(chart: Chart) -> list[str]:
+    """The legend's words: beside the picture (HTML), never in it (the picture shrinks to a
+    phone's width, the legend's words do not)."""
+    assert "role-legend" not in chart.svg
+    return [chart.legend_title] + [item["label"] for item in chart.legend]
 
 
 def test_neighbours_are_the_lads_that_touch_the_area() -> None:
@@ -44,13 +47,18 @@ def test_withheld_lads_are_hatched_and_marked_and_surroundings_grey() -> None:
     assert chart is not None
     svg = chart.svg
     assert '<pattern id="hatch-withheld"' in svg
-    # Bolsover's shape and the legend's symbol are hatched
-    assert svg.count('fill="url(#hatch-withheld)"') == 2
-    assert ">[c]</text>" in svg  # marked on the map
+    # Bolsover's shape is hatched, and the legend's swatch
+    assert svg.count('fill="url(#hatch-withheld)"') == 1
+    assert [i["label"] for i in chart.legend if i["hatched"]] == ["Withheld [c] (confidential)"]
+    assert [i["colour"] for i in chart.legend if i["hatched"]] == [HATCH]
+    # marked on the map, large enough to stay 12 px high on a phone (the map shrinks there)
+    marks = re.findall(r'<text[^>]*font-size="(\d+)px"[^>]*>\[c\]</text>', svg)
+    width = int(re.findall(r'<svg[^>]*? width="(\d+)"', svg)[0])
+    assert marks == [str(MAP_LABEL)] and MAP_LABEL * narrow.WIDTH / width >= 12
     assert chart.notes == [
         "Hatched and marked [c]: withheld to protect confidential data (the density of Bolsover)."
     ]
-    legend = _legend(svg)
+    legend = _legend(chart)
     assert "Withheld [c] (confidential)" in legend
     assert "Surrounding local authorities (not in Testshire)" in legend
     assert "Not available" not in legend  # only what is drawn
@@ -63,7 +71,7 @@ def test_withheld_lads_are_hatched_and_marked_and_surroundings_grey() -> None:
 def test_without_withheld_lads_or_surroundings_the_legend_says_neither() -> None:
     chart = map_chart("Testshire", _lads([True, False, None, True]), {})
     assert chart is not None
-    legend = _legend(chart.svg)
+    legend = _legend(chart)
     assert "pattern" not in chart.svg and not chart.notes
     assert sorted(legend) == [
         "By employment growth", "Density above the UK median",

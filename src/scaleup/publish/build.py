@@ -33,7 +33,7 @@ from scaleup.atomic import checkpoint
 from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
 from scaleup.meta import ImpactMeta
-from scaleup.publish import STATIC, charts, make_templates
+from scaleup.publish import STATIC, charts, make_templates, narrow
 from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.links import broken_links
@@ -138,21 +138,22 @@ def area_charts(plan: SitePlan, area: AreaPlan) -> dict[str, dict[str, Any]]:
         if other is not area:
             for c in set(other.lad_codes) & set(area.lad_codes):
                 shared.setdefault(c, []).append(other.ref())
-    out: list[charts.Chart | None] = [
-        charts.matrix_chart(area.name, lads, m, plan.meta.comparison.benchmark)
-        for m in plan.meta.rated_measures
-        if m in ("employment", "turnover")
-    ]
     comparison = plan.meta.comparison
-    out.append(
-        charts.density_chart(
-            area.name,
-            area.years,
-            list(comparison.years),
-            headline_measure(measures),
-            comparison.label,
-        )  # fmt: skip
-    )
+    out: list[charts.Chart | None] = []
+    for m in plan.meta.rated_measures:
+        if m in ("employment", "turnover"):
+            lad_chart = charts.matrix_chart(area.name, lads, m, comparison.benchmark)
+            if lad_chart is not None:
+                lad_chart.narrow_svg = narrow.matrix(lads, m, comparison.benchmark, lad_chart.alt)
+            out.append(lad_chart)
+    over_time = (
+        area.name, area.years, list(comparison.years), headline_measure(measures),
+        comparison.label,
+    )  # fmt: skip
+    time_chart = charts.density_chart(*over_time)
+    if time_chart is not None:
+        time_chart.narrow_svg = narrow.over_time(*over_time, time_chart.alt)
+    out.append(time_chart)
     rated = [m for m in plan.meta.rated_measures if m in ("employment", "turnover")]
     out.append(
         charts.map_chart(

@@ -57,6 +57,13 @@ class Chart:
     """matrix, density, time or map: what the chart draws (the page words it so)."""
     notes: list[str] = field(default_factory=list)
     """What the chart does not draw, and why (shown under it)."""
+    legend: list[dict[str, Any]] = field(default_factory=list)
+    """A legend given beside the picture (the map's): each item's label, colour, and
+    whether it is hatched (withheld)."""
+    legend_title: str = ""
+    narrow_svg: str = ""
+    """The same chart drawn for a phone (publish/narrow.py), shown on narrow screens in
+    place of ``svg``; empty when ``svg`` fits a phone as it is."""
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -79,6 +86,11 @@ def to_svg(
         spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     if fit is not None:
         spec.setdefault("projection", {})["fit"] = fit
+    return spec_to_svg(spec, alt_text)
+
+
+def spec_to_svg(spec: dict[str, Any], alt_text: str) -> str:
+    """A Vega-Lite specification (a plain dict) drawn as :func:`to_svg` draws a chart."""
     # Text at least 12 px wherever the chart is drawn at its own size (GSS charts guidance).
     spec["config"] = {
         **spec.get("config", {}),
@@ -171,26 +183,22 @@ def off_scale_note(names: list[str], values: list[str], what: str) -> str:
     )
 
 
-def matrix_chart(
-    area_name: str, lads: list[dict[str, Any]], measure: str, benchmark: str = "UK median"
-) -> Chart | None:
-    """Density (vertical) against trend (horizontal) for each LAD; the benchmark medians as
-    the axes. A LAD whose density or trend is withheld or not available is not a point: it
-    is named under the chart and listed in its data table."""
-    rows = [(lad, _row(lad, measure)) for lad in lads]
-    medians = [r for _, r in rows if is_number(r.get("density_median"))]
-    if not medians:
-        return None
-    dm, tm = medians[0]["density_median"], medians[0].get("trend_median")
-    points = [
-        {"lad": lad["lad_name"], "density": r["density"], "trend": r["trend"],
-         "label": f"{lad['lad_name']}: density {decimal(r['density'], 1)}, "
-                  f"trend {trend(r['trend'])}"}
-        for lad, r in rows
-        if is_number(r.get("density")) and is_number(r.get("trend"))
-    ]  # fmt: skip
-    if not points or not is_number(tm):
-        return density_strip(area_name, lads, measure, dm, benchmark)
+@dataclass
+class MatrixFrame:
+    """Where a matrix's points sit: the axes' extent around the benchmark cross, and the
+    points drawn off scale (on the frame, a triangle pointing off it)."""
+
+    pad_x: float
+    pad_y: float
+    y_lo: float
+    y_hi: float
+    far: list[dict[str, Any]]
+
+
+def matrix_frame(points: list[dict[str, Any]], tm: float, dm: float) -> MatrixFrame:
+    """Fit the matrix's axes to ``points`` (dicts with trend and density) around the
+    benchmark trend ``tm`` and density ``dm``; give each point its drawn place (x, y),
+    and the off-scale ones their shape and where their name goes (shape, align, dx, dy)."""
     off_x = off_scale([p["trend"] for p in points], tm)
     off_y = off_scale([p["density"] for p in points], dm)
     xs = [p["trend"] for i, p in enumerate(points) if i not in off_x] + [tm]
@@ -221,10 +229,47 @@ def matrix_chart(
             p["align"] = "right" if p["x"] > tm else "left"
             p["dx"] = -10 if p["align"] == "right" else 10
             p["dy"] = (24 if side_y > 0 else -24) if i in off_y else 0
+    return MatrixFrame(pad_x, pad_y, y_lo, y_hi, far)
+
+
+def matrix_points(
+    lads: list[dict[str, Any]], measure: str
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], float, Any, list[dict[str, Any]]] | None:
+    """A matrix's inputs: each LAD with its row, the benchmark density and trend (the trend
+    may be missing), and the points: the LADs whose density and trend are both published.
+    None when no row carries the benchmark density."""
+    rows = [(lad, _row(lad, measure)) for lad in lads]
+    medians = [r for _, r in rows if is_number(r.get("density_median"))]
+    if not medians:
+        return None
+    points = [
+        {"lad": lad["lad_name"], "density": r["density"], "trend": r["trend"],
+         "label": f"{lad['lad_name']}: density {decimal(r['density'], 1)}, "
+                  f"trend {trend(r['trend'])}"}
+        for lad, r in rows
+        if is_number(r.get("density")) and is_number(r.get("trend"))
+    ]  # fmt: skip
+    return rows, medians[0]["density_median"], medians[0].get("trend_median"), points
+
+
+def matrix_chart(
+    area_name: str, lads: list[dict[str, Any]], measure: str, benchmark: str = "UK median"
+) -> Chart | None:
+    """Density (vertical) against trend (horizontal) for each LAD; the benchmark medians as
+    the axes. A LAD whose density or trend is withheld or not available is not a point: it
+    is named under the chart and listed in its data table."""
+    found = matrix_points(lads, measure)
+    if found is None:
+        return None
+    rows, dm, tm, points = found
+    if not points or not is_number(tm):
+        return density_strip(area_name, lads, measure, dm, benchmark)
+    frame = matrix_frame(points, tm, dm)
+    pad_x, y_lo, y_hi, far = frame.pad_x, frame.y_lo, frame.y_hi, frame.far
     x_scale = alt.Scale(domain=[tm - pad_x, tm + pad_x], nice=False, zero=False)
     y_scale = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
     inset = (y_hi - y_lo) * 0.025
-    labels = [
+    labels: list[dict[str, Any]] = [
         {"x": tm + sx * pad_x * 0.97, "y": y_hi - inset if sy > 0 else y_lo + inset,
          "text": QUADRANTS[(d, t)],
          "align": "right" if sx > 0 else "left"}
@@ -350,12 +395,21 @@ def _quadrant_text(value: Any) -> str:
     return str(value) if value else "not available"
 
 
-def density_strip(
-    area_name: str, lads: list[dict[str, Any]], measure: str, median: float,
-    benchmark: str = "UK median",
-) -> Chart | None:  # fmt: skip
-    """Each LAD's density against the benchmark median density, for when trends are not
-    available. A withheld or not-available LAD keeps its row, labelled."""
+@dataclass
+class StripParts:
+    """What a density bar chart draws: each LAD with its row; the LADs top to bottom
+    (highest density first, then those without one); the bars on scale; the bars off scale
+    (cut short); the rows without a bar (withheld [c], not available); the axis's end."""
+
+    rows: list[tuple[dict[str, Any], dict[str, Any]]]
+    order: list[str]
+    bars: list[dict[str, Any]]
+    far: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
+    top: float
+
+
+def strip_parts(lads: list[dict[str, Any]], measure: str, median: float) -> StripParts | None:
     rows = [(lad, _row(lad, measure)) for lad in lads]
     if not rows:
         return None
@@ -378,10 +432,30 @@ def density_strip(
          "text": "withheld [c]" if r.get("density") == SUPPRESSED else "not available"}
         for lad, r in rows if not is_number(r.get("density"))
     ]  # fmt: skip
-    growth = f"{measure} growth"
     # the axis fits the bars on scale and the benchmark, with room past both (a line never
     # on the frame)
     top = max([b["density"] for b in bars] + [median]) * 1.12 or 1.0
+    return StripParts(rows, order, bars, far, gaps, top)
+
+
+def density_strip(
+    area_name: str, lads: list[dict[str, Any]], measure: str, median: float,
+    benchmark: str = "UK median",
+) -> Chart | None:  # fmt: skip
+    """Each LAD's density against the benchmark median density, for when trends are not
+    available. A withheld or not-available LAD keeps its row, labelled."""
+    parts = strip_parts(lads, measure, median)
+    if parts is None:
+        return None
+    rows, order, bars, far, gaps, top = (
+        parts.rows,
+        parts.order,
+        parts.bars,
+        parts.far,
+        parts.gaps,
+        parts.top,
+    )
+    growth = f"{measure} growth"
     y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     bar_scale = alt.Scale(domain=[0, top], nice=False)
     x = alt.X(
@@ -457,12 +531,12 @@ def density_strip(
     )
 
 
-def density_chart(
+def density_series(
     area_name: str, years: list[dict[str, Any]], uk_years: list[dict[str, Any]], measure: str,
     comparison: str,
-) -> Chart | None:  # fmt: skip
-    """Density over time: the area's density against the benchmark (the median of every
-    LAD's density each year), each line labelled with its latest value."""
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The points of the density-over-time chart (the area's, then the comparison's), each
+    with its hover label; empty when the area has no density to draw."""
     key = f"density_{measure}"
     series = [
         {"year": y["year"], "series": area_name, "density": y[key]}
@@ -472,9 +546,21 @@ def density_chart(
         for u in uk_years if is_number(u.get(key))
     ]  # fmt: skip
     if not any(s["series"] == area_name for s in series):
-        return None
+        return []
     for s in series:
         s["label"] = f"{s['series']}, {s['year']}: {decimal(s['density'], 1)}"
+    return series
+
+
+def density_chart(
+    area_name: str, years: list[dict[str, Any]], uk_years: list[dict[str, Any]], measure: str,
+    comparison: str,
+) -> Chart | None:  # fmt: skip
+    """Density over time: the area's density against the benchmark (the median of every
+    LAD's density each year), each line labelled with its latest value."""
+    series = density_series(area_name, years, uk_years, measure, comparison)
+    if not series:
+        return None
     colours = alt.Scale(domain=[area_name, comparison], range=[ACCENT, MUTED])
     enc = {
         "x": alt.X("year:O", title="Year (end of the growth window)", axis=alt.Axis(labelAngle=0)),
@@ -526,12 +612,16 @@ def density_chart(
 
 HATCH = "#b1b3b5"
 """The withheld shade's colour as drawn by Vega, replaced by the hatch pattern in the SVG."""
+MAP_WIDTH = 420
+MAP_LABEL = 16
+"""The map's labels' size: the map is shrunk to fit a phone (to 328 px of its 432 on a 360
+px screen), and its labels stay at least 12 px high there."""
 CONTEXT = "#dcdddf"
 """The neutral grey of the surrounding local authorities (not in the area)."""
 
 
 def _hatched(svg: str, pattern_id: str) -> str:
-    """Withheld LADs (and their legend symbol) filled with diagonal hatching, as statistical
+    """Withheld LADs filled with diagonal hatching (as the legend's swatch is), as statistical
     maps show confidential cells: an SVG pattern in place of their flat grey."""
     if f'fill="{HATCH}"' not in svg:
         return svg
@@ -596,12 +686,11 @@ def map_chart(
     drawn = [w for w in shades if any(f["properties"]["shade"] == shades[w][0] for f in features)]
     domain = [shades[w][0] for w in drawn] + ([outside] if around else [])
     colours = [shades[w][1] for w in drawn] + ([CONTEXT] if around else [])
+    # the legend is the page's (HTML beside the picture), so that the picture alone can be
+    # shrunk to a phone's width and the legend's words stay full size
     color = alt.Color(
-        "properties.shade:N", scale=alt.Scale(domain=domain, range=colours),
-        legend=alt.Legend(title=f"By {measure} growth", orient="bottom", columns=1,
-                          labelLimit=0, symbolType="square", symbolSize=160,
-                          symbolStrokeColor=INK, symbolStrokeWidth=0.6),
-    )  # fmt: skip
+        "properties.shade:N", scale=alt.Scale(domain=domain, range=colours), legend=None
+    )
     # the projection fits the area's LADs; the surrounding ones run off the frame, clipped.
     # The boundaries join the specification by name, after Altair's checks (see to_svg).
     layers: list[Any] = []
@@ -624,10 +713,10 @@ def map_chart(
     if withheld:
         layers.append(
             alt.Chart(alt.Data(values=withheld))
-            .mark_text(fontSize=12, fontWeight="bold", color=INK, aria=False)
+            .mark_text(fontSize=MAP_LABEL, fontWeight="bold", color=INK, aria=False)
             .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
         )
-    chart = alt.layer(*layers).project(type="mercator").properties(width=420, height=380)
+    chart = alt.layer(*layers).project(type="mercator").properties(width=MAP_WIDTH, height=380)
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
     if around:
@@ -651,12 +740,19 @@ def map_chart(
         alt=alt_text + ".",
         svg=_hatched(
             to_svg(
-                chart, alt_text, datasets={"around": around, "inside": features},
+                chart,
+                alt_text,
+                datasets={"around": around, "inside": features},
                 fit={"type": "FeatureCollection", "features": features},
             ),
             "hatch-withheld",
         ),  # fmt: skip
         notes=notes,
+        legend_title=f"By {measure} growth",
+        legend=[
+            {"label": label, "colour": colour, "hatched": colour == HATCH}
+            for label, colour in zip(domain, colours, strict=True)
+        ],
         columns=["Local authority", "Code", "Density", f"Against the {benchmark}"],
         rows=[
             [
