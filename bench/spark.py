@@ -10,6 +10,15 @@ lines it logs) shows where the time goes. The two engines must write the same ta
     .venv/bin/python bench/spark.py --small         # 0.1M, 0.5M and 2M rows
     .venv/bin/python bench/spark.py --enterprises 60000000 --no-duckdb --data DIR  # ~200M
     .venv/bin/python bench/spark.py --data DIR      # keep (and reuse) the panels in DIR
+    .venv/bin/python bench/spark.py --parts 8       # Spark reads the panel as 8 part files
+    .venv/bin/python bench/spark.py --enterprises 6000000 --scan 3 --parts 8
+                                                    # only time scans of the part files
+
+``--parts N`` writes each panel also as a folder of N Parquet part files (as a data lake
+holds it, ``_SUCCESS`` beside them); Spark reads the folder, DuckDB the one file. ``--scan
+PAIRS`` runs no command: in one Spark session it times a scan that needs each row's file
+and row (the grouped count of the codes with their first row, as the checks run it) on the
+folder and on the one file, alternately, PAIRS times.
 """
 
 from __future__ import annotations
@@ -128,13 +137,74 @@ def run_compute(panel: Path, folder: Path, engine: str, out: Path) -> Run:
     return Run(seconds, driver, others[0] / MIB, others_cpu=sum(cpu.values()), steps=spent)
 
 
+def split(panel: Path, folder: Path, parts: int) -> Path:
+    """``panel`` as ``parts`` Parquet part files of whole row groups, in order."""
+    import pyarrow.parquet as pq
+
+    out = folder / f"parts-{parts}"
+    if (out / "_SUCCESS").exists():
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    source = pq.ParquetFile(panel)
+    groups = source.num_row_groups
+    for k in range(parts):
+        chosen = range(k * groups // parts, (k + 1) * groups // parts)
+        name = out / f"part-{k:05d}-bench.snappy.parquet"
+        with pq.ParquetWriter(name, source.schema_arrow) as writer:
+            for i in chosen:
+                writer.write_table(source.read_row_group(i))
+    (out / "_SUCCESS").write_text("")
+    return out
+
+
+def scans(panel: Path, parts: Path, pairs: int) -> None:
+    """Time the scan that needs each row's file and row, on the part files and on the one
+    file, alternately, in one Spark session (``scaleup.engine`` as PYTHONPATH finds it)."""
+    from scaleup import engine
+    from scaleup.config import EngineSettings
+
+    session = engine.spark_session(EngineSettings(backend="spark", memory_limit="4GB"))
+    backend = engine._arrow_spark_backend()().connect(session)
+
+    def scan(where: Path) -> tuple[float, int]:
+        read = engine.read_in_cluster(backend, str(where))
+        query = (
+            f"SELECT lad_code, sic2007, count(*) AS n, min({engine.ROW}) AS first "
+            f"FROM {read.view} GROUP BY lad_code, sic2007"
+        )
+        start = time.perf_counter()
+        rows = session.sql(query).collect()
+        seconds = time.perf_counter() - start
+        assert sum(r["n"] for r in rows) == read.rows
+        return seconds, len(rows)
+
+    scan(parts)  # the JVM compiles the query's code once
+    print(f"scans of {parts.name} (folder) and {panel.name} (one file), seconds:")
+    for i in range(pairs):
+        folder_s, groups = scan(parts)
+        file_s, _ = scan(panel)
+        with open("/proc/loadavg") as fh:
+            load = fh.read().split()[0]
+        print(
+            f"  {i + 1}: folder {folder_s:.1f}, one file {file_s:.1f}: "
+            f"{folder_s / file_s:.2f}x ({groups} code pairs, load {load})",
+            flush=True,
+        )
+    session.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="0.1M, 0.5M and 2M rows")
     parser.add_argument("--enterprises", type=int, nargs="*", help="sizes to run instead")
     parser.add_argument("--data", type=Path, help="keep and reuse generated panels here")
     parser.add_argument("--no-duckdb", action="store_true", help="Spark only (a huge panel)")
+    parser.add_argument("--parts", type=int, default=0, help="Spark reads N part files")
+    parser.add_argument("--scan", type=int, default=0, help="only time PAIRS scans (--parts)")
     opts = parser.parse_args()
+    if opts.scan and opts.parts < 2:
+        parser.error("--scan needs --parts N (N > 1)")
     sizes = opts.enterprises or (SMALL_SIZES if opts.small else UK_SIZES)
     rows_out = []
     with tempfile.TemporaryDirectory(prefix="scaleup-bench-spark-") as tmp:
@@ -145,7 +215,11 @@ def main() -> None:
             t0 = time.perf_counter()
             panel, rows = synth(enterprises, folder, "integer")
             print(f"{enterprises:,} enterprises, {rows:,} rows ({time.perf_counter() - t0:.0f} s)")
-            spark = run_compute(panel, folder, "spark", folder / "tables-spark")
+            where = split(panel, folder, opts.parts) if opts.parts > 1 else panel
+            if opts.scan:
+                scans(panel, where, opts.scan)
+                continue
+            spark = run_compute(where, folder, "spark", folder / "tables-spark")
             duck = None
             if not opts.no_duckdb:
                 duck = run_compute(panel, folder, "duckdb", folder / "tables-duckdb")
@@ -162,7 +236,11 @@ def main() -> None:
             rows_out.append((rows, spark, duck))
             with open("/proc/loadavg") as fh:
                 print(f"    load average after: {fh.read().split()[:3]}", flush=True)
+    if not rows_out:
+        return
     print()
+    if opts.parts > 1:
+        print(f"Spark read each panel as {opts.parts} part files; DuckDB the one file.")
     print(
         "| rows | Spark wall | Spark driver (Python) peak RSS | Spark JVM peak RSS "
         "| Spark JVM CPU | DuckDB wall | DuckDB peak RSS | Spark / DuckDB |"

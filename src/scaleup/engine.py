@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import itertools
 import logging
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 import ibis
@@ -183,6 +184,12 @@ def _normal(path: str) -> str:
     return re.sub(r"^file:/+", "file:/", path)
 
 
+def _ways(path: str) -> tuple[str, ...]:
+    """A listed file's path as ``inputFiles()`` writes it and as ``_metadata.file_path``
+    does (``file:///x`` and ``file:/x``; the same for other file systems)."""
+    return tuple(dict.fromkeys((path, _normal(path))))
+
+
 def read_in_cluster(backend: Any, location: str) -> ClusterRead:
     """Read ``location`` (a Parquet or CSV file, or a folder of part files; local or a
     Hadoop path) with Spark, as a temporary view; nothing comes to the driver but the
@@ -190,8 +197,6 @@ def read_in_cluster(backend: Any, location: str) -> ClusterRead:
 
     Raises ``Unreadable`` for a location Spark cannot list or read.
     """
-    from pyspark.sql import functions as F
-
     session = backend._session
     errors = _spark_errors()
     suffix = Path(str(location).rstrip("/")).suffix.lower()
@@ -221,24 +226,15 @@ def read_in_cluster(backend: Any, location: str) -> ClusterRead:
             raise Unreadable(f"no such file or folder: {location}") from None
         raise Unreadable(f"cannot be read: {reason(exc)}") from None
     files = sorted(files)
-    names = tuple(Path(f).name for f in files)
-    # Each row's file: a constant for one file; for part files its path looked up (a
-    # string test per row, so only where there is more than one file).
-    index = (
-        F.lit(0)
-        if len(files) == 1
-        else F.array_position(
-            F.array(*[F.lit(_normal(f)) for f in files]),
-            _same_path(F.col("_metadata.file_path")),
-        )
-        - F.lit(1)
-    )
+    names = tuple(unquote(Path(f).name) for f in files)  # the URLs are %-encoded
     view = f"_cluster_{next(_cluster_views)}"
     try:
         if parquet:
-            frame = read if suffix in PARQUET_SUFFIXES else session.read.parquet(*files)
-            return _parquet_view(frame, names, index, view)
-        return _csv_view(session, files, names, index, view)
+            # The location, not the listed files: their URLs are %-encoded (a space is
+            # %20), and a path is not decoded when given back to Spark.
+            frame = read if suffix in PARQUET_SUFFIXES else session.read.parquet(location)
+            return _parquet_view(session, frame, files, names, view)
+        return _csv_view(session, location, files, names, view)
     except errors as exc:
         what = "not a readable Parquet file" if parquet else "cannot be read"
         raise Unreadable(f"{what}: {reason(exc)}") from None
@@ -253,7 +249,73 @@ def _kind(path: str) -> str | None:
     return None
 
 
-def _parquet_view(frame: Any, names: tuple[str, ...], index: Any, view: str) -> ClusterRead:
+_PATH, _FILE, _INDEX = "_scaleup_path", "_scaleup_file", "_scaleup_index"
+"""Columns of a read before its view: each row's file path, file index and row index."""
+
+
+def _file_index(session: Any, files: list[str]) -> Any:
+    """The part files' paths and their index (0, 1, ... in ``files``' order), a small
+    table to broadcast: column _PATH holds each path as ``inputFiles()`` and as
+    ``_metadata.file_path`` write it (``file:///x``, ``file:/x``), _FILE its index.
+
+    Grouped by path, so that Spark knows each path is there once: a left join on it
+    that a query takes no column from is then dropped from the query's plan."""
+    from pyspark.sql import functions as F
+
+    pairs = {(way, i) for i, f in enumerate(files) for way in _ways(f)}
+    table = session.createDataFrame(sorted(pairs), f"{_PATH} string, {_FILE} int")
+    return table.groupBy(_PATH).agg(F.min(_FILE).alias(_FILE))
+
+
+def _with_file(session: Any, frame: Any, files: list[str]) -> Any:
+    """``frame`` (with column _PATH, ``_metadata.file_path``) with column _FILE, the index
+    of each row's file in ``files``, instead of _PATH.
+
+    One file: the constant 0. Part files: each row's path is looked up in
+    the broadcast ``_file_index`` (a hash join: no per-row string work beyond the
+    hash); a path written another way than both forms there (never seen) is looked up
+    in the list of files, with ``file:`` URLs normalised, as a fallback."""
+    from pyspark.sql import functions as F
+
+    if len(files) == 1:
+        return frame.withColumn(_FILE, F.lit(0)).drop(_PATH)
+    listed = F.array(*[F.lit(_normal(f)) for f in files])
+    slow = F.array_position(listed, _same_path(F.col(_PATH))) - F.lit(1)
+    joined = frame.join(F.broadcast(_file_index(session, files)), _PATH, "left")
+    return joined.withColumn(_FILE, F.coalesce(F.col(_FILE), slow)).drop(_PATH)
+
+
+UNION_FILES = 64
+"""Up to this many Parquet part files, each row's file index is a constant of its file's
+own scan (``_each_file``); beyond, a broadcast join looks it up (``_with_file``)."""
+
+
+def _each_file(frame: Any, files: list[str]) -> Any:
+    """``frame`` (with column _PATH) with column _FILE, the index of each row's file in
+    ``files``, instead of _PATH: one scan per file, its index a constant, unioned.
+
+    Each scan keeps the rows of one path (``inputFiles()``'s form or
+    ``_metadata.file_path``'s); Spark tests that on the file listing, so each file is read
+    by its own scan only, and per row only an equality of two short strings remains. Rows
+    of a path written neither way (never seen) go to one more scan, which looks the path
+    up in the list (normally it reads no file at all)."""
+    from pyspark.sql import functions as F
+
+    path = F.col(_PATH)
+    ways = [_ways(f) for f in files]
+    scans = [
+        frame.where(path.isin(*both)).withColumn(_FILE, F.lit(i)) for i, both in enumerate(ways)
+    ]
+    listed = F.array(*[F.lit(_normal(f)) for f in files])
+    other = frame.where(~path.isin(*[w for both in ways for w in both])).withColumn(
+        _FILE, F.array_position(listed, _same_path(path)).cast("int") - F.lit(1)
+    )
+    return functools.reduce(lambda a, b: a.unionAll(b), [*scans, other]).drop(_PATH)
+
+
+def _parquet_view(
+    session: Any, frame: Any, files: list[str], names: tuple[str, ...], view: str
+) -> ClusterRead:
     import pyarrow as pa
     from ibis.backends.pyspark.datatypes import PySparkType
     from pyspark.sql import functions as F
@@ -263,41 +325,54 @@ def _parquet_view(frame: Any, names: tuple[str, ...], index: Any, view: str) -> 
         [pa.field(f.name, PySparkType.to_ibis(f.dataType).to_pyarrow()) for f in frame.schema]
     )
     rows = frame.count()  # from the files' footers
-    row = index.cast("long") * F.lit(1 << FILE_BITS) + F.col("_metadata.row_index") + F.lit(1)
-    frame.select(
-        *[F.col(f"`{c}`").alias(n) for c, n in zip(columns, _unique(columns), strict=True)],
-        row.alias(ROW),
-    ).createOrReplaceTempView(view)
+    values = [F.col(f"`{c}`").alias(n) for c, n in zip(columns, _unique(columns), strict=True)]
+    read = frame.select(
+        *values,
+        F.col("_metadata.row_index").alias(_INDEX),
+        F.col("_metadata.file_path").alias(_PATH),
+    )
+    numbered = (
+        _with_file(session, read, files) if len(files) > UNION_FILES else _each_file(read, files)
+    )
+    row = F.col(_FILE).cast("long") * F.lit(1 << FILE_BITS) + F.col(_INDEX) + F.lit(1)
+    numbered.select(*_unique(columns), row.alias(ROW)).createOrReplaceTempView(view)
     return ClusterRead(view, names, True, columns, schema, rows)
 
 
-def _csv_view(session: Any, files: list[str], names: tuple[str, ...], index: Any, view: str):
+def _csv_view(session: Any, location: str, files: list[str], names: tuple[str, ...], view: str):
     """CSV read as lines, so that each keeps its line number (header = line 1) and blank
     lines count, as when the file is read by the driver.
 
     A line's number is the lines before its file block (one count per block, summed here)
     plus its place in the block: ``monotonically_increasing_id`` rises by one per line
-    within a task, and a block is read by one task, in order.
+    within a task, and a block is read by one task, in order. Lines are matched to their
+    block by path and start (a broadcast hash join); the file index of each block is
+    looked up on the small table of blocks, not per line.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    lines = session.read.text(files).select(
+    lines = session.read.text(location).select(
         F.col("value"),
-        index.cast("long").alias("_file"),
+        F.col("_metadata.file_path").alias(_PATH),
         F.col("_metadata.file_block_start").alias("_block"),
         F.monotonically_increasing_id().alias("_id"),
     )
-    blocks = lines.groupBy("_file", "_block").agg(
+    blocks = lines.groupBy(_PATH, "_block").agg(
         F.count(F.lit(1)).alias("_n"), F.min("_id").alias("_first")
     )
+    blocks = _with_file(session, blocks.withColumn("_key", F.col(_PATH)), files)
     before = F.sum("_n").over(
-        Window.partitionBy("_file").orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
+        Window.partitionBy(_FILE).orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
     )
     blocks = blocks.select(
-        "_file", "_block", "_first", F.coalesce(before, F.lit(0)).alias("_before")
+        F.col("_key").alias(_PATH),
+        "_block",
+        F.col(_FILE).cast("long").alias("_file"),
+        "_first",
+        F.coalesce(before, F.lit(0)).alias("_before"),
     )
-    numbered = lines.join(F.broadcast(blocks), ["_file", "_block"]).select(
+    numbered = lines.join(F.broadcast(blocks), [_PATH, "_block"]).select(
         "value",
         "_file",
         (F.col("_before") + F.col("_id") - F.col("_first") + F.lit(1)).alias("_line"),
@@ -364,7 +439,7 @@ def _unique(names: Any) -> list[str]:
     out = []
     for i, name in enumerate(names):
         low = name.strip().lower()
-        kept = low and low not in seen and low not in (ROW, FIELDS, UTF8)
+        kept = low and low not in seen and low not in (ROW, FIELDS, UTF8, _PATH, _FILE, _INDEX)
         out.append(low if kept else f"_extra{i}")
         seen.add(low)
     return out

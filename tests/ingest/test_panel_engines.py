@@ -227,6 +227,123 @@ def test_a_folder_of_csv_part_files_numbers_lines_in_each(spark_backend, tmp_pat
 
 
 @spark_only
+def test_part_files_with_spaces_and_signs_in_their_paths(spark_backend, tmp_path):
+    """Spark lists part files as %-encoded URLs (a space is %20): the folder is still read,
+    and each problem names the part file as it is named on disk."""
+    folder = tmp_path / "a lake" / "pan%el"
+    folder.mkdir(parents=True)
+    pq.write_table(panel_table([("A", 2019, "E07000001", 1, 1)]), folder / "part 0 #1.parquet")
+    pq.write_table(
+        panel_table([("B", 2019, "E07000001", 1, 1), ("C", 2019, "E07000001", -2, 1)]),
+        folder / "part 1 #é.parquet",
+    )
+    assert lines_of(folder, spark_backend) == [
+        "error: pan%el/part 1 #é.parquet: row 2: employees: '-2' is negative"
+    ]
+    csv = tmp_path / "a lake" / "csv parts"
+    csv.mkdir()
+    (csv / "part 0.csv").write_text(HEADER + "A,2019,E07000001,1,1\n")
+    (csv / "part 1.csv").write_text(HEADER + "B,2019,E07000001,1,1\nC,2019,E07000001,x,1\n")
+    assert lines_of(csv, spark_backend) == [
+        "error: csv parts/part 1.csv:3: employees: 'x' is not a whole number"
+    ]
+
+
+def _scans(session: Any, query: str) -> list[tuple[str, int]]:
+    """Run ``query``; each Parquet scan of its plan with the files it read."""
+    frame = session.sql(query)
+    frame.collect()
+    found = []
+    nodes = [frame._jdf.queryExecution().executedPlan()]
+    while nodes:
+        node = nodes.pop()
+        if node.nodeName().startswith("Scan parquet"):
+            found.append((node.nodeName(), int(node.metrics().apply("numFiles").value())))
+        if node.nodeName().startswith("AdaptiveSparkPlan"):
+            nodes.append(node.executedPlan())
+        elif node.nodeName().endswith("QueryStage"):
+            nodes.append(node.plan())
+        children = node.children().iterator()
+        while children.hasNext():
+            nodes.append(children.next())
+    return found
+
+
+def _three_parts(folder: Path) -> None:
+    folder.mkdir()
+    for i in range(3):
+        rows = [(f"E{i}{k}", 2019, "E07000001", k, 1) for k in range(4)]
+        pq.write_table(panel_table(rows), folder / f"part-{i}.parquet")
+
+
+def _numbered(session: Any, view: str) -> list[tuple[str, int, int]]:
+    got = session.sql(f"SELECT enterprise_id, {engine.ROW} FROM {view}").collect()
+    return sorted((r[0], r[1] >> engine.FILE_BITS, r[1] & 0xFFFF) for r in got)
+
+
+EXPECTED = [(f"E{i}{k}", i, k + 1) for i in range(3) for k in range(4)]
+
+
+@spark_only
+def test_each_part_file_is_read_once_with_its_index_a_constant(spark_backend, tmp_path):
+    """A few part files: each is read by a scan of its own, whose rows' file index is a
+    constant (no look-up per row); a scan for paths written another way reads nothing."""
+    _three_parts(tmp_path / "panel")
+    read = engine.read_in_cluster(spark_backend, str(tmp_path / "panel"))
+    session = spark_backend._session
+    try:
+        scans = _scans(session, f"SELECT min({engine.ROW}) FROM {read.view}")
+        assert sorted(n for _, n in scans) == [0, 1, 1, 1]
+        assert _numbered(session, read.view) == EXPECTED
+    finally:
+        engine.drop_view(spark_backend, read.view)
+
+
+@spark_only
+def test_many_part_files_find_each_rows_file_by_a_broadcast_join(
+    spark_backend, tmp_path, monkeypatch
+):
+    """Many part files (the bound lowered here to 2): a row's file is looked up by a
+    broadcast hash join on its path, only in queries that use row numbers."""
+    monkeypatch.setattr(engine, "UNION_FILES", 2)
+    _three_parts(tmp_path / "panel")
+    read = engine.read_in_cluster(spark_backend, str(tmp_path / "panel"))
+    session = spark_backend._session
+    try:
+        plan = session.sql(f"SELECT count(*), sum(employees) FROM {read.view}")._jdf
+        counted = plan.queryExecution().executedPlan().toString()
+        assert "Join" not in counted
+        plan = session.sql(f"SELECT min({engine.ROW}) FROM {read.view}")._jdf
+        assert "BroadcastHashJoin" in plan.queryExecution().executedPlan().toString()
+        assert _numbered(session, read.view) == EXPECTED
+    finally:
+        engine.drop_view(spark_backend, read.view)
+
+
+@spark_only
+@pytest.mark.parametrize("union_files", [64, 2])
+def test_a_path_spark_writes_another_way_is_still_found(
+    spark_backend, tmp_path, monkeypatch, union_files
+):
+    """Should a file system write a path in a form not foreseen, each row's file is
+    still found (from the list of files): never a row without one, or lost."""
+    monkeypatch.setattr(engine, "UNION_FILES", union_files)
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    pq.write_table(panel_table([("A", 2019, "E07000001", 1, 1)]), folder / "part-0.parquet")
+    pq.write_table(
+        panel_table([("B", 2019, "E07000001", 1, 1), ("A", 2019, "E07000001", -2, 1)]),
+        folder / "part-1.parquet",
+    )
+    monkeypatch.setattr(engine, "_ways", lambda path: (path + "x",))
+    assert lines_of(folder, spark_backend) == [
+        "error: panel/part-0.parquet: row 1: duplicate row for enterprise 'A' in 2019 "
+        "(also panel/part-1.parquet row 2)",
+        "error: panel/part-1.parquet: row 2: employees: '-2' is negative",
+    ]
+
+
+@spark_only
 def test_locations_spark_cannot_read(spark_backend, tmp_path):
     assert lines_of("file:///nowhere/panel", spark_backend) == [
         "error: panel: no such file or folder: file:///nowhere/panel"
