@@ -53,6 +53,9 @@ def connect_duckdb(engine: EngineSettings) -> Any:
     if engine.memory_limit:
         raw.execute("SET memory_limit = ?", [engine.memory_limit])
     raw.execute("SET preserve_insertion_order = false")
+    # No progress bars on stderr (DuckDB draws them after 2 s, even with --quiet or into
+    # a log file); the command reports its own steps.
+    raw.execute("SET enable_progress_bar = false")
     return con
 
 

@@ -12,16 +12,26 @@ value is not available (suppressed or missing) has no flag and no quadrant.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 
 from scaleup.metrics.density import Exact
 
 
 def median(values: Iterable[Exact]) -> Exact:
-    """The ordinary median of the available values (None when there are none)."""
-    known = [v for v in values if v is not None]
-    return statistics.median(known) if known else None
+    """The ordinary median of the available values (None when there are none): the
+    middle value, or the mean of the two middle values for an even count, exactly."""
+    known = sorted((v for v in values if v is not None), key=_order)
+    if not known:
+        return None
+    mid = len(known) // 2
+    return known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
+
+
+def _order(value: Fraction) -> tuple[float, Fraction]:
+    """Sort key: the nearest double first (rounding keeps the order, and comparing doubles
+    is cheap), the exact value where two doubles are equal."""
+    return (float(value), value)
 
 
 def above(value: Exact, med: Exact) -> bool | None:
