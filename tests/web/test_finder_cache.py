@@ -74,3 +74,49 @@ def test_a_signed_in_editor_gets_a_private_page(finder_client: TestClient) -> No
     assert sign_in(finder_client, "editor@example.org").status_code == 303
     page = finder_client.get("/finder/?q=growth")
     assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
+
+
+def test_repeat_api_searches_are_served_from_memory(  # type: ignore[no-untyped-def]
+    finder_app, finder_client: TestClient, monkeypatch
+) -> None:
+    """The API's search is cached like the page: per search and data version."""
+    save(finder_app.state.scaleup.sessions, record(id="growth-lab", name="Growth Lab"))
+    first = finder_client.get("/api/v1/programmes?q=growth")
+    assert first.status_code == 200 and first.json()["total"] >= 1
+    calls = []
+    real = web_finder.search.search
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(web_finder.search, "search", counted)
+    again = finder_client.get("/api/v1/programmes?q=growth")
+    same = finder_client.get("/api/v1/programmes?limit=20&q=growth&offset=0")  # one search
+    other = finder_client.get("/api/v1/programmes?q=growth&limit=1")
+    assert again.content == first.content == same.content and other.status_code == 200
+    assert len(calls) == 1  # only the new search ran
+    assert again.headers["content-type"] == "application/json"
+    assert again.headers["cache-control"].startswith("public") and "set-cookie" not in again.headers
+    etag = first.headers["etag"]
+    unchanged = finder_client.get("/api/v1/programmes?q=growth", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+
+
+def test_a_write_shows_in_the_api_search_at_once(finder_app, finder_client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    before = finder_client.get("/api/v1/programmes?q=voucher").json()
+    token = token_for(finder_app.state.scaleup.sessions, "editor@example.org")
+    made = finder_client.post(
+        "/api/v1/programmes", json=BODY, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert made.status_code == 201, made.text
+    after = finder_client.get("/api/v1/programmes?q=voucher").json()
+    assert after["total"] == before["total"] + 1
+    assert "Growth Voucher Scheme" in [r["name"] for r in after["results"]]
+
+
+def test_a_bad_api_search_is_422_and_not_cached(finder_client: TestClient) -> None:
+    for _ in range(2):
+        bad = finder_client.get("/api/v1/programmes?limit=0")
+        assert bad.status_code == 422
+        assert bad.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -9,13 +9,14 @@ token, or through the admin (:mod:`scaleup.web.admin`).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, event, func, select
@@ -36,9 +37,11 @@ from scaleup.store import db, programmes, repo, search
 from scaleup.store import places as store_places
 from scaleup.store.history import Change
 from scaleup.store.places import regions as all_regions
+from scaleup.web import routes
 from scaleup.web.auth import PUBLIC_MAX_AGE, ApiEditor, render, session_user
 from scaleup.web.errors import responses
 from scaleup.web.pages import RenderedCache
+from scaleup.web.routes import Route, query_of
 from scaleup.web.state import Sessions
 
 PAGE_SIZE = 10
@@ -237,43 +240,87 @@ def _context(state: Any, filters: PageFilters, version: Any) -> dict[str, Any]:
     )
 
 
-def _page(state: Any, filters: PageFilters, version: Any) -> bytes:
-    """The finder's page for an anonymous visitor (no account, no CSRF token), with its
-    ETag in front (``etag`` + NUL + body): the same for every such visitor."""
-    template = state.extras["templates"].get_template("finder/search.html")
-    html = template.render(csrf_token="", user=None, **_context(state, filters, version))
-    body = html.encode("utf-8")
+def _tagged(body: bytes) -> bytes:
+    """``body`` with its ETag in front (``etag`` + NUL + body), as the cache keeps it."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     return etag.encode("ascii") + b"\0" + body
 
 
+def _page(state: Any, filters: PageFilters, version: Any) -> bytes:
+    """The finder's page for an anonymous visitor (no account, no CSRF token), tagged: the
+    same for every such visitor."""
+    template = state.extras["templates"].get_template("finder/search.html")
+    html = template.render(csrf_token="", user=None, **_context(state, filters, version))
+    return _tagged(html.encode("utf-8"))
+
+
+def _results(state: Any, query: search.SearchQuery) -> bytes:
+    """The API's answer to ``query`` (the JSON FastAPI would send for a ProgrammePage),
+    tagged: the same for every caller."""
+    with state.sessions() as session:
+        found = search.search(session, query)
+    data = found.model_dump(mode="json")
+    return _tagged(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _public(request: Request, tagged: bytes | None, media_type: str, **headers: str) -> Response:
+    """A cached answer for anyone (no session, no cookie), cacheable for
+    :data:`PUBLIC_MAX_AGE` seconds, with its ETag: a 304 when the caller has it."""
+    assert tagged is not None
+    etag, body = tagged.split(b"\0", 1)
+    tag = etag.decode("ascii")
+    headers = {"Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}", "ETag": tag, **headers}
+    if tag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+async def finder_page(request: Request) -> Response:
+    """``/finder/``: the search form and results; every filter is a plain GET parameter.
+
+    An anonymous visitor's page is the same for all (it shows no account): rendered once
+    per search and data version (:func:`finder_version`), kept in memory, sent as
+    auth.render sends a public page (no session, cacheable, ETag). A plain Starlette route,
+    like the review's pages: this is the finder's hot path, and FastAPI's per-request
+    machinery (solving the query model as a dependency) cost as much as the rest of it."""
+    filters = query_of(request, PageFilters)
+    state = request.app.state.scaleup
+    version = finder_version(state.engine)
+    if session_user(request) is not None or "csrf" in request.session:
+        context = await run_in_threadpool(_context, state, filters, version())
+        return render(request, "finder/search.html", public=True, **context)
+    key = ("finder", tuple(sorted(filters.chosen().items())), filters.search_query().offset)
+    found = await cache_of(request).get(key, version, lambda v: _page(state, filters, v))
+    return _public(request, found, "text/html", Vary="Cookie")
+
+
+async def search_programmes(request: Request, query: ApiFilters) -> Response:
+    """Search the finder: the same results, in the same order, as ``/finder/``."""
+    state = request.app.state.scaleup
+    wanted = query.search_query()
+    found = await cache_of(request).get(
+        ("api", wanted), finder_version(state.engine), lambda _v: _results(state, wanted)
+    )
+    return _public(request, found, "application/json")
+
+
+SEARCH = Route(
+    "/api/v1/programmes",
+    search_programmes,
+    ProgrammePage,
+    summary="Search Programmes",
+    description="Search the finder: the same results, in the same order, as ``/finder/``.",
+    query=ApiFilters,
+    responses=responses(422),
+    tags=("finder",),
+)
+"""The API's search, as the review's API routes are (web/routes.py): a plain route,
+documented in /openapi.json as FastAPI documents a query model. Its answers, the same for
+every caller, are cached per search and data version like the finder's page."""
+
+
 def pages_router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
-
-    @r.get("/finder/", response_class=HTMLResponse)
-    async def finder_page(request: Request, filters: Annotated[PageFilters, Query()]) -> Response:
-        """Search form and results; every filter is a plain GET parameter.
-
-        An anonymous visitor's page is the same for all (it shows no account): rendered
-        once per search and data version (:func:`finder_version`), kept in memory, sent
-        as auth.render sends a public page (no session, cacheable, ETag)."""
-        state = request.app.state.scaleup
-        version = finder_version(state.engine)
-        if session_user(request) is not None or "csrf" in request.session:
-            context = await run_in_threadpool(_context, state, filters, version())
-            return render(request, "finder/search.html", public=True, **context)
-        key = ("finder", tuple(sorted(filters.chosen().items())), filters.search_query().offset)
-        found = await cache_of(request).get(key, version, lambda v: _page(state, filters, v))
-        assert found is not None
-        etag, body = found.split(b"\0", 1)
-        headers = {
-            "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
-            "ETag": etag.decode("ascii"),
-            "Vary": "Cookie",
-        }
-        if etag.decode("ascii") in request.headers.get("if-none-match", ""):
-            return Response(status_code=304, headers=headers)
-        return HTMLResponse(body, headers=headers)
 
     @r.get("/finder/{programme_id}/", response_class=HTMLResponse)
     def programme_page(request: Request, sessions: Sessions, programme_id: str) -> Response:
@@ -291,14 +338,6 @@ def pages_router() -> APIRouter:
 
 def api_router() -> APIRouter:
     r = APIRouter(prefix="/api/v1/programmes", tags=["finder"])
-
-    @r.get("", response_model=ProgrammePage, responses=responses(422))
-    def search_programmes(
-        sessions: Sessions, filters: Annotated[ApiFilters, Query()]
-    ) -> ProgrammePage:
-        """Search the finder: the same results, in the same order, as ``/finder/``."""
-        with sessions() as session:
-            return search.search(session, filters.search_query())
 
     @r.get("/{programme_id}", response_model=ProgrammePublic, responses=responses(404))
     def get_programme(request: Request, sessions: Sessions, programme_id: str) -> ProgrammePublic:
@@ -398,5 +437,7 @@ def install(app: FastAPI) -> None:
     cache = RenderedCache(limit=512)
     state.extras[FINDER_CACHE] = cache
     event.listen(state.sessions, "after_commit", cache.clear)
+    app.add_route("/finder/", finder_page, ["GET"], include_in_schema=False)
+    routes.install(app, (SEARCH,))
     app.include_router(pages_router())
     app.include_router(api_router())

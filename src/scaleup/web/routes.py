@@ -16,9 +16,9 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
@@ -27,7 +27,23 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 Handler = Callable[..., Awaitable[Response]]
 """``async def handler(request, **path_params) -> Response``; the parameters arrive
-validated, with the types declared in :attr:`Route.params`."""
+validated, with the types declared in :attr:`Route.params` (and the query string as
+:attr:`Route.query` in ``query=`` when the route declares one)."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def query_of(request: Request, model: type[M]) -> M:
+    """The request's query string as ``model``, read as FastAPI reads a query model: a
+    parameter given twice counts as its last value, names the model does not declare are
+    ignored; a RequestValidationError (422) names each value that is wrong."""
+    given = request.query_params
+    values = {name: given[name] for name in model.model_fields if name in given}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,8 @@ class Route:
     responses: Mapping[int | str, Any] = field(default_factory=dict)
     tags: Sequence[str] = ()
     methods: Sequence[str] = ("GET",)
+    query: type[BaseModel] | None = None
+    """The query string's parameters, as one model (documented field by field)."""
 
     @cached_property
     def _adapters(self) -> dict[str, TypeAdapter[Any]]:
@@ -58,6 +76,8 @@ class Route:
                 errors += [{**e, "loc": ("path", name, *e["loc"])} for e in exc.errors()]
         if errors:
             raise RequestValidationError(errors)
+        if self.query is not None:
+            values["query"] = query_of(request, self.query)
         return values
 
     async def answer(self, request: Request) -> Response:
@@ -69,10 +89,13 @@ class Route:
         def endpoint(**_params: Any) -> None:  # pragma: no cover - never called
             return None
 
+        documented = dict(self.params)
+        if self.query is not None:
+            documented["query"] = Annotated[self.query, Query()]
         endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
             [
                 inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind)
-                for name, kind in self.params.items()
+                for name, kind in documented.items()
             ]
         )
         endpoint.__name__ = self.handler.__name__
@@ -100,7 +123,8 @@ def install(app: FastAPI, routes: Sequence[Route]) -> None:
         if app.openapi_schema is None:
             schema = generate()
             extra = get_openapi(title=app.title, version=app.version, routes=documented)
-            schema["paths"].update(extra["paths"])
+            for path, operations in extra["paths"].items():  # beside FastAPI's on one path
+                schema["paths"].setdefault(path, {}).update(operations)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(extra.get("components", {}).get("schemas", {}))
             app.openapi_schema = schema
