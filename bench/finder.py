@@ -17,7 +17,6 @@ ratio of the bare route's. Goal (issue 14): `/finder/?q=growth` at least 500 req
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from serve import drive, free_port, report, wait_for  # noqa: E402
+from serve import HEADER, free_port, measure, report, wait_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
 WORDS = ("growth", "export", "leadership", "finance", "mentoring", "digital", "innovation")
@@ -118,12 +117,11 @@ def run(scratch: Path, env: dict[str, str], args: argparse.Namespace) -> None:
             f"{n} programmes; {args.connections} connections, {args.seconds:g} s per target; "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start\n"
         )
-        print(f"{'target':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'errors':>7} {'vs bare':>8}")  # fmt: skip
+        print(HEADER)
         baseline = None
         for label, server, path in TARGETS:
-            asyncio.run(drive(ports[server], path, 1.0, 4))  # warm up
-            result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
+            pid = servers[server].pid
+            result = measure(ports[server], pid, path, args.seconds, args.connections)
             baseline = report(label, result, baseline)
     finally:
         for process in servers.values():

@@ -110,15 +110,46 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+HEADER = (
+    f"{'target':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+    f"{'vs bare':>8} {'CPU us':>7}"
+)
+"""The column heads of :func:`report`'s lines (CPU us: the server's CPU time per request)."""
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds used so far by process ``pid`` (None where /proc is not)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(port: int, pid: int, path: str, seconds: float, connections: int) -> dict:
+    """Warm ``path`` up (renders and caches a page), then drive it; the result has the
+    server's CPU seconds spent meanwhile (``cpu``): a cost per request that the load of
+    other work on the machine changes far less than it changes latency."""
+    asyncio.run(drive(port, path, 1.0, 4))
+    before = cpu_seconds(pid)
+    result = asyncio.run(drive(port, path, seconds, connections))
+    after = cpu_seconds(pid)
+    result["cpu"] = None if before is None or after is None else after - before
+    return result
+
+
 def report(label: str, result: dict, baseline: float | None) -> float:
     """Print one target's line (requests, req/s, p50 and p99 in ms, errors, ratio to the
-    first line's rate); returns the baseline rate for the lines after it."""
+    first line's rate, the server's CPU microseconds per request); returns the baseline
+    rate for the lines after it."""
     n = len(result["latencies"])
     rate = n / result["elapsed"]
     baseline = baseline or rate
+    cpu = result.get("cpu")
+    per = f"{cpu / n * 1e6:7.0f}" if cpu is not None and n else f"{'-':>7}"
     print(f"{label:32} {n:9d} {rate:9.0f} {percentile(result['latencies'], .5) * 1e3:8.1f} "
           f"{percentile(result['latencies'], .99) * 1e3:8.1f} {result['errors']:7d} "
-          f"{rate / baseline:8.2f}")  # fmt: skip
+          f"{rate / baseline:8.2f} {per}")  # fmt: skip
     return baseline
 
 
@@ -165,14 +196,13 @@ def run(root: Path, env: dict[str, str], args: argparse.Namespace) -> None:
     try:
         for name, process in servers.items():
             wait_for(f"http://127.0.0.1:{ports[name]}/", process)
-        print(f"{args.connections} connections, {args.seconds:g} s per target\n")
-        print(f"{'target':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-              f"{'errors':>7} {'vs bare':>8}")  # fmt: skip
+        print(f"{args.connections} connections, {args.seconds:g} s per target; "
+              f"load average {os.getloadavg()[0]:.1f} at the start\n")  # fmt: skip
+        print(HEADER)
         baseline = None
         for label, server, path in TARGETS:
-            # warm up (renders and caches the page), then measure
-            asyncio.run(drive(ports[server], path, 1.0, 4))
-            result = asyncio.run(drive(ports[server], path, args.seconds, args.connections))
+            pid = servers[server].pid
+            result = measure(ports[server], pid, path, args.seconds, args.connections)
             baseline = report(label, result, baseline)
     finally:
         for process in servers.values():

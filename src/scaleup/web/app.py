@@ -6,11 +6,13 @@ them together with the store, so every test builds its own app with its own stor
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from scaleup.config import Settings
 from scaleup.store import db
@@ -43,10 +45,12 @@ def create_app(
         settings=settings, engine=engine, sessions=db.sessions(engine), workspace=workspace
     )
 
+    reachable = StoreCheck(engine)
+
     @app.get("/healthz", tags=["service"])
-    def healthz() -> JSONResponse:
+    async def healthz() -> JSONResponse:
         """200 when the store is reachable, 503 otherwise."""
-        if db.is_reachable(engine):
+        if await reachable():
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503)
 
@@ -54,6 +58,28 @@ def create_app(
         part.install(app)
     guard.install(app)  # last: the outermost, so it sees every request and response
     return app
+
+
+class StoreCheck:
+    """Whether the store answers, asked once for all the health checks that arrive while one
+    is asking: each is told the outcome of a check that ended after it arrived, and a load
+    balancer polling hard costs one store connection at a time, not a thread and a
+    connection each (at 32 at once they queued for the pool: p99 0.7 s, 760 us CPU each)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.asking: asyncio.Future[bool] | None = None
+
+    async def __call__(self) -> bool:
+        asking = self.asking
+        if asking is None or asking.get_loop() is not asyncio.get_running_loop():
+            self.asking = asyncio.ensure_future(run_in_threadpool(db.is_reachable, self.engine))
+            self.asking.add_done_callback(self._done)
+        return await asyncio.shield(self.asking)
+
+    def _done(self, asked: asyncio.Future[bool]) -> None:
+        if self.asking is asked:
+            self.asking = None
 
 
 def _parts() -> tuple:
