@@ -120,3 +120,49 @@ def test_a_bad_api_search_is_422_and_not_cached(finder_client: TestClient) -> No
         bad = finder_client.get("/api/v1/programmes?limit=0")
         assert bad.status_code == 422
         assert bad.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_a_page_made_stale_elsewhere_is_sent_while_it_renders_again() -> None:
+    """Stale while rendering (the finder's cache): when another process's write moves the
+    version on, the old body is sent until the new one is ready, then the new one; a commit
+    through the app (clear) meanwhile discards the rendering begun before it."""
+    import asyncio
+    import threading
+
+    from scaleup.web.pages import RenderedCache
+
+    cache = RenderedCache(ttl=0.0, stale_while_rendering=True)
+    version = {"now": 1}
+    release = threading.Event()
+    rendered: list[int] = []
+
+    def render(v: int) -> bytes:
+        if rendered:  # every rendering after the first waits to be released
+            assert release.wait(5)
+        rendered.append(v)
+        return f"v{v}".encode()
+
+    async def main() -> list[bytes | None]:
+        seen = [await cache.get("k", lambda: version["now"], render)]
+        version["now"] = 2
+        seen.append(await cache.get("k", lambda: version["now"], render))  # starts rendering
+        seen.append(await cache.get("k", lambda: version["now"], render))  # one rendering
+        release.set()
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            if await cache.get("k", lambda: version["now"], render) == b"v2":
+                break
+        seen.append(await cache.get("k", lambda: version["now"], render))
+        release.clear()
+        version["now"] = 3
+        seen.append(await cache.get("k", lambda: version["now"], render))  # v2, renders v3
+        cache.clear()  # a commit through the app: v3's rendering began before it
+        release.set()
+        await asyncio.sleep(0.2)
+        version["now"] = 4
+        seen.append(await cache.get("k", lambda: version["now"], render))  # nothing kept
+        return seen
+
+    seen = asyncio.run(main())
+    assert seen == [b"v1", b"v1", b"v1", b"v2", b"v2", b"v4"]
+    assert rendered == [1, 2, 3, 4]

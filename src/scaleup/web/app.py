@@ -73,9 +73,10 @@ class StoreCheck:
     async def __call__(self) -> bool:
         asking = self.asking
         if asking is None or asking.get_loop() is not asyncio.get_running_loop():
-            self.asking = asyncio.ensure_future(run_in_threadpool(db.is_reachable, self.engine))
-            self.asking.add_done_callback(self._done)
-        return await asyncio.shield(self.asking)
+            asking = asyncio.ensure_future(run_in_threadpool(db.is_reachable, self.engine))
+            asking.add_done_callback(self._done)
+            self.asking = asking
+        return await asyncio.shield(asking)
 
     def _done(self, asked: asyncio.Future[bool]) -> None:
         if self.asking is asked:

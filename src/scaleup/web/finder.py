@@ -434,7 +434,7 @@ def api_router() -> APIRouter:
 
 def install(app: FastAPI) -> None:
     state = app.state.scaleup
-    cache = RenderedCache(limit=512)
+    cache = RenderedCache(limit=512, stale_while_rendering=True)
     state.extras[FINDER_CACHE] = cache
     event.listen(state.sessions, "after_commit", cache.clear)
     app.add_route("/finder/", finder_page, ["GET"], include_in_schema=False)

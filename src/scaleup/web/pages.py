@@ -17,6 +17,7 @@ openpyxl (and numpy), which nothing else served needs, so the server starts with
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -41,17 +42,35 @@ VERSION_TTL = 1.0
 
 class RenderedCache:
     """Rendered bodies by key, each with the version it was made from and when that version
-    was last checked."""
+    was last checked.
 
-    def __init__(self, ttl: float = VERSION_TTL, limit: int = 4096) -> None:
+    With ``stale_while_rendering``, a body whose version has moved on (a write by another
+    process, found by the version check) is still sent while one new rendering runs in the
+    background, so a visitor never waits for a render that someone else's write caused
+    (the finder's pages during a bulk import); the new body is sent from the moment it is
+    ready. A commit through the app's own sessions (:meth:`clear`) still shows at once."""
+
+    def __init__(
+        self, ttl: float = VERSION_TTL, limit: int = 4096, *, stale_while_rendering: bool = False
+    ) -> None:
         self._items: dict[Any, tuple[float, Any, bytes]] = {}
         self._lock = threading.Lock()
+        self._rendering: dict[Any, asyncio.Task[None]] = {}
+        self._generation = 0
         self.ttl = ttl
         self.limit = limit
+        self.stale_while_rendering = stale_while_rendering
 
     def clear(self, *_args: Any) -> None:
         with self._lock:
             self._items.clear()
+            self._generation += 1  # a rendering begun before this is not kept
+
+    def _keep(self, key: Any, checked: float, version: Any, body: bytes) -> None:
+        with self._lock:
+            if len(self._items) >= self.limit:
+                self._items.clear()
+            self._items[key] = (checked, version, body)
 
     async def get(
         self, key: Any, version: Callable[[], Any], render: Callable[[Any], bytes | None]
@@ -67,15 +86,38 @@ class RenderedCache:
         body: bytes | None
         if found is not None and found[1] == current:
             body = found[2]
+        elif found is not None and self.stale_while_rendering:
+            self._keep(key, now, found[1], found[2])  # not checked again while it renders
+            self._render_later(key, current, render)
+            return found[2]
         else:
             body = await run_in_threadpool(render, current)
             if body is None:
                 return None
-        with self._lock:
-            if len(self._items) >= self.limit:
-                self._items.clear()
-            self._items[key] = (now, current, body)
+        self._keep(key, now, current, body)
         return body
+
+    def _render_later(self, key: Any, current: Any, render: Callable[[Any], bytes | None]) -> None:
+        if key in self._rendering:
+            return
+        generation = self._generation
+
+        async def rendering() -> None:
+            try:
+                body = await run_in_threadpool(render, current)
+            except Exception:  # noqa: BLE001 - the next request renders it in front and says
+                body = None
+            with self._lock:
+                if generation != self._generation:
+                    return
+                if body is None:  # gone, or failed: the next request renders in front
+                    self._items.pop(key, None)
+                    return
+            self._keep(key, time.monotonic(), current, body)
+
+        task = asyncio.ensure_future(rendering())
+        self._rendering[key] = task
+        task.add_done_callback(lambda _t: self._rendering.pop(key, None))
 
 
 def cache_of(request: Request) -> RenderedCache:
