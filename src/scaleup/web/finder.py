@@ -339,14 +339,6 @@ def pages_router() -> APIRouter:
 def api_router() -> APIRouter:
     r = APIRouter(prefix="/api/v1/programmes", tags=["finder"])
 
-    @r.get("/{programme_id}", response_model=ProgrammePublic, responses=responses(404))
-    def get_programme(request: Request, sessions: Sessions, programme_id: str) -> ProgrammePublic:
-        with sessions() as session:
-            record = programmes.get(session, programme_id[:80])
-        if record is None:
-            raise HTTPException(404, "no such programme")
-        return record
-
     @r.post(
         "",
         response_model=ProgrammePublic,
@@ -364,6 +356,14 @@ def api_router() -> APIRouter:
             record, created = programmes.save(session, body, actor=editor.email)
             if not created:  # made by another request since the look above: undone
                 raise exists
+        return record
+
+    @r.get("/{programme_id}", response_model=ProgrammePublic, responses=responses(404))
+    def get_programme(request: Request, sessions: Sessions, programme_id: str) -> ProgrammePublic:
+        with sessions() as session:
+            record = programmes.get(session, programme_id[:80])
+        if record is None:
+            raise HTTPException(404, "no such programme")
         return record
 
     @r.put(

@@ -123,8 +123,8 @@ def install(app: FastAPI, routes: Sequence[Route]) -> None:
         if app.openapi_schema is None:
             schema = generate()
             extra = get_openapi(title=app.title, version=app.version, routes=documented)
-            for path, operations in extra["paths"].items():  # beside FastAPI's on one path
-                schema["paths"].setdefault(path, {}).update(operations)
+            for path, operations in extra["paths"].items():  # before FastAPI's on one path
+                schema["paths"][path] = {**operations, **schema["paths"].get(path, {})}
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(extra.get("components", {}).get("schemas", {}))
             app.openapi_schema = schema
