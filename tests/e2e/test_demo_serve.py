@@ -12,10 +12,12 @@ from pathlib import Path
 
 import axe_playwright_python
 
+from support.phone import PHONE, check_phone, measure
 from support.serving import SCALEUP, command_env, free_port
 
 AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 EMCCA = "/2026/areas/east-midlands-combined-authority/"
+LONDON = "/2026/areas/london/"  # 33 boroughs, the City of London off scale
 
 
 def test_demo_serves_the_review(tmp_path: Path, browser, test_output: Path) -> None:  # type: ignore[no-untyped-def]
@@ -74,3 +76,7 @@ def _check_the_editions_pages(browser, url: str, test_output: Path) -> None:  # 
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= width + 1, f"{where} scrolls sideways at {label} width ({wide}px)"
             context.close()
+    # a 2026 area's charts on real data at a phone's width: the matrix (trends 2021-2024),
+    # the density over time, the map; each fits, its words 12 px and level
+    for where in (EMCCA, LONDON):
+        check_phone(measure(browser, url + where, PHONE), where)

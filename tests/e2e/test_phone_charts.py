@@ -12,30 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from support.phone import DESKTOP, PHONE, check_phone, measure
 from support.review import AREAS, built_app
 
 pytestmark = pytest.mark.browser
-PHONE, DESKTOP = 390, 1400
-
-MEASURE = """() => {
-  const seen = [];
-  for (const frame of document.querySelectorAll('figure.chart .chart-frame')) {
-    const svg = frame.querySelector(':scope > svg');
-    const box = svg.getBoundingClientRect();
-    if (box.width === 0) continue;  // the picture for the other width, hidden
-    const texts = [];
-    for (const t of svg.querySelectorAll('text')) {
-      if (!t.textContent.trim()) continue;
-      const m = t.getScreenCTM();
-      texts.push({text: t.textContent, turned: Math.abs(m.b) > 1e-6 || m.a < 0,
-                  px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)});
-    }
-    seen.push({figure: frame.closest('figure').id, kind: frame.className, left: box.left,
-               right: box.right, scroll: frame.scrollWidth, room: frame.clientWidth, texts});
-  }
-  return {page: document.documentElement.scrollWidth, figures: document.querySelectorAll(
-    'figure.chart').length, charts: seen};
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -46,40 +26,13 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-def _measure(browser, url: str, width: int, shot: Path | None = None) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(url)
-    if shot is not None:
-        page.screenshot(path=str(shot), full_page=True)
-    found = page.evaluate(MEASURE)
-    context.close()
-    return found  # type: ignore[no-any-return]
-
-
-def _check_phone(found: dict, where: str) -> None:  # type: ignore[type-arg]
-    assert found["page"] <= PHONE, f"{where} scrolls sideways ({found['page']} px)"
-    charts = found["charts"]
-    assert len(charts) == found["figures"] >= 2, f"{where}: one picture per chart"
-    for c in charts:
-        name = f"{where} {c['figure']}"
-        assert c["left"] >= 0 and c["right"] <= PHONE, f"{name} runs off the screen: {c}"
-        assert c["scroll"] <= c["room"], f"{name} scrolls sideways ({c['scroll']} px)"
-        small = [(t["text"], round(t["px"], 1)) for t in c["texts"] if t["px"] < 12 - 0.01]
-        assert not small, f"{name}: text under 12 px: {small[:5]}"
-        turned = [t["text"] for t in c["texts"] if t["turned"]]
-        # only a vertical axis's title may be turned, never a year or a name
-        assert all(not t.strip().isdigit() for t in turned), f"{name}: turned {turned}"
-        assert len(turned) <= 1, f"{name}: turned {turned}"
-
-
 @pytest.mark.parametrize("where", ["/areas/d2n2/", "/areas/london/"])
 def test_demo_charts_fit_a_phone(browser, demo_site, test_output: Path, where: str) -> None:  # type: ignore[no-untyped-def]
     name = where.strip("/").replace("/", "-")
-    phone = _measure(browser, demo_site.url + where, PHONE, test_output / f"phone-{name}.png")
-    _check_phone(phone, where)
+    phone = measure(browser, demo_site.url + where, PHONE, test_output / f"phone-{name}.png")
+    check_phone(phone, where)
     assert any("chart-narrow" in c["kind"] for c in phone["charts"])
-    desktop = _measure(browser, demo_site.url + where, DESKTOP, test_output / f"wide-{name}.png")
+    desktop = measure(browser, demo_site.url + where, DESKTOP, test_output / f"wide-{name}.png")
     assert desktop["page"] <= DESKTOP
     assert not any("chart-narrow" in c["kind"] for c in desktop["charts"])
     assert len(desktop["charts"]) == desktop["figures"]  # the wide pictures, one per chart
@@ -93,6 +46,6 @@ def test_generated_review_with_withheld_cells_fits_a_phone(
     areas = next(generated_site.glob("*/areas"))  # the edition's folder
     for slug in sorted(p.name for p in areas.iterdir()):
         url = (areas / slug / "index.html").as_uri()
-        found = _measure(browser, url, PHONE, test_output / f"phone-generated-{slug}.png")
-        _check_phone(found, f"generated {slug}")
+        found = measure(browser, url, PHONE, test_output / f"phone-generated-{slug}.png")
+        check_phone(found, f"generated {slug}")
     assert len(list(areas.iterdir())) == len(AREAS)

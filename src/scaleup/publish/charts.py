@@ -613,9 +613,10 @@ def density_chart(
 HATCH = "#b1b3b5"
 """The withheld shade's colour as drawn by Vega, replaced by the hatch pattern in the SVG."""
 MAP_WIDTH = 420
-MAP_LABEL = 16
+MAP_LABEL = 17
 """The map's labels' size: the map is shrunk to fit a phone (to 328 px of its 432 on a 360
-px screen), and its labels stay at least 12 px high there."""
+px screen, or of a little more when a label juts out at the edge), and its labels stay at
+least 12 px high there (12.9 px at 328 of 432)."""
 CONTEXT = "#dcdddf"
 """The neutral grey of the surrounding local authorities (not in the area)."""
 
