@@ -20,10 +20,12 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from scaleup.publish.citations import licence_line, source_line
 from scaleup.store.repo import Edition
@@ -130,53 +132,84 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _title_rows(sheet: Worksheet, title: str, lines: Sequence[str]) -> int:
-    """The sheet's title in A1 and a line of text per row below it; the next free row."""
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
-    for i, line in enumerate(lines, start=2):
-        sheet.cell(row=i, column=1, value=line)
-    return len(lines) + 2
+class _Sheet:
+    """One worksheet written row by row (openpyxl's write-only mode: every cell is streamed
+    to the file as it is appended, none kept in memory). Column widths and frozen panes
+    are set before the first row; a style is made once per sheet and column, and a styled
+    cell is reused for every row (a row is written when appended, so the cell is free again).
+    """
+
+    def __init__(self, book: Workbook, title: str, widths: Mapping[str, float]) -> None:
+        self.sheet = book.create_sheet(title)
+        for letter, width in widths.items():
+            self.sheet.column_dimensions[letter].width = width
+        self.rows = 0
+
+    def styled(self, value: Any = None, **style: Any) -> Cell:
+        cell = WriteOnlyCell(self.sheet, value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def append(self, row: Sequence[Any]) -> None:
+        self.sheet.append(row)
+        self.rows += 1
+
+    def title(self, title: str, lines: Sequence[str]) -> None:
+        """The sheet's title in A1 and a line of text per row below it."""
+        self.append([self.styled(title, font=Font(bold=True, size=14))])
+        for line in lines:
+            self.append([line])
+
+
+def _table_widths(header: Sequence[str]) -> dict[str, float]:
+    return {
+        get_column_letter(j): min(60, max(12, len(str(heading)) + 4))
+        for j, heading in enumerate(header, start=1)
+    }
 
 
 def _add_table(
-    sheet: Worksheet,
+    out: _Sheet,
     name: str,
-    first_row: int,
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     formats: Sequence[str | None] = (),
+    *,
+    links: bool = False,
 ) -> None:
-    """``header`` and ``rows`` as one native Excel table starting at ``first_row``."""
-    for j, heading in enumerate(header, start=1):
-        cell = sheet.cell(row=first_row, column=j, value=heading)
-        cell.font = Font(bold=True)
-    for i, row in enumerate(rows, start=first_row + 1):
-        for j, value in enumerate(row, start=1):
-            cell = sheet.cell(row=i, column=j, value=value)
-            fmt = formats[j - 1] if j - 1 < len(formats) else None
-            if fmt and isinstance(value, int | float) and not isinstance(value, bool):
-                cell.number_format = fmt
-    last_row = first_row + max(len(rows), 1)
+    """``header`` and ``rows`` as one native Excel table from the sheet's next row; numbers
+    shown with ``formats`` (by column); with ``links``, each row's first cell links to the
+    sheet it names."""
+    bold = Font(bold=True)
+    out.append([out.styled(heading, font=bold) for heading in header])
+    first_row = out.rows
+    formatted = [
+        out.styled(number_format=fmt) if fmt else None
+        for fmt in (*formats, *[None] * (len(header) - len(formats)))
+    ]
+    for row in rows:
+        line: list[Any] = list(row)
+        for j, (value, cell) in enumerate(zip(line, formatted, strict=False)):
+            if cell is not None and isinstance(value, int | float) and not isinstance(value, bool):
+                cell.value = value
+                line[j] = cell
+        if links:
+            line[0] = out.styled(line[0], style="Hyperlink")
+            line[0].hyperlink = Hyperlink(ref="", location=f"'{row[0]}'!A1")
+        out.append(line)
     if not rows:  # a table needs a data row: say that there is none
-        sheet.cell(row=first_row + 1, column=1, value="No rows")
-        for j in range(2, len(header) + 1):
-            sheet.cell(row=first_row + 1, column=j, value=NOT_AVAILABLE_MARK)
-    last = sheet.cell(row=last_row, column=len(header)).coordinate
-    table = Table(displayName=name, ref=f"A{first_row}:{last}")
+        out.append(["No rows", *[NOT_AVAILABLE_MARK] * (len(header) - 1)])
+    ref = f"A{first_row}:{get_column_letter(len(header))}{out.rows}"
+    columns = [TableColumn(id=j, name=str(h)) for j, h in enumerate(header, start=1)]
+    table = Table(displayName=name, ref=ref, tableColumns=columns, autoFilter=AutoFilter(ref=ref))
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    sheet.add_table(table)
-    for j, heading in enumerate(header, start=1):
-        letter = sheet.cell(row=first_row, column=j).column_letter
-        sheet.column_dimensions[letter].width = min(60, max(12, len(str(heading)) + 4))
+    out.sheet.tables.add(table)
 
 
 def xlsx_bytes(tables: Mapping[str, Sequence[Mapping[str, Any]]], cover: Cover) -> bytes:
     """The workbook of ``tables`` (name -> rows in contract columns) with ``cover``."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Cover"
+    book = Workbook(write_only=True)
     symbols = [
         f"{SUPPRESSED}: withheld to protect confidentiality (statistical disclosure control).",
         f"{NOT_AVAILABLE_MARK}: not available (the data behind the review do not measure it).",
@@ -191,58 +224,43 @@ def xlsx_bytes(tables: Mapping[str, Sequence[Mapping[str, Any]]], cover: Cover) 
         ("", symbols[1]),
         ("Notes", "The Notes sheet gives every column's meaning and unit."),
     ]
-    sheet["A1"] = cover.title
-    sheet["A1"].font = Font(bold=True, size=14)
-    row = 2
+    sheet = _Sheet(book, "Cover", {"A": 100})
+    sheet.title(cover.title, [])
+    heading_font = Font(bold=True, size=12)
     for heading, text in lines:
         if heading:
-            sheet.cell(row=row, column=1, value=heading).font = Font(bold=True, size=12)
-            row += 1
-        sheet.cell(row=row, column=1, value=text)
-        row += 1
-    sheet.column_dimensions["A"].width = 100
+            sheet.append([sheet.styled(heading, font=heading_font)])
+        sheet.append([text])
 
     one_table = "This worksheet contains one table."
-    contents = book.create_sheet("Contents")
-    start = _title_rows(contents, "Contents", [one_table])
-    entries = [["Notes", "What each column means, and its unit", len(_columns(tables))]]
-    entries += [[name, TABLE_TITLES[name], len(rows)] for name, rows in tables.items()]
-    _add_table(contents, "contents", start, ["Sheet", "Title", "Rows"], entries)
-    for i, entry in enumerate(entries, start=start + 1):
-        cell = contents.cell(row=i, column=1)
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{entry[0]}'!A1")
-        cell.style = "Hyperlink"
-
-    notes = book.create_sheet("Notes")
-    start = _title_rows(notes, "Notes", [one_table, *symbols])
+    header = ["Sheet", "Title", "Rows"]
+    sheet = _Sheet(book, "Contents", _table_widths(header))
+    sheet.title("Contents", [one_table])
     columns = _columns(tables)
-    _add_table(
-        notes,
-        "notes",
-        start,
-        ["Column", "Sheets", "Meaning", "Unit"],
-        [[c, ", ".join(sheets), *COLUMN_NOTES[c]] for c, sheets in columns.items()],
-    )
-    notes.column_dimensions["C"].width = 90
-    notes.column_dimensions["D"].width = 40
+    entries = [["Notes", "What each column means, and its unit", len(columns)]]
+    entries += [[name, TABLE_TITLES[name], len(rows)] for name, rows in tables.items()]
+    _add_table(sheet, "contents", header, entries, links=True)
+
+    header = ["Column", "Sheets", "Meaning", "Unit"]
+    sheet = _Sheet(book, "Notes", {**_table_widths(header), "C": 90, "D": 40})
+    sheet.title("Notes", [one_table, *symbols])
+    notes = [[c, ", ".join(sheets), *COLUMN_NOTES[c]] for c, sheets in columns.items()]
+    _add_table(sheet, "notes", header, notes)
 
     for name, rows in tables.items():
-        sheet = book.create_sheet(name)
-        header = table_columns(name)
-        start = _title_rows(
-            sheet,
-            f"{TABLE_TITLES[name]}: {cover.title}",
-            [one_table, f"{symbols[0]} {symbols[1]}", f"Source: {cover.source}."],
-        )
+        header = list(table_columns(name))
+        sheet = _Sheet(book, name, _table_widths(header))
+        title_lines = [one_table, f"{symbols[0]} {symbols[1]}", f"Source: {cover.source}."]
+        # the panes freeze below the table's header (set before any row is written)
+        sheet.sheet.freeze_panes = f"A{len(title_lines) + 3}"
+        sheet.title(f"{TABLE_TITLES[name]}: {cover.title}", title_lines)
         _add_table(
             sheet,
             f"t_{name}",
-            start,
             header,
             [[_cell(row.get(c)) for c in header] for row in rows],
             [number_format(c) for c in header],
         )
-        sheet.freeze_panes = sheet.cell(row=start + 1, column=1)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
