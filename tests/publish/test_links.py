@@ -32,3 +32,25 @@ def test_broken_links_are_named_by_file_and_line(tmp_path: Path) -> None:
         ("index.html", (5,), "broken link '/areas/x/index.html'"),
         ("index.html", (6,), "broken link 'static/site.css'"),
     ]
+
+
+def test_links_up_and_out_of_the_site_and_through_dot_dot(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "x.html").write_text("ok")
+    (site / "a" / "b" / "index.html").write_text(
+        '<a href="../x.html">up</a>\n<a href="../../a/./b/../x.html">round</a>\n'
+        '<a href="../../../outside.html">out</a>\n<a href="../../">root folder</a>\n'
+        '<a href="../x%2Ehtml?q=1#part">quoted</a>\n<img src="../missing.png">\n'
+    )
+    (tmp_path / "outside.html").write_text("not in the site")
+    found = [(p.file, p.lines, p.message) for p in broken_links(site)]
+    assert found == [
+        ("a/b/index.html", (3,), "broken link '../../../outside.html': outside the site"),
+        (
+            "a/b/index.html",
+            (4,),
+            "broken link '../../': a folder, not a file (add index.html)",
+        ),
+        ("a/b/index.html", (6,), "broken link '../missing.png': no such file in the site"),
+    ]

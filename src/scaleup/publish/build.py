@@ -384,25 +384,28 @@ def _render_site(session: Session, stage: Path, *, strict: bool) -> list[Problem
             ),
             encoding="utf-8",
         )
-        (stage / key / "changes").mkdir()
-        changes = render_changes(
-            changes_env, session, key, root="../../",
-            index="index.html", home="../",
-        )  # fmt: skip
-        assert changes is not None
-        (stage / key / "changes" / "index.html").write_text(changes, encoding="utf-8")
+        views: dict[str, repo.AreaView] = {}
         for ref in repo.area_refs(session, key):
             folder = stage / key / "areas" / ref.slug
             folder.mkdir(parents=True)
+            # read once: the page, the downloads and the "what changed" page show it
+            view = repo.get_area(session, ref.code, key)
+            assert view is not None
+            views[ref.code] = view
             html = render_area(
                 area_env, session, ref.code, root="../../../", index="index.html",
-                edition=key, home="../../",
+                edition=key, home="../../", view=view,
             )  # fmt: skip
             assert html is not None
             (folder / "index.html").write_text(html, encoding="utf-8")
-            view = repo.get_area(session, ref.code, key)
-            assert view is not None
             write_downloads(folder, repo.tables_of(view), cover_of(view.edition, view.name))
+        (stage / key / "changes").mkdir()
+        changes = render_changes(
+            changes_env, session, key, root="../../",
+            index="index.html", home="../", views=views,
+        )  # fmt: skip
+        assert changes is not None
+        (stage / key / "changes" / "index.html").write_text(changes, encoding="utf-8")
         write_downloads(
             stage / key / "downloads", repo.review_tables(session, key), cover_of(edition)
         )

@@ -7,7 +7,7 @@ when built, so a built site also works from files).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -127,9 +127,14 @@ def area_groups(
 
 
 def area_context(
-    session: Session, code: str, edition_key: str | None = None
+    session: Session,
+    code: str,
+    edition_key: str | None = None,
+    area: repo.AreaView | None = None,
 ) -> dict[str, Any] | None:
-    area = repo.get_area(session, code, edition_key)
+    """The context of an area's page; ``area`` is its view when the caller has read it
+    (a build reads each area once for its page and its downloads)."""
+    area = area or repo.get_area(session, code, edition_key)
     if area is None:
         return None
     edition = area.edition
@@ -415,9 +420,12 @@ class AreaChange:
     summary: Row
 
 
-def changes_context(session: Session, edition_key: str) -> dict[str, Any] | None:
+def changes_context(
+    session: Session, edition_key: str, views: Mapping[str, repo.AreaView] | None = None
+) -> dict[str, Any] | None:
     """The "what changed" page of an edition: against the previous edition (each area beside
-    its counterpart) and the import's report on the data (LAD codes, revisions)."""
+    its counterpart) and the import's report on the data (LAD codes, revisions). ``views``:
+    the edition's areas by code, when the caller has read them."""
     from scaleup.geo.changes import MAX_LISTED, ChangeReport, cell_text
 
     edition = repo.get_review(session, edition_key)
@@ -429,7 +437,7 @@ def changes_context(session: Session, edition_key: str) -> dict[str, Any] | None
     areas = []
     if previous is not None:
         for ref in repo.area_refs(session, edition.key):
-            view = repo.get_area(session, ref.code, edition.key)
+            view = (views or {}).get(ref.code) or repo.get_area(session, ref.code, edition.key)
             assert view is not None
             was = (
                 view.counterpart
@@ -468,9 +476,11 @@ def render_changes(
     root: str = "/",
     index: str = "",
     home: str | None = None,
+    views: Mapping[str, repo.AreaView] | None = None,
 ) -> str | None:
-    """The "what changed" page of ``edition``; None when it is not stored."""
-    context = changes_context(session, edition)
+    """The "what changed" page of ``edition``; None when it is not stored. ``views``: the
+    edition's areas by code, when the caller has read them."""
+    context = changes_context(session, edition, views)
     if context is None:
         return None
     links = _links(root, index, context["review"].key, home)
@@ -485,9 +495,11 @@ def render_area(
     index: str = "",
     edition: str | None = None,
     home: str | None = None,
+    view: repo.AreaView | None = None,
 ) -> str | None:
-    """An area's page in ``edition`` (default: the latest); None when it has no such area."""
-    context = area_context(session, code, edition)
+    """An area's page in ``edition`` (default: the latest); None when it has no such area.
+    ``view`` is the area when the caller has read it (:func:`scaleup.store.repo.get_area`)."""
+    context = area_context(session, code, edition, view)
     if context is None:
         return None
     links = _links(root, index, context["review"].key, home)

@@ -44,9 +44,9 @@ T = TypeVar("T")
 
 
 _CACHE = "scaleup.repo"
-"""Key of ``session.info`` holding what a session has read of the editions and their LAD
-slugs: the same answer for the session's life (a request, or one build's rendering), and
-dropped by every write of an edition."""
+"""Key of ``session.info`` holding what a session has read of the editions, their LAD slugs
+and their areas' LADs: the same answer for the session's life (a request, or one build's
+rendering), and dropped by every write of an edition."""
 
 
 def _cached(session: Session, key: Any, make: Callable[[], T]) -> T:
@@ -360,8 +360,7 @@ def editions(session: Session) -> list[Edition]:
 def get_review(session: Session, edition: str | None = None) -> Edition | None:
     """The edition (default: the latest), or None when it is not stored."""
     key = edition or latest_edition(session)
-    row = None if key is None else session.get(ReviewEdition, key)
-    return None if row is None else _edition_of(row)
+    return next((e for e in editions(session) if e.key == key), None)
 
 
 def area_refs(session: Session, edition: str | None = None) -> list[AreaRef]:
@@ -572,17 +571,7 @@ def area_links(
         mine: dict[str, list[str]] = {}
         for lad in lads:
             mine.setdefault(own_forward(lad), []).append(lad)
-        members: dict[str, dict[str, str]] = {}
-        for area_code, lad_code, lad_name in session.execute(
-            select(ReviewAreaLad.area_code, ReviewAreaLad.lad_code, ReviewLad.name)
-            .join(
-                ReviewLad,
-                (ReviewLad.edition == ReviewAreaLad.edition)
-                & (ReviewLad.code == ReviewAreaLad.lad_code),
-            )
-            .where(ReviewAreaLad.edition == other.key)
-        ):
-            members.setdefault(area_code, {})[lad_code] = lad_name
+        members = _members(session, other.key)
         touching = {
             area_code: theirs
             for area_code, theirs in members.items()
@@ -647,6 +636,26 @@ def area_links(
     order = {e.key: i for i, e in enumerate(editions(session))}
     found.sort(key=lambda link: (order[link.edition], -link.shared, link.position))
     return tuple(found)
+
+
+def _members(session: Session, edition: str) -> dict[str, dict[str, str]]:
+    """Area code -> its LADs (code -> name) in ``edition``: read once per session."""
+
+    def make() -> dict[str, dict[str, str]]:
+        members: dict[str, dict[str, str]] = {}
+        for area_code, lad_code, lad_name in session.execute(
+            select(ReviewAreaLad.area_code, ReviewAreaLad.lad_code, ReviewLad.name)
+            .join(
+                ReviewLad,
+                (ReviewLad.edition == ReviewAreaLad.edition)
+                & (ReviewLad.code == ReviewAreaLad.lad_code),
+            )
+            .where(ReviewAreaLad.edition == edition)
+        ):
+            members.setdefault(area_code, {})[lad_code] = lad_name
+        return members
+
+    return _cached(session, ("members", edition), make)
 
 
 @dataclass(frozen=True)
