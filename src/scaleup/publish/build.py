@@ -409,12 +409,13 @@ def _render_site(session: Session, stage: Path, *, strict: bool) -> list[Problem
         write_downloads(
             stage / key / "downloads", repo.review_tables(session, key), cover_of(edition)
         )
+        details = repo.lad_details(session, key)
         for lad in repo.lad_refs(session, key):
             folder = stage / key / "lads" / lad.slug
             folder.mkdir(parents=True)
             html = render_lad(
                 area_env, session, lad.code, root="../../../", index="index.html",
-                edition=key, home="../../",
+                edition=key, home="../../", lad=details[lad.code],
             )  # fmt: skip
             assert html is not None
             (folder / "index.html").write_text(html, encoding="utf-8")

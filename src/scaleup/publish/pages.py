@@ -350,9 +350,14 @@ LAD_COLUMNS = (
 
 
 def lad_context(
-    session: Session, code: str, edition_key: str | None = None
+    session: Session,
+    code: str,
+    edition_key: str | None = None,
+    lad: repo.LadDetail | None = None,
 ) -> dict[str, Any] | None:
-    lad = repo.get_lad(session, code, edition_key)
+    """The context of a LAD's page; ``lad`` is its detail when the caller has read it
+    (a build reads every LAD at once: :func:`scaleup.store.repo.lad_details`)."""
+    lad = lad or repo.get_lad(session, code, edition_key)
     if lad is None:
         return None
     measures = lad.measures
@@ -384,9 +389,11 @@ def render_lad(
     index: str = "",
     edition: str | None = None,
     home: str | None = None,
+    lad: repo.LadDetail | None = None,
 ) -> str | None:
-    """A LAD's page in ``edition`` (default: the latest); None when it has no such LAD."""
-    context = lad_context(session, code, edition)
+    """A LAD's page in ``edition`` (default: the latest); None when it has no such LAD.
+    ``lad`` is its detail when the caller has read it."""
+    context = lad_context(session, code, edition, lad)
     if context is None:
         return None
     links = _links(root, index, context["review"].key, home)

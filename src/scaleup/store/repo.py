@@ -720,6 +720,27 @@ def lad_code_for_slug(session: Session, slug: str, edition: str | None = None) -
     return next((code for code, s in lad_slugs(session, edition).items() if s == slug), None)
 
 
+_LAD_AREAS = (
+    select(
+        ReviewAreaLad.lad_code,
+        ReviewArea.edition,
+        ReviewArea.code,
+        ReviewArea.name,
+        ReviewArea.slug,
+    )
+    .select_from(ReviewArea)
+    .join(
+        ReviewAreaLad,
+        (ReviewAreaLad.edition == ReviewArea.edition)
+        & (ReviewAreaLad.area_code == ReviewArea.code),
+    )
+    .join(ReviewEdition, ReviewEdition.key == ReviewArea.edition)
+    .order_by(*_NEWEST, ReviewArea.position)
+)
+"""(LAD code, edition, area code, name, slug) of the areas LADs belong to in every edition:
+newest edition first, then in review order."""
+
+
 def get_lad(session: Session, code: str, edition: str | None = None) -> LadDetail | None:
     """A local authority district of the edition (default: the latest), or None when
     unknown (or nothing built)."""
@@ -728,23 +749,41 @@ def get_lad(session: Session, code: str, edition: str | None = None) -> LadDetai
     found = get_review(session, key)
     if lad is None or found is None or key is None:
         return None
-    memberships = session.execute(
-        select(ReviewArea.edition, ReviewArea.code, ReviewArea.name, ReviewArea.slug)
-        .join(
-            ReviewAreaLad,
-            (ReviewAreaLad.edition == ReviewArea.edition)
-            & (ReviewAreaLad.area_code == ReviewArea.code),
-        )
-        .join(ReviewEdition, ReviewEdition.key == ReviewArea.edition)
-        .where(ReviewAreaLad.lad_code == code)
-        .order_by(*_NEWEST, ReviewArea.position)
-    )
+    areas = session.execute(_LAD_AREAS.where(ReviewAreaLad.lad_code == code))
+    return _lad_detail(lad, found, lad_slugs(session, key), [row[1:] for row in areas])
+
+
+def lad_details(session: Session, edition: str | None = None) -> dict[str, LadDetail]:
+    """Every LAD of the edition (default: the latest) by code, as :func:`get_lad` gives
+    each, read in two queries (a build writes every LAD's page)."""
+    key = edition or latest_edition(session)
+    found = get_review(session, key)
+    if found is None or key is None:
+        return {}
+    codes = select(ReviewLad.code).where(ReviewLad.edition == key).scalar_subquery()
+    areas: dict[str, list[tuple[str, ...]]] = {}
+    for lad_code, *area in session.execute(_LAD_AREAS.where(ReviewAreaLad.lad_code.in_(codes))):
+        areas.setdefault(lad_code, []).append(tuple(area))
+    slugs = lad_slugs(session, key)
+    return {
+        lad.code: _lad_detail(lad, found, slugs, areas.get(lad.code, []))
+        for lad in session.scalars(select(ReviewLad).where(ReviewLad.edition == key))
+    }
+
+
+def _lad_detail(
+    lad: ReviewLad,
+    edition: Edition,
+    slugs: dict[str, str],
+    areas: Iterable[Sequence[str]],
+) -> LadDetail:
+    """A LAD's detail from its stored row and its areas: (edition, code, name, slug)."""
     return LadDetail(
         lad.code,
         lad.name,
-        lad_slugs(session, key)[lad.code],
-        edition=found,
-        areas=tuple(LadArea(c, n, slug, edition=e) for e, c, n, slug in memberships),
+        slugs[lad.code],
+        edition=edition,
+        areas=tuple(LadArea(c, n, slug, edition=e) for e, c, n, slug in areas),
         years=tuple({k: row.get(k) for k in LAD_YEAR} for row in lad.years),
         compare={m: {k: row.get(k) for k in LAD_COMPARE} for m, row in lad.compare.items()},
     )
