@@ -3,6 +3,9 @@
 Each chart comes with a text alternative (``alt``) and the rows of its data table, so a page
 works with JavaScript off and is readable without seeing the picture. LAD names show on
 hover: each mark carries an SVG ``<title>``.
+
+Specifications are plain Vega-Lite dicts: building them with Altair's objects cost more than
+drawing them (about 0.1 s a chart, and some 5 s to import Altair and its schema checks).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import vl_convert
 
 from scaleup.publish.format import decimal, is_number, trend
@@ -70,18 +72,16 @@ class Chart:
 
 
 def to_svg(
-    chart: alt.TopLevelMixin,
+    chart: dict[str, Any],
     alt_text: str,
     *,
     datasets: dict[str, list[dict[str, Any]]] | None = None,
     fit: dict[str, Any] | None = None,
 ) -> str:
-    """Render with vl-convert; titles for hover, one accessible name on the root.
-
-    ``datasets`` (named data the chart refers to) and ``fit`` (the projection's fit) join
-    the specification after Altair has checked it: boundaries are large, and Altair would
-    validate and copy every point of them several times over."""
-    spec = chart.to_dict(validate=False)  # the goldens and tests check what is drawn
+    """Render a Vega-Lite specification with vl-convert; titles for hover, one accessible
+    name on the root. ``datasets`` (named data the chart refers to) and ``fit`` (the
+    projection's fit) join the specification."""
+    spec = dict(chart)
     if datasets:
         spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     if fit is not None:
@@ -111,8 +111,22 @@ def spec_to_svg(spec: dict[str, Any], alt_text: str) -> str:
     )
 
 
-def _base(values: list[dict[str, Any]]) -> alt.Chart:
-    return alt.Chart(alt.Data(values=values))
+def _layer(
+    data: list[dict[str, Any]] | str, mark: str, encoding: dict[str, Any], **props: Any
+) -> dict[str, Any]:
+    """One Vega-Lite layer: ``data`` (its rows, or the name of a dataset given to
+    :func:`to_svg`), its mark with ``props``, and its encoding."""
+    source = {"name": data} if isinstance(data, str) else {"values": data}
+    return {"data": source, "mark": {"type": mark, **props}, "encoding": encoding}
+
+
+def _field(name: str, kind: str, **props: Any) -> dict[str, Any]:
+    """An encoding channel: a field and its type (quantitative, nominal, ordinal)."""
+    return {"field": name, "type": kind, **props}
+
+
+def _layers(*layers: dict[str, Any], **props: Any) -> dict[str, Any]:
+    return {"layer": list(layers), **props}
 
 
 @dataclass(frozen=True)
@@ -266,8 +280,8 @@ def matrix_chart(
         return density_strip(area_name, lads, measure, dm, benchmark)
     frame = matrix_frame(points, tm, dm)
     pad_x, y_lo, y_hi, far = frame.pad_x, frame.y_lo, frame.y_hi, frame.far
-    x_scale = alt.Scale(domain=[tm - pad_x, tm + pad_x], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[y_lo, y_hi], nice=False, zero=False)
+    x_scale = {"domain": [tm - pad_x, tm + pad_x], "nice": False, "zero": False}
+    y_scale = {"domain": [y_lo, y_hi], "nice": False, "zero": False}
     inset = (y_hi - y_lo) * 0.025
     labels: list[dict[str, Any]] = [
         {"x": tm + sx * pad_x * 0.97, "y": y_hi - inset if sy > 0 else y_lo + inset,
@@ -279,58 +293,59 @@ def matrix_chart(
         # goes unlabelled rather than written over the line
         if sy > 0 or dm - y_lo >= (y_hi - y_lo) * 0.1
     ]  # fmt: skip
-    x = alt.X(
-        "trend:Q", scale=x_scale, title="Trend: change in density per year",
-        axis=alt.Axis(tickCount=6),
-    )  # fmt: skip
-    y = alt.Y("density:Q", scale=y_scale, title="Density: scaleups per 100,000 residents")
-    at_x = alt.X(
-        "x:Q", scale=x_scale, title="Trend: change in density per year", axis=alt.Axis(tickCount=6)
+    x_title, y_title = (
+        "Trend: change in density per year",
+        "Density: scaleups per 100,000 residents",
     )
-    at_y = alt.Y("y:Q", scale=y_scale, title="Density: scaleups per 100,000 residents")
+    x = _field("trend", "quantitative", scale=x_scale, title=x_title, axis={"tickCount": 6})
+    y = _field("density", "quantitative", scale=y_scale, title=y_title)
+    at_x = _field("x", "quantitative", scale=x_scale, title=x_title, axis={"tickCount": 6})
+    at_y = _field("y", "quantitative", scale=y_scale, title=y_title)
+    label = _field("label", "nominal")
     near = [p for p in points if not p["off"]]
-    dots = (
-        _base(near)
-        .mark_circle(size=90, color=ACCENT, opacity=0.85)
-        .encode(x=at_x, y=at_y, description="label:N")
-    )
+    dots = _layer(
+        near, "circle", {"description": label, "x": at_x, "y": at_y},
+        color=ACCENT, opacity=0.85, size=90,
+    )  # fmt: skip
     if far:
-        dots = alt.layer(
+        dots = _layers(
             dots,
             *[
-                _base([p]).mark_point(shape=p["shape"], size=120, filled=True, color=ACCENT,
-                                      opacity=1).encode(x=at_x, y=at_y, description="label:N")
+                _layer([p], "point", {"description": label, "x": at_x, "y": at_y},
+                       color=ACCENT, filled=True, opacity=1, shape=p["shape"], size=120)
                 for p in far
             ],
             *[
-                _base([p]).mark_text(fontSize=12, color=INK, fontWeight="bold", align=p["align"],
-                                     dx=p["dx"], dy=p["dy"], baseline="middle", aria=False)
-                .encode(x=at_x, y=at_y, text="text:N")
+                _layer([p], "text", {"text": _field("text", "nominal"), "x": at_x, "y": at_y},
+                       align=p["align"], aria=False, baseline="middle", color=INK, dx=p["dx"],
+                       dy=p["dy"], fontSize=12, fontWeight="bold")
                 for p in far
             ],
         )  # fmt: skip
-    vline = _base([{"trend": tm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(x=x)
-    hline = _base([{"density": dm}]).mark_rule(color=INK, strokeWidth=1.5, aria=False).encode(y=y)
-    rule_labels = alt.layer(
-        _base([{"trend": tm, "density": y_hi - (y_hi - y_lo) * 0.1,
-                "text": f"{benchmark} trend {trend(tm)}"}])
-        .mark_text(color=INK, fontSize=12, align="left", dx=4, baseline="bottom", aria=False)
-        .encode(x=x, y=y, text="text:N"),
-        _base([{"trend": tm + pad_x * 0.97, "density": dm,
-                "text": f"{benchmark} density {decimal(dm, 1)}"}])
-        .mark_text(color=INK, fontSize=12, align="right", dy=-4, baseline="bottom", aria=False)
-        .encode(x=x, y=y, text="text:N"),
+    vline = _layer([{"trend": tm}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=1.5)
+    hline = _layer([{"density": dm}], "rule", {"y": y}, aria=False, color=INK, strokeWidth=1.5)
+    text = _field("text", "nominal")
+    rule_labels = _layers(
+        _layer([{"trend": tm, "density": y_hi - (y_hi - y_lo) * 0.1,
+                 "text": f"{benchmark} trend {trend(tm)}"}],
+               "text", {"text": text, "x": x, "y": y},
+               align="left", aria=False, baseline="bottom", color=INK, dx=4, fontSize=12),
+        _layer([{"trend": tm + pad_x * 0.97, "density": dm,
+                 "text": f"{benchmark} density {decimal(dm, 1)}"}],
+               "text", {"text": text, "x": x, "y": y},
+               align="right", aria=False, baseline="bottom", color=INK, dy=-4, fontSize=12),
     )  # fmt: skip
-    quads = alt.layer(
+    quads = _layers(
         *[
-            _base([q]).mark_text(color=MUTED, fontSize=12, align=q["align"],
-                                 baseline="middle", aria=False).encode(
-                x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="text:N")
+            _layer([q], "text",
+                   {"text": text, "x": _field("x", "quantitative", scale=x_scale),
+                    "y": _field("y", "quantitative", scale=y_scale)},
+                   align=q["align"], aria=False, baseline="middle", color=MUTED, fontSize=12)
             for q in labels
         ]
     )  # fmt: skip
     growth = f"{measure} growth"
-    chart = alt.layer(quads, vline, hline, rule_labels, dots).properties(width=520, height=360)
+    chart = _layers(quads, vline, hline, rule_labels, dots, width=520, height=360)
     lad_list = [Flags(lad["measures"]) for lad in lads]
     density_t, trend_t = tally(lad_list, measure, "density"), tally(lad_list, measure, "trend")
     notes = _unplotted(
@@ -456,45 +471,44 @@ def density_strip(
         parts.top,
     )
     growth = f"{measure} growth"
-    y = alt.Y("lad:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
-    bar_scale = alt.Scale(domain=[0, top], nice=False)
-    x = alt.X(
-        "density:Q", title="Scaleups per 100,000 residents", scale=bar_scale,
-        axis=alt.Axis(tickCount=5),
+    y = _field("lad", "nominal", sort=order, title=None, axis={"labelLimit": 0})
+    bar_scale = {"domain": [0, top], "nice": False}
+    x = _field(
+        "density", "quantitative", title="Scaleups per 100,000 residents", scale=bar_scale,
+        axis={"tickCount": 5},
     )  # fmt: skip
-    layers: list[Any] = []
+    label, text = _field("label", "nominal"), _field("text", "nominal")
+    at_break = _field("brk", "quantitative", scale=bar_scale)
+    layers: list[dict[str, Any]] = []
     if bars:
-        layers.append(_base(bars).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N"))
+        layers.append(_layer(bars, "bar", {"description": label, "x": x, "y": y}, color=ACCENT))
     if far:
         # cut short at the axis's end: a white break across the bar, the value written on it
         for b in far:
             b.update(density=top, text=f"{decimal(b['density'], 1)} (off scale)",
                      brk=top * 0.93, label=b["label"] + " (off scale)")  # fmt: skip
         layers += [
-            _base(far).mark_bar(color=ACCENT).encode(x=x, y=y, description="label:N"),
-            _base(far).mark_text(text="//", fontSize=16, fontWeight="bold", color="white",
-                                 baseline="middle", aria=False).encode(
-                x=alt.X("brk:Q", scale=bar_scale), y=y),
-            _base(far).mark_text(align="right", dx=-16, fontSize=12, fontWeight="bold",
-                                 color="white", baseline="middle", aria=False).encode(
-                x=alt.X("brk:Q", scale=bar_scale), y=y, text="text:N"),
+            _layer(far, "bar", {"description": label, "x": x, "y": y}, color=ACCENT),
+            _layer(far, "text", {"x": at_break, "y": y}, aria=False, baseline="middle",
+                   color="white", fontSize=16, fontWeight="bold", text="//"),
+            _layer(far, "text", {"text": text, "x": at_break, "y": y}, align="right",
+                   aria=False, baseline="middle", color="white", dx=-16, fontSize=12,
+                   fontWeight="bold"),
         ]  # fmt: skip
     if gaps:
         layers.append(
-            _base(gaps).mark_text(align="left", dx=4, fontSize=12, color=MUTED,
-                                  fontStyle="italic").encode(x=x, y=y, text="text:N")
+            _layer(gaps, "text", {"text": text, "x": x, "y": y}, align="left", color=MUTED,
+                   dx=4, fontSize=12, fontStyle="italic")
         )  # fmt: skip
-    rule = _base([{"density": median}]).mark_rule(color=INK, strokeWidth=2, aria=False).encode(x=x)
+    rule = _layer([{"density": median}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=2)
     left = median < top / 2  # the label on the side with room, never over the axis
-    rule_label = (
-        _base([{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}])
-        .mark_text(align="left" if left else "right", dx=4 if left else -4, dy=-4, fontSize=12,
-                   color=INK, baseline="bottom", aria=False)
-        .encode(x=x, y=alt.value(0), text="text:N")
+    rule_label = _layer(
+        [{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}],
+        "text", {"text": text, "x": x, "y": {"value": 0}},
+        align="left" if left else "right", aria=False, baseline="bottom", color=INK,
+        dx=4 if left else -4, dy=-4, fontSize=12,
     )  # fmt: skip
-    chart = alt.layer(*layers, rule, rule_label).properties(
-        width=460, height=max(120, 22 * len(rows))
-    )
+    chart = _layers(*layers, rule, rule_label, width=460, height=max(120, 22 * len(rows)))
     notes = (
         [off_scale_note([b["lad"] for b in far], [b["text"].split(" ")[0] for b in far], "bar")]
         if far
@@ -561,18 +575,21 @@ def density_chart(
     series = density_series(area_name, years, uk_years, measure, comparison)
     if not series:
         return None
-    colours = alt.Scale(domain=[area_name, comparison], range=[ACCENT, MUTED])
+    colours = {"domain": [area_name, comparison], "range": [ACCENT, MUTED]}
     enc = {
-        "x": alt.X("year:O", title="Year (end of the growth window)", axis=alt.Axis(labelAngle=0)),
-        "y": alt.Y("density:Q", title="Scaleups per 100,000 residents"),
-        "color": alt.Color(
-            "series:N",
-            scale=colours,
-            legend=alt.Legend(title=None, orient="bottom", labelLimit=400, columns=1),
+        "color": _field(
+            "series", "nominal", scale=colours,
+            legend={"title": None, "orient": "bottom", "labelLimit": 400, "columns": 1},
         ),
-    }
-    lines = _base(series).mark_line(strokeWidth=2.5, aria=False).encode(**enc)
-    dots = _base(series).mark_point(filled=True, size=50).encode(**enc, description="label:N")
+        "x": _field(
+            "year", "ordinal", title="Year (end of the growth window)", axis={"labelAngle": 0}
+        ),
+        "y": _field("density", "quantitative", title="Scaleups per 100,000 residents"),
+    }  # fmt: skip
+    lines = _layer(series, "line", enc, aria=False, strokeWidth=2.5)
+    dots = _layer(
+        series, "point", {**enc, "description": _field("label", "nominal")}, filled=True, size=50
+    )
     ends = [
         {**max((s for s in series if s["series"] == name), key=lambda s: s["year"]),
          "text": ""}
@@ -580,13 +597,13 @@ def density_chart(
     ]  # fmt: skip
     for end in ends:
         end["text"] = decimal(end["density"], 1)
-    values = (
-        _base(ends)
-        .mark_text(align="left", dx=8, fontSize=12, fontWeight="bold", aria=False)
-        .encode(x=enc["x"], y=enc["y"], color=alt.Color("series:N", scale=colours,
-                                                         legend=None), text="text:N")
+    values = _layer(
+        ends, "text",
+        {"color": _field("series", "nominal", scale=colours, legend=None),
+         "text": _field("text", "nominal"), "x": enc["x"], "y": enc["y"]},
+        align="left", aria=False, dx=8, fontSize=12, fontWeight="bold",
     )  # fmt: skip
-    chart = alt.layer(lines, dots, values).properties(width=520, height=260)
+    chart = _layers(lines, dots, values, width=520, height=260)
     ours = [s for s in series if s["series"] == area_name]
     alt_text = (
         f"Line chart of the density of scaleups measured by {measure} growth in {area_name} "
@@ -689,23 +706,22 @@ def map_chart(
     colours = [shades[w][1] for w in drawn] + ([CONTEXT] if around else [])
     # the legend is the page's (HTML beside the picture), so that the picture alone can be
     # shrunk to a phone's width and the legend's words stay full size
-    color = alt.Color(
-        "properties.shade:N", scale=alt.Scale(domain=domain, range=colours), legend=None
+    color = _field(
+        "properties.shade", "nominal", scale={"domain": domain, "range": colours}, legend=None
     )
+    label = _field("properties.label", "nominal")
     # the projection fits the area's LADs; the surrounding ones run off the frame, clipped.
-    # The boundaries join the specification by name, after Altair's checks (see to_svg).
-    layers: list[Any] = []
+    # The boundaries join the specification by name (see to_svg).
+    layers: list[dict[str, Any]] = []
     if around:
         layers.append(
-            alt.Chart(alt.NamedData(name="around"))
-            .mark_geoshape(stroke="#ffffff", strokeWidth=0.8, clip=True)
-            .encode(color=color, description="properties.label:N")
-        )
+            _layer("around", "geoshape", {"color": color, "description": label},
+                   clip=True, stroke="#ffffff", strokeWidth=0.8)
+        )  # fmt: skip
     layers.append(
-        alt.Chart(alt.NamedData(name="inside"))
-        .mark_geoshape(stroke=INK, strokeWidth=0.6)
-        .encode(color=color, description="properties.label:N")
-    )
+        _layer("inside", "geoshape", {"color": color, "description": label},
+               stroke=INK, strokeWidth=0.6)
+    )  # fmt: skip
     withheld = [
         {"lon": x, "lat": y, "text": "[c]"}
         for f in features if f["properties"]["word"] == WITHHELD
@@ -713,11 +729,12 @@ def map_chart(
     ]  # fmt: skip
     if withheld:
         layers.append(
-            alt.Chart(alt.Data(values=withheld))
-            .mark_text(fontSize=MAP_LABEL, fontWeight="bold", color=INK, aria=False)
-            .encode(longitude="lon:Q", latitude="lat:Q", text="text:N")
-        )
-    chart = alt.layer(*layers).project(type="mercator").properties(width=MAP_WIDTH, height=380)
+            _layer(withheld, "text",
+                   {"latitude": _field("lat", "quantitative"),
+                    "longitude": _field("lon", "quantitative"), "text": _field("text", "nominal")},
+                   aria=False, color=INK, fontSize=MAP_LABEL, fontWeight="bold")
+        )  # fmt: skip
+    chart = _layers(*layers, projection={"type": "mercator"}, width=MAP_WIDTH, height=380)
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
     if around:
