@@ -33,7 +33,7 @@ from scaleup.atomic import checkpoint
 from scaleup.config import Settings
 from scaleup.errors import InputError, Problem
 from scaleup.meta import ImpactMeta
-from scaleup.publish import STATIC, charts, make_templates, narrow
+from scaleup.publish import STATIC, charts, drawing, make_templates, narrow
 from scaleup.publish.downloads import Cover, cover_of, csv_text, xlsx_bytes
 from scaleup.publish.figures import impact_meta
 from scaleup.publish.links import broken_links
@@ -201,14 +201,22 @@ def prepare_edition(
         sources=ws.sources,
     )  # fmt: skip
     plan.problems += problems
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
-        rendered = dict(zip([a.code for a in plan.areas], drawn, strict=True))
+    rendered = draw_charts(plan)
 
     from scaleup.geo.regions import regions_on_vintage
 
     regions = regions_on_vintage(plan.lads, plan.meta.vintage)
     return PreparedEdition(ws, plan, contents, rendered, regions)
+
+
+def draw_charts(plan: SitePlan) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every area's charts, by area code. The areas are taken a few at a time, so that
+    while one builds its specifications others' drawings keep every drawing process busy
+    (:mod:`scaleup.publish.drawing`)."""
+    threads = 2 * min(drawing.cores(), drawing.MAX_WORKERS)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
+        return dict(zip([a.code for a in plan.areas], drawn, strict=True))
 
 
 def store_editions(engine: Engine, prepared: list[PreparedEdition]) -> None:

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import vl_convert
-
+from scaleup.publish import drawing
 from scaleup.publish.format import decimal, is_number, trend
 from scaleup.publish.maps import lad_features
 from scaleup.publish.sentences import (
@@ -101,7 +100,7 @@ def spec_to_svg(spec: dict[str, Any], alt_text: str) -> str:
     # Text is measured (and the picture sized) in a wide face, so that in a browser whose
     # sans-serif is wider than the converter's no label is cut off at the picture's edge.
     spec["config"]["font"] = FONT
-    svg = vl_convert.vegalite_to_svg(spec, vl_version="5.20")
+    svg = drawing.svg(spec)
     svg = _LABELLED.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>", svg)
     svg = _ARIA.sub("", svg)
     # a tenth of a pixel is enough: shorter paths, smaller pages
