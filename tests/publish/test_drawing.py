@@ -1,12 +1,15 @@
 """Charts drawn in worker processes: the same SVG as drawn in the build's own process,
-clip paths named after the drawing, vl-convert's errors kept, a dead worker survived."""
+clip paths named after the drawing, vl-convert's errors kept, a dead worker survived; text
+measured in the shipped cut of DejaVu Sans as in DejaVu Sans itself."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import vl_convert
 
 from scaleup.publish import drawing
 
@@ -70,3 +73,43 @@ def test_a_dead_worker_leaves_the_drawing_to_this_process(workers: None) -> None
     assert drawing.svg(CLIPPED) == expected
     assert drawing._started == []  # the rest are drawn here
     assert drawing.svg(CLIPPED) == expected
+
+
+LABELS = {
+    "data": {"values": [
+        {"x": 1, "t": "Ynys Môn – Ŵ “quoted” −3.5", "w": "normal", "s": "normal"},
+        {"x": 2, "t": "Christchurch and Poole (off scale)", "w": "bold", "s": "normal"},
+        {"x": 3, "t": "withheld [c]", "w": "normal", "s": "italic"},
+    ]},
+    "mark": {"type": "text", "align": "left"},
+    "encoding": {
+        "y": {"field": "t", "type": "nominal"},
+        "text": {"field": "t"},
+        "fontWeight": {"field": "w", "type": "nominal", "scale": None},
+        "fontStyle": {"field": "s", "type": "nominal", "scale": None},
+    },
+}  # fmt: skip
+
+
+def test_the_page_names_its_fonts_and_never_the_measuring_one(workers: None) -> None:
+    drawn = drawing.svg(LABELS, font="DejaVu Sans, Verdana, sans-serif")
+    assert 'font-family="DejaVu Sans, Verdana, sans-serif"' in drawn
+    assert drawing.MEASURED_IN not in drawn
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists(),
+    reason="DejaVu Sans is not installed here",
+)
+def test_the_shipped_faces_measure_as_dejavu_sans_does() -> None:
+    """Laid out in the cut faces or in the system's DejaVu Sans: the same picture
+    (regular, bold, oblique; Welsh letters, dashes, quotes, the minus sign)."""
+    family = "DejaVu Sans, Verdana, sans-serif"
+    system = vl_convert.vegalite_to_svg(
+        {**LABELS, "config": {"font": family}}, vl_version=drawing.VL_VERSION
+    )
+    drawing.set_workers(0)
+    try:
+        assert drawing.svg(LABELS, font=family) == drawing._named_clips(system)
+    finally:
+        drawing.set_workers(None)

@@ -97,10 +97,10 @@ def spec_to_svg(spec: dict[str, Any], alt_text: str) -> str:
         "legend": {"labelFontSize": 12, "titleFontSize": 12},
         "text": {"fontSize": 12},
     }
-    # Text is measured (and the picture sized) in a wide face, so that in a browser whose
-    # sans-serif is wider than the converter's no label is cut off at the picture's edge.
-    spec["config"]["font"] = FONT
-    svg = drawing.svg(spec)
+    # Text is measured (and the picture sized) in a wide face, DejaVu Sans, so that in a
+    # browser whose sans-serif is wider than the converter's no label is cut off at the
+    # picture's edge.
+    svg = drawing.svg(spec, font=FONT)
     svg = _LABELLED.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>", svg)
     svg = _ARIA.sub("", svg)
     # a tenth of a pixel is enough: shorter paths, smaller pages

@@ -13,6 +13,13 @@ would run the calling program's main script again in each worker (a script that 
 site at its top level would run once more per worker). A worker ends when its input
 closes, so one whose parent was killed ends too.
 
+Text is measured in the font shipped in ``fonts/`` ("DejaVu Sans Charts": DejaVu Sans cut
+to the Latin script; scripts/chart_font.py): a system font is read from its file for every
+glyph vl-convert measures, and measuring in DejaVu Sans itself cost about as much as the
+rest of the drawing. The cut faces measure identically (the same glyphs, advances and
+kerning), and the same on every machine whatever fonts it has. :func:`svg` swaps the
+family the SVG names back to the one the page asks for.
+
 A drawing is deterministic: vl-convert numbers its clip paths with a counter that runs for
 the life of its engine, so the numbers are replaced by names made from the drawing itself
 (which engine drew a chart, and after how many others, changes nothing).
@@ -38,6 +45,9 @@ VL_VERSION = "5.20"
 """The Vega-Lite version the specifications are written for."""
 MAX_WORKERS = 4
 """Worker processes at most (each engine holds some 100 MB)."""
+FONTS = Path(__file__).with_name("fonts")
+MEASURED_IN = "DejaVu Sans Charts"
+"""The family text is measured in (shipped in FONTS)."""
 
 _CLIP = re.compile(r'"clip(\d+)"|#clip(\d+)\)')
 _lock = threading.Lock()
@@ -54,10 +64,18 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+_registered = threading.Lock()
+_fonts: list[str] = []
+
+
 def _draw(spec: dict[str, Any]) -> str:
     """One drawing, in this process. The specification goes to vl-convert as a dict: as
     JSON text its numbers would be read back a last bit off (vl-convert's reader does not
     promise to round-trip them; Python's does)."""
+    with _registered:
+        if not _fonts:
+            vl_convert.register_font_directory(str(FONTS))
+            _fonts.append(str(FONTS))
     return str(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION))
 
 
@@ -163,19 +181,26 @@ def _pool() -> queue.SimpleQueue[_Worker] | None:
         return _idle
 
 
-def svg(spec: dict[str, Any]) -> str:
-    """``spec`` drawn as SVG, its clip paths named after the drawing."""
+def svg(spec: dict[str, Any], font: str | None = None) -> str:
+    """``spec`` drawn as SVG, its clip paths named after the drawing. With ``font`` (a CSS
+    font family list), the chart's text is measured in MEASURED_IN and the SVG names
+    ``font``: give it a list that starts with DejaVu Sans, whose measures these are."""
+    if font is not None:
+        spec = {**spec, "config": {**spec.get("config", {}), "font": MEASURED_IN}}
     idle = _pool()
     if idle is None:
-        return _named_clips(_draw(spec))
-    worker = idle.get()
-    try:
-        drawn = worker.draw(spec)
-    except (OSError, EOFError):  # a worker died (killed, out of memory): draw here
-        set_workers(0)
         drawn = _draw(spec)
-    finally:
-        idle.put(worker)
+    else:
+        worker = idle.get()
+        try:
+            drawn = worker.draw(spec)
+        except (OSError, EOFError):  # a worker died (killed, out of memory): draw here
+            set_workers(0)
+            drawn = _draw(spec)
+        finally:
+            idle.put(worker)
+    if font is not None:
+        drawn = drawn.replace(f'font-family="{MEASURED_IN}"', f'font-family="{font}"')
     return _named_clips(drawn)
 
 
