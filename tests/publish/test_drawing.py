@@ -113,3 +113,18 @@ def test_the_shipped_faces_measure_as_dejavu_sans_does() -> None:
         assert drawing.svg(LABELS, font=family) == drawing._named_clips(system)
     finally:
         drawing.set_workers(None)
+
+
+def test_a_few_charts_are_drawn_here_without_starting_workers() -> None:
+    drawing.set_workers(None)
+    try:
+        drawing.expect(drawing.WORTH_WORKERS - 1)
+        expected = drawing.svg(CLIPPED)
+        assert drawing._started == []
+        drawing.expect(drawing.WORTH_WORKERS)
+        if drawing.cores() > 1:
+            assert drawing.svg(CLIPPED) == expected
+            assert len(drawing._started) == min(drawing.cores(), drawing.MAX_WORKERS)
+    finally:
+        drawing.expect(None)
+        drawing.set_workers(None)

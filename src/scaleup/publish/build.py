@@ -212,8 +212,10 @@ def prepare_edition(
 def draw_charts(plan: SitePlan) -> dict[str, dict[str, dict[str, Any]]]:
     """Every area's charts, by area code. The areas are taken a few at a time, so that
     while one builds its specifications others' drawings keep every drawing process busy
-    (:mod:`scaleup.publish.drawing`)."""
+    (:mod:`scaleup.publish.drawing`; a review of a few areas is drawn in this process)."""
     threads = 2 * min(drawing.cores(), drawing.MAX_WORKERS)
+    # each area: the matrix and the time series, wide and for a phone, and the map
+    drawing.expect(5 * len(plan.areas))
     with ThreadPoolExecutor(max_workers=threads) as pool:
         drawn = pool.map(lambda a: area_charts(plan, a), plan.areas)
         return dict(zip([a.code for a in plan.areas], drawn, strict=True))

@@ -1,11 +1,12 @@
-"""The area page's charts: Vega-Lite specs (Altair) rendered to static SVG at build time.
+"""The area page's charts: Vega-Lite specifications drawn as static SVG at build time.
 
 Each chart comes with a text alternative (``alt``) and the rows of its data table, so a page
 works with JavaScript off and is readable without seeing the picture. LAD names show on
 hover: each mark carries an SVG ``<title>``.
 
-Specifications are plain Vega-Lite dicts: building them with Altair's objects cost more than
-drawing them (about 0.1 s a chart, and some 5 s to import Altair and its schema checks).
+Specifications are plain Vega-Lite dicts (they were built with Altair, whose objects cost
+more than the drawing: 0.1-0.6 s a chart, and seconds to import); publish/drawing.py draws
+them.
 """
 
 from __future__ import annotations

@@ -45,6 +45,9 @@ VL_VERSION = "5.20"
 """The Vega-Lite version the specifications are written for."""
 MAX_WORKERS = 4
 """Worker processes at most (each engine holds some 100 MB)."""
+WORTH_WORKERS = 30
+"""Drawings expected (:func:`expect`) below which no workers are started: starting their
+engines would cost more than drawing a few charts here (about 65 ms each)."""
 FONTS = Path(__file__).with_name("fonts")
 MEASURED_IN = "DejaVu Sans Charts"
 """The family text is measured in (shipped in FONTS)."""
@@ -54,6 +57,7 @@ _lock = threading.Lock()
 _idle: queue.SimpleQueue[_Worker] | None = None
 _started: list[_Worker] = []
 _workers: int | None = None
+_expected: int | None = None
 
 
 def cores() -> int:
@@ -163,12 +167,20 @@ def set_workers(n: int | None) -> None:
 atexit.register(set_workers, None)
 
 
+def expect(n: int | None) -> None:
+    """About ``n`` drawings are coming (None: unknown). With the default number of workers,
+    fewer than WORTH_WORKERS are drawn in this process unless workers are running already."""
+    global _expected
+    _expected = n
+
+
 def _pool() -> queue.SimpleQueue[_Worker] | None:
     global _idle, _workers
     with _lock:
         if _idle is None:
             n = _workers if _workers is not None else min(cores(), MAX_WORKERS)
-            if n < 1 or (_workers is None and n < 2):
+            few = _expected is not None and _expected < WORTH_WORKERS
+            if n < 1 or (_workers is None and (n < 2 or few)):
                 return None
             try:
                 _started.extend(_Worker() for _ in range(n))
