@@ -77,3 +77,16 @@ def test_without_withheld_lads_or_surroundings_the_legend_says_neither() -> None
         "By employment growth", "Density above the UK median",
         "Density at or below the UK median", "Not available",
     ]  # fmt: skip
+
+
+def test_the_map_names_lads_as_the_review_does() -> None:
+    """A review's own LAD names (e.g. a synthetic panel's) name the shapes, the hover titles
+    and the withheld note, not the boundary file's names for the same codes."""
+    lads = _lads(["[c]", False, True, False])
+    for lad, name in zip(lads, ["Elmley", "Hartworth", "Oakfield", "Radmouth"], strict=True):
+        lad["lad_name"] = name
+    chart = map_chart("Dunstead", lads, {})
+    assert chart is not None
+    assert chart.notes and "(the density of Elmley)" in chart.notes[0]
+    assert "<title>Hartworth: density" in chart.svg
+    assert "Amber Valley" not in chart.svg + chart.alt + "".join(chart.notes)

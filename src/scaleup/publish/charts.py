@@ -685,8 +685,11 @@ def map_chart(
     }
     outside = f"Surrounding local authorities (not in {area_name})"
     by_code = {lad["lad_code"]: _row(lad, measure) for lad in lads}
+    named = {lad["lad_code"]: lad["lad_name"] for lad in lads}
     for f in features:
         code = f["properties"]["lad_code"]
+        # the review's name of the LAD (that of its tables), not the boundary file's
+        f["properties"]["lad_name"] = named.get(code) or f["properties"]["lad_name"]
         other = shared.get(code)
         row = by_code.get(code, {})
         word = standing(row.get("density_above_median"))
