@@ -51,10 +51,18 @@ def test_withheld_lads_are_hatched_and_marked_and_surroundings_grey() -> None:
     assert svg.count('fill="url(#hatch-withheld)"') == 1
     assert [i["label"] for i in chart.legend if i["hatched"]] == ["Withheld [c] (confidential)"]
     assert [i["colour"] for i in chart.legend if i["hatched"]] == [HATCH]
-    # marked on the map, large enough to stay 12 px high on a phone (the map shrinks there)
-    marks = re.findall(r'<text[^>]*font-size="(\d+)px"[^>]*>\[c\]</text>', svg)
+    # every LAD marked with its number in the key (alphabetical), the withheld one also
+    # with [c]; each mark drawn twice (a white halo, then ink), large enough to stay 12 px
+    # high on a phone (the map shrinks there)
+    marks = re.findall(r'<text[^>]*font-size="(\d+)px"[^>]*>([^<]*)</text>', svg)
     width = int(re.findall(r'<svg[^>]*? width="(\d+)"', svg)[0])
-    assert marks == [str(MAP_LABEL)] and MAP_LABEL * narrow.WIDTH / width >= 12
+    assert sorted(text for _, text in marks) == sorted(["1", "2 [c]", "3", "4"] * 2)
+    assert {size for size, _ in marks} == {str(MAP_LABEL)}
+    assert MAP_LABEL * narrow.WIDTH / width >= 12
+    assert chart.key == [
+        {"number": n, "name": name, "withheld": name == "Bolsover"}
+        for n, name in enumerate(NAMES, start=1)
+    ]
     assert chart.notes == [
         "Hatched and marked [c]: withheld to protect confidential data (the density of Bolsover)."
     ]

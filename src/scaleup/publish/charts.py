@@ -63,6 +63,10 @@ class Chart:
     """A legend given beside the picture (the map's): each item's label, colour, and
     whether it is hatched (withheld)."""
     legend_title: str = ""
+    key: list[dict[str, Any]] = field(default_factory=list)
+    """The map's key beside the picture: each numbered LAD's number and name, in the order
+    of the numbers (the map marks each LAD with its number, not its name, so that small
+    neighbouring LADs stay readable)."""
     narrow_svg: str = ""
     """The same chart drawn for a phone (publish/narrow.py), shown on narrow screens in
     place of ``svg``; empty when ``svg`` fits a phone as it is."""
@@ -725,17 +729,27 @@ def map_chart(
         _layer("inside", "geoshape", {"color": color, "description": label},
                stroke=INK, strokeWidth=0.6)
     )  # fmt: skip
-    withheld = [
-        {"lon": x, "lat": y, "text": "[c]"}
-        for f in features if f["properties"]["word"] == WITHHELD
+    # each LAD marked with its number in the key (alphabetical, as the data table), and
+    # withheld ones also with [c]; a white halo keeps the marks legible on any shade
+    ordered = sorted(features, key=lambda f: f["properties"]["lad_name"])
+    marks = [
+        {"lon": x, "lat": y,
+         "text": f"{n} [c]" if f["properties"]["word"] == WITHHELD else str(n)}
+        for n, f in enumerate(ordered, start=1)
         for x, y in [_centre(f)]
     ]  # fmt: skip
-    if withheld:
+    withheld = [f for f in features if f["properties"]["word"] == WITHHELD]
+    where = {
+        "latitude": _field("lat", "quantitative"),
+        "longitude": _field("lon", "quantitative"),
+        "text": _field("text", "nominal"),
+    }
+    for halo in (True, False):
         layers.append(
-            _layer(withheld, "text",
-                   {"latitude": _field("lat", "quantitative"),
-                    "longitude": _field("lon", "quantitative"), "text": _field("text", "nominal")},
-                   aria=False, color=INK, fontSize=MAP_LABEL, fontWeight="bold")
+            _layer(marks, "text", where, aria=False, color=INK, fontSize=MAP_LABEL,
+                   fontWeight="bold",
+                   **({"stroke": "#ffffff", "strokeWidth": 3, "strokeJoin": "round"}
+                      if halo else {}))
         )  # fmt: skip
     chart = _layers(*layers, projection={"type": "mercator"}, width=MAP_WIDTH, height=380)
     names = sorted(f["properties"]["label"] for f in features)
@@ -770,6 +784,14 @@ def map_chart(
         ),  # fmt: skip
         notes=notes,
         legend_title=f"By {measure} growth",
+        key=[
+            {
+                "number": n,
+                "name": f["properties"]["lad_name"],
+                "withheld": f["properties"]["word"] == WITHHELD,
+            }
+            for n, f in enumerate(ordered, start=1)
+        ],  # fmt: skip
         legend=[
             {"label": label, "colour": colour, "hatched": colour == HATCH}
             for label, colour in zip(domain, colours, strict=True)
