@@ -7,6 +7,7 @@ from sqlalchemy import inspect
 from scaleup.config import load_settings
 from scaleup.store import db
 from scaleup.web.app import create_app
+from support.running import run_async
 
 
 def test_migrate_and_reach_both_backends(store_url: str) -> None:
@@ -58,7 +59,7 @@ def test_health_checks_at_once_share_one_store_check(tmp_path, monkeypatch) -> N
         answer["value"] = False
         return list(together), await check()
 
-    together, later = asyncio.run(main())
+    together, later = run_async(main())
     assert together == [True] * 20 and len(asked) == 2 and later is False
 
     app = create_app(load_settings(environ={}, overrides={"environment": "development"}),

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from finder.world import record, save, sign_in, token_for
 from scaleup.store import db
 from scaleup.web import finder as web_finder
+from support.running import run_async
 
 BODY = {
     "name": "Growth Voucher Scheme",
@@ -163,6 +164,6 @@ def test_a_page_made_stale_elsewhere_is_sent_while_it_renders_again() -> None:
         seen.append(await cache.get("k", lambda: version["now"], render))  # nothing kept
         return seen
 
-    seen = asyncio.run(main())
+    seen = run_async(main())
     assert seen == [b"v1", b"v1", b"v1", b"v2", b"v2", b"v4"]
     assert rendered == [1, 2, 3, 4]
