@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -48,12 +49,24 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _alive_workers(ui_port: int) -> int:
+def _alive_workers(ui_port: int, master_log: Path) -> int:
+    """The master's count of alive workers, from its web UI's JSON. The UI is on
+    ``ui_port`` unless that port was taken between choosing it and the master binding it:
+    Spark then moves to the next free port and says so in its log, which is read here."""
+    found = re.findall(r"'MasterUI' on port (\d+)", _text(master_log))
+    port = int(found[-1]) if found else ui_port
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/json/", timeout=5) as reply:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/", timeout=5) as reply:
             return int(json.load(reply).get("aliveworkers", 0))
     except (OSError, ValueError):
         return 0
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")
+    except OSError:
+        return ""
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +109,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
                 )
             if name == "master":
                 _wait(lambda: _port_open(port), procs, logs, "master")
-        _wait(lambda: _alive_workers(ui_port) == 1, procs, logs, "worker")
+        _wait(lambda: _alive_workers(ui_port, logs / "master.log") == 1, procs, logs, "worker")
         yield {
             **env,
             "SCALEUP_ENGINE__SPARK_MASTER": master_url,
@@ -122,7 +135,10 @@ def _wait(ready, procs: list[subprocess.Popen], logs: Path, what: str) -> None:
             if proc.poll() is not None:
                 pytest.fail(f"Spark {name} exited: {(logs / f'{name}.log').read_text()[-2000:]}")
         if time.monotonic() > deadline:
-            pytest.fail(f"Spark {what} did not start: {(logs / f'{what}.log').read_text()[-2000:]}")
+            told = "\n".join(
+                f"{n}.log: {_text(logs / f'{n}.log')[-2000:]}" for n in ("master", what)
+            )
+            pytest.fail(f"Spark {what} did not start within 180 s:\n{told}")
         time.sleep(0.5)
 
 
