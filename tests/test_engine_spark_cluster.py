@@ -32,10 +32,16 @@ TESTS = Path(__file__).parent
 TABLE_NAMES = ("lad_year", "lad_compare", "area_year", "area_summary")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int) -> list[int]:
+    """``n`` different free ports: all held open while chosen, so none is chosen twice."""
+    held = [socket.socket() for _ in range(n)]
+    try:
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -76,7 +82,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     skip_without_spark()
     spark_home = Path(pyspark.__file__).parent
     logs = tmp_path_factory.mktemp("spark-cluster")
-    port, ui_port, worker_ui = _free_port(), _free_port(), _free_port()
+    port, ui_port, worker_ui = _free_ports(3)
     master_url = f"spark://127.0.0.1:{port}"
     env = {
         **os.environ,
