@@ -115,7 +115,7 @@ def spec_to_svg(spec: dict[str, Any], alt_text: str) -> str:
     )
 
 
-def _layer(
+def layer(
     data: list[dict[str, Any]] | str, mark: str, encoding: dict[str, Any], **props: Any
 ) -> dict[str, Any]:
     """One Vega-Lite layer: ``data`` (its rows, or the name of a dataset given to
@@ -307,7 +307,7 @@ def matrix_chart(
     at_y = _field("y", "quantitative", scale=y_scale, title=y_title)
     label = _field("label", "nominal")
     near = [p for p in points if not p["off"]]
-    dots = _layer(
+    dots = layer(
         near, "circle", {"description": label, "x": at_x, "y": at_y},
         color=ACCENT, opacity=0.85, size=90,
     )  # fmt: skip
@@ -315,33 +315,33 @@ def matrix_chart(
         dots = _layers(
             dots,
             *[
-                _layer([p], "point", {"description": label, "x": at_x, "y": at_y},
+                layer([p], "point", {"description": label, "x": at_x, "y": at_y},
                        color=ACCENT, filled=True, opacity=1, shape=p["shape"], size=120)
                 for p in far
             ],
             *[
-                _layer([p], "text", {"text": _field("text", "nominal"), "x": at_x, "y": at_y},
+                layer([p], "text", {"text": _field("text", "nominal"), "x": at_x, "y": at_y},
                        align=p["align"], aria=False, baseline="middle", color=INK, dx=p["dx"],
                        dy=p["dy"], fontSize=12, fontWeight="bold")
                 for p in far
             ],
         )  # fmt: skip
-    vline = _layer([{"trend": tm}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=1.5)
-    hline = _layer([{"density": dm}], "rule", {"y": y}, aria=False, color=INK, strokeWidth=1.5)
+    vline = layer([{"trend": tm}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=1.5)
+    hline = layer([{"density": dm}], "rule", {"y": y}, aria=False, color=INK, strokeWidth=1.5)
     text = _field("text", "nominal")
     rule_labels = _layers(
-        _layer([{"trend": tm, "density": y_hi - (y_hi - y_lo) * 0.1,
+        layer([{"trend": tm, "density": y_hi - (y_hi - y_lo) * 0.1,
                  "text": f"{benchmark} trend {trend(tm)}"}],
                "text", {"text": text, "x": x, "y": y},
                align="left", aria=False, baseline="bottom", color=INK, dx=4, fontSize=12),
-        _layer([{"trend": tm + pad_x * 0.97, "density": dm,
+        layer([{"trend": tm + pad_x * 0.97, "density": dm,
                  "text": f"{benchmark} density {decimal(dm, 1)}"}],
                "text", {"text": text, "x": x, "y": y},
                align="right", aria=False, baseline="bottom", color=INK, dy=-4, fontSize=12),
     )  # fmt: skip
     quads = _layers(
         *[
-            _layer([q], "text",
+            layer([q], "text",
                    {"text": text, "x": _field("x", "quantitative", scale=x_scale),
                     "y": _field("y", "quantitative", scale=y_scale)},
                    align=q["align"], aria=False, baseline="middle", color=MUTED, fontSize=12)
@@ -485,28 +485,28 @@ def density_strip(
     at_break = _field("brk", "quantitative", scale=bar_scale)
     layers: list[dict[str, Any]] = []
     if bars:
-        layers.append(_layer(bars, "bar", {"description": label, "x": x, "y": y}, color=ACCENT))
+        layers.append(layer(bars, "bar", {"description": label, "x": x, "y": y}, color=ACCENT))
     if far:
         # cut short at the axis's end: a white break across the bar, the value written on it
         for b in far:
             b.update(density=top, text=f"{decimal(b['density'], 1)} (off scale)",
                      brk=top * 0.93, label=b["label"] + " (off scale)")  # fmt: skip
         layers += [
-            _layer(far, "bar", {"description": label, "x": x, "y": y}, color=ACCENT),
-            _layer(far, "text", {"x": at_break, "y": y}, aria=False, baseline="middle",
+            layer(far, "bar", {"description": label, "x": x, "y": y}, color=ACCENT),
+            layer(far, "text", {"x": at_break, "y": y}, aria=False, baseline="middle",
                    color="white", fontSize=16, fontWeight="bold", text="//"),
-            _layer(far, "text", {"text": text, "x": at_break, "y": y}, align="right",
+            layer(far, "text", {"text": text, "x": at_break, "y": y}, align="right",
                    aria=False, baseline="middle", color="white", dx=-16, fontSize=12,
                    fontWeight="bold"),
         ]  # fmt: skip
     if gaps:
         layers.append(
-            _layer(gaps, "text", {"text": text, "x": x, "y": y}, align="left", color=MUTED,
+            layer(gaps, "text", {"text": text, "x": x, "y": y}, align="left", color=MUTED,
                    dx=4, fontSize=12, fontStyle="italic")
         )  # fmt: skip
-    rule = _layer([{"density": median}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=2)
+    rule = layer([{"density": median}], "rule", {"x": x}, aria=False, color=INK, strokeWidth=2)
     left = median < top / 2  # the label on the side with room, never over the axis
-    rule_label = _layer(
+    rule_label = layer(
         [{"density": median, "text": f"{benchmark} {decimal(median, 1)}"}],
         "text", {"text": text, "x": x, "y": {"value": 0}},
         align="left" if left else "right", aria=False, baseline="bottom", color=INK,
@@ -590,8 +590,8 @@ def density_chart(
         ),
         "y": _field("density", "quantitative", title="Scaleups per 100,000 residents"),
     }  # fmt: skip
-    lines = _layer(series, "line", enc, aria=False, strokeWidth=2.5)
-    dots = _layer(
+    lines = layer(series, "line", enc, aria=False, strokeWidth=2.5)
+    dots = layer(
         series, "point", {**enc, "description": _field("label", "nominal")}, filled=True, size=50
     )
     ends = [
@@ -601,7 +601,7 @@ def density_chart(
     ]  # fmt: skip
     for end in ends:
         end["text"] = decimal(end["density"], 1)
-    values = _layer(
+    values = layer(
         ends, "text",
         {"color": _field("series", "nominal", scale=colours, legend=None),
          "text": _field("text", "nominal"), "x": enc["x"], "y": enc["y"]},
@@ -722,11 +722,11 @@ def map_chart(
     layers: list[dict[str, Any]] = []
     if around:
         layers.append(
-            _layer("around", "geoshape", {"color": color, "description": label},
+            layer("around", "geoshape", {"color": color, "description": label},
                    clip=True, stroke="#ffffff", strokeWidth=0.8)
         )  # fmt: skip
     layers.append(
-        _layer("inside", "geoshape", {"color": color, "description": label},
+        layer("inside", "geoshape", {"color": color, "description": label},
                stroke=INK, strokeWidth=0.6)
     )  # fmt: skip
     # each LAD marked with its number in the key (alphabetical, as the data table), and
@@ -746,7 +746,7 @@ def map_chart(
     }
     for halo in (True, False):
         layers.append(
-            _layer(marks, "text", where, aria=False, color=INK, fontSize=MAP_LABEL,
+            layer(marks, "text", where, aria=False, color=INK, fontSize=MAP_LABEL,
                    fontWeight="bold",
                    **({"stroke": "#ffffff", "strokeWidth": 3, "strokeJoin": "round"}
                       if halo else {}))

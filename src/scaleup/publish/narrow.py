@@ -20,6 +20,7 @@ from scaleup.publish.charts import (
     INK,
     MUTED,
     density_series,
+    layer,
     matrix_frame,
     matrix_points,
     spec_to_svg,
@@ -51,7 +52,10 @@ def _spec(layers: list[dict[str, Any]], height: float | dict[str, float]) -> dic
 
 
 def _layer(values: list[dict[str, Any]], mark: dict[str, Any], **encoding: Any) -> dict[str, Any]:
-    return {"data": {"values": values}, "mark": mark, "encoding": encoding}
+    """One layer, as the wide charts make it (:func:`scaleup.publish.charts.layer`): here the
+    mark is given whole and the channels by name."""
+    kind, props = mark["type"], {k: v for k, v in mark.items() if k != "type"}
+    return layer(values, kind, encoding, **props)
 
 
 def _lines(text: str, room: float) -> list[str]:
