@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,9 +59,10 @@ def cell(value: Any) -> Any:
         value = value.item()  # numpy scalar
     if isinstance(value, float) and math.isnan(value):
         return None
-    import pandas as pd  # here: a frame's cell; serving (which imports this module) has none
-
-    if value is pd.NA:
+    # pandas' missing value, when pandas is loaded (a frame's cell): serving, which imports
+    # this module, does not load it, and an import statement per cell is a cost of its own
+    pd = sys.modules.get("pandas")
+    if pd is not None and value is pd.NA:
         return None
     if isinstance(value, str):
         if value == "":
