@@ -61,3 +61,45 @@ def test_a_baseline_process_imports_nothing_of_scaleup(panel: Path) -> None:
     totals, loaded = done.stdout.strip().splitlines()
     assert json.loads(totals)["employment"] > 0
     assert loaded == "[]"
+
+
+def test_the_floor_benchmark_runs_and_measures_what_compute_imports(tmp_path: Path) -> None:
+    """bench/floor.py's import part stands for the command: a `scaleup compute` run
+    imports no package (outside the standard library) that its --ready-compute process
+    does not, and the benchmark prints its table and verdict."""
+
+    def packages(code: str) -> set[str]:
+        probe = f"{code}\nimport sys; print(sorted({{m.split('.')[0] for m in sys.modules}}))"
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+            cwd=tmp_path,
+        )  # fmt: skip
+        return set(json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"')))
+
+    out = tmp_path / "out"
+    generate(SynthSpec(enterprises=2_000, seed=3, lads=20), tmp_path / "synth-2000")
+    folder = tmp_path / "synth-2000"
+    compute = packages(
+        "import sys; from scaleup.cli.main import main\n"
+        f"sys.argv = ['scaleup', 'compute', '--panel', {str(folder / PANEL_FILE)!r},"
+        f" '--population', {str(folder / POPULATION_FILE)!r}, '--geography',"
+        f" {str(folder / GEOGRAPHY_FILE)!r}, '--out', {str(out)!r}, '--raw', '--quiet']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code"
+    )
+    ready = packages(
+        f"import runpy, sys; sys.path.insert(0, {str(BENCH)!r}); "
+        f"sys.argv = ['floor.py', '--ready-compute']; "
+        f"runpy.run_path({str(BENCH / 'floor.py')!r}, run_name='__main__')"
+    )
+    assert (out / "lad_year.csv").exists()
+    missing = compute - ready - set(sys.stdlib_module_names)
+    assert {"pandas", "ibis", "duckdb", "typer"} <= ready
+    assert not missing, missing
+
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "floor.py"), "--enterprises", "2000", "--pairs", "1",
+         "--data", str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "| floor: imports + engine calls |" in done.stdout
+    assert "the floor is" in done.stdout
