@@ -173,6 +173,40 @@ def test_parquet_rows_types_and_integer_ids(reader, tmp_path):
     ]
 
 
+def test_integer_ids_over_many_words_repeat_only_where_they_do(reader, tmp_path):
+    """Integer ids far apart (the cluster tells them apart by bits of 64-bit words, one
+    word per 64 packed keys): a panel of distinct enterprise-years has no repeats, and
+    one repeat in a word of its own, far from the others, is found and shown."""
+    ids = [1, 2, 40_000, 1_000_000, 5_000_000]
+    rows = [(i, y, "E07000001", 1, 1) for i in ids for y in (2015, 2019)]
+    path = tmp_path / "panel.parquet"
+    pq.write_table(panel_table(rows, pa.int64()), path)
+    assert lines_of(path, reader) == []
+    pq.write_table(panel_table([*rows, (1_000_000, 2019, "E07000001", 2, 2)], pa.int64()), path)
+    assert lines_of(path, reader) == [
+        "error: panel.parquet: row 8, 11: duplicate row for enterprise '1000000' in 2019"
+    ]
+
+
+@pytest.mark.spark
+def test_a_key_repeated_across_part_files_is_found_by_the_merged_words(spark_backend, tmp_path):
+    """The same integer key in two part files, each read by a task of its own: the two
+    tasks' words holding it merge into one bit, so the rows outnumber the bits set."""
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    pq.write_table(
+        panel_table([(5, 2019, "E07000001", 1, 1)], pa.int64()), folder / "part-0.parquet"
+    )
+    pq.write_table(
+        panel_table([(6, 2019, "E07000001", 1, 1), (5, 2019, "E07000001", 1, 1)], pa.int64()),
+        folder / "part-1.parquet",
+    )
+    assert lines_of(folder, spark_backend) == [
+        "error: panel/part-0.parquet: row 1: duplicate row for enterprise '5' in 2019 "
+        "(also panel/part-1.parquet row 2)"
+    ]
+
+
 def test_a_good_panel_gives_its_years_and_lads(reader, tmp_path):
     path = tmp_path / "panel.csv"
     path.write_text(HEADER + "A,2015,E07000002,1,1\nA,2019,E07000001,10,1\nB,2017,E07000001,3,4\n")

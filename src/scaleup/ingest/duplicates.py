@@ -15,8 +15,10 @@ tested for rising strictly, and each block's first key against the last one's.
 
 Only when there are repeats does one more query list the first.
 
-On a cluster engine (Spark) the keys stay where they are: one grouped count in the
-cluster, and the driver fetches only the first repeated keys and their rows.
+On a cluster engine (Spark) the keys stay where they are: integer keys are told apart
+by bits set in 64-bit words where the rows are read (see ``_repeated_in_cluster``), other
+keys, and files with repeats, by one grouped count in the cluster; the driver fetches
+only the first repeated keys and their rows.
 """
 
 from __future__ import annotations
@@ -44,6 +46,25 @@ def _hash(first, second) -> dt.uint64:
     """The engine's 64-bit hash of two values together."""
 
 
+# A cluster engine's (Spark's) functions for telling packed keys apart without a grouped
+# count per key: each key sets one bit of a 64-bit word, words are ORed together.
+
+
+@ibis.udf.scalar.builtin(name="bigint")
+def _long(value: dt.int64) -> dt.int64:
+    """``value`` as a 64-bit whole number (Ibis writes a literal 1 as a 32-bit one)."""
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def _any_bits(word: dt.int64) -> dt.int64:
+    """The bits set in any of the words."""
+
+
+@ibis.udf.scalar.builtin(name="bit_count")
+def _bits_set(word: dt.int64) -> dt.int32:
+    """How many bits a word has set."""
+
+
 def duplicates(
     backend: Any,
     raw: RawTable,
@@ -57,7 +78,7 @@ def duplicates(
     the least and greatest valid value of integer columns."""
     valid = table.filter(*[table[k].notnull() for k in keys])
     if engine.reads_in_cluster(backend):
-        _repeated_in_cluster(backend, raw, valid, keys, describe, findings)
+        _repeated_in_cluster(backend, raw, valid, keys, describe, findings, ranges)
         return
     total = None
     if all(table[k].type().is_integer() for k in keys):
@@ -84,8 +105,29 @@ def _repeated_in_cluster(
     keys: tuple[str, ...],
     describe: Callable[[dict[str, Any]], str],
     findings: Findings,
+    ranges: dict[str, tuple[Any, Any]],
 ) -> None:
-    """Repeated keys counted by the engine; only the first EXAMPLES come to the driver."""
+    """Repeated keys counted by the engine; only the first EXAMPLES come to the driver.
+
+    Integer keys that pack into one whole number are first told apart with bits: each
+    key sets bit ``key % 64`` of word ``key // 64``, and the words are ORed together per
+    word number, an aggregate the engine mostly does where the rows are read (one word
+    per 64 keys, and a panel in enterprise order fills its words in few tasks), so only
+    the words are shuffled, not the keys. As many bits set as rows: no key repeats, and
+    nothing more is asked (21.2M rows on 2 local cores: about 2 to 4.5 s against 20.5 s
+    for the grouped count). Otherwise, or for other keys, the grouped count."""
+    packed = _packed(valid, keys, ranges)
+    if isinstance(packed, int):
+        return  # a key column with no valid value: no row has a whole key
+    if packed is not None:
+        one = valid.select(_k=packed)
+        bit = _long(1) << (one._k & 63).cast("int32")
+        words = one.group_by(_w=one._k >> 6).aggregate(_n=one.count(), _m=_any_bits(bit))
+        got = backend.to_pyarrow(
+            words.aggregate(rows=words._n.sum(), keys=_bits_set(words._m).cast("int64").sum())
+        ).to_pylist()[0]
+        if (got["rows"] or 0) == (got["keys"] or 0):
+            return
     # The count needs no row numbers (the engine then leaves them out of the shuffle).
     groups = valid.group_by(list(keys)).aggregate(n=valid.count())
     total = int(backend.execute(groups.filter(groups.n > 1).count()))
@@ -112,9 +154,23 @@ def _repeated_integer_keys(
 ) -> int | None:
     """How many distinct keys occur more than once, for integer keys whose ``ranges`` are
     narrow enough to pack into one int64 (else None)."""
+    packed = _packed(valid, keys, ranges)
+    if packed is None or isinstance(packed, int):
+        return packed
+    return len(_repeated(_fetch(backend, valid.select(_k=packed), in_file_order=True)))
+
+
+def _packed(
+    valid: ir.Table, keys: tuple[str, ...], ranges: dict[str, tuple[Any, Any]]
+) -> ir.IntegerValue | int | None:
+    """Integer ``keys`` packed exactly into one whole number from 0 (from their
+    ``ranges``); 0 when a key column has no valid value (no row has a whole key); None
+    when a key is not an integer or the keys' ranges are too wide to pack into int64."""
+    if not all(valid[k].type().is_integer() for k in keys):
+        return None
     bounds = [ranges.get(k, (None, None)) for k in keys]
     if any(low is None or high is None for low, high in bounds):
-        return 0  # a key column with no valid value: no row has a whole key
+        return 0
     if any(low < -INT64_MAX or high > INT64_MAX for low, high in bounds):
         return None
     spans = [high - low + 1 for low, high in bounds]
@@ -123,7 +179,7 @@ def _repeated_integer_keys(
     packed = ibis.literal(0, type="int64")
     for key, (low, _), span in zip(keys, bounds, spans, strict=True):
         packed = packed * span + (valid[key].cast("int64") - ibis.literal(low, type="int64"))
-    return len(_repeated(_fetch(backend, valid.select(_k=packed), in_file_order=True)))
+    return packed
 
 
 def _repeated_hashed_keys(backend: Any, valid: ir.Table, keys: tuple[str, ...]) -> int:
