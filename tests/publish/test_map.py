@@ -8,8 +8,16 @@ import re
 
 from scaleup.data import UK_BOUNDARIES
 from scaleup.publish import narrow
-from scaleup.publish.charts import HATCH, MAP_LABEL, Chart, map_chart
-from scaleup.publish.maps import _arcs_of, neighbours
+from scaleup.publish.charts import (
+    HATCH,
+    MAP_HEIGHT,
+    MAP_LABEL,
+    MAP_WIDTH,
+    Chart,
+    _centre,
+    map_chart,
+)
+from scaleup.publish.maps import Frame, _arcs_of, crowded, lad_features, neighbours
 
 # Amber Valley, Bolsover, Chesterfield, Derby: four neighbouring Derbyshire LADs
 CODES = ["E07000032", "E07000033", "E07000034", "E06000015"]
@@ -98,3 +106,59 @@ def test_the_map_names_lads_as_the_review_does() -> None:
     assert chart.notes and "(the density of Elmley)" in chart.notes[0]
     assert "<title>Hartworth: density" in chart.svg
     assert "Amber Valley" not in chart.svg + chart.alt + "".join(chart.notes)
+
+
+def _drawn_numbers(svg: str) -> list[dict[str, list[tuple[str, float, float]]]]:
+    """Each view's numbers as drawn (ink, not halo): text and position in its view."""
+    views = svg.split('class="mark-group role-scope concat_1_group"')
+    found = []
+    for view in views:
+        marks = re.findall(
+            r'<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*'
+            rf'font-size="{MAP_LABEL}px"(?![^>]*stroke=)[^>]*>([^<]*)</text>',
+            view,
+        )
+        found.append({"numbers": [(t, float(x), float(y)) for x, y, t in marks]})
+    return found
+
+
+def test_numbers_that_would_touch_are_numbered_in_an_enlarged_view() -> None:
+    """London's 33 boroughs: at the map's size the inner boroughs' numbers would sit on
+    each other, so they are numbered in an enlarged view below the map (a dashed box on
+    the map shows where); no two numbers drawn in either view touch, and none is lost."""
+    codes = sorted(c for c in _arcs_of(str(UK_BOUNDARIES)) if c.startswith("E09"))
+    features, missing = lad_features(codes)
+    assert len(codes) == 33 and not missing
+    lads = [
+        {"lad_code": f["properties"]["lad_code"], "lad_name": f["properties"]["lad_name"],
+         "measures": {"employment": {"density": 10.0, "density_above_median": True}}}
+        for f in features
+    ]  # fmt: skip
+    ordered = sorted(features, key=lambda f: f["properties"]["lad_name"])
+    frame = Frame.fitted(features, MAP_WIDTH, MAP_HEIGHT)
+    at_centres = [(str(n), *frame.point(*_centre(f))) for n, f in enumerate(ordered, start=1)]
+    assert crowded(at_centres, MAP_LABEL)  # (one map alone would not do)
+
+    chart = map_chart("London", lads, {})
+    assert chart is not None
+    assert "The box on the map, enlarged" in chart.svg
+    assert "numbered in an enlarged view below the map" in chart.alt
+    assert 'stroke-dasharray="5,3"' in chart.svg  # the box on the map
+    main, enlarged = _drawn_numbers(chart.svg)
+    drawn = {t for t, _, _ in main["numbers"]} | {t for t, _, _ in enlarged["numbers"]}
+    assert drawn == {str(n) for n in range(1, 34)}
+    for view in (main, enlarged):
+        assert not crowded(view["numbers"], MAP_LABEL)
+    # the map's numbers are where the projection the enlarged view is planned with puts
+    # them (Vega fits the map as Frame.fitted does; it writes a middle-aligned text's
+    # position at its baseline, size / 3.4 below the middle)
+    planned = {t: (x, y + MAP_LABEL / 3.4) for t, x, y in at_centres}
+    for text, x, y in main["numbers"]:
+        assert abs(planned[text][0] - x) < 0.5 and abs(planned[text][1] - y) < 0.5
+
+
+def test_a_map_whose_numbers_fit_has_no_enlarged_view() -> None:
+    chart = map_chart("Testshire", _lads([True, False, True, False]), {})
+    assert chart is not None
+    assert "concat_1_group" not in chart.svg and "enlarged" not in chart.alt
+    assert len(_drawn_numbers(chart.svg)[0]["numbers"]) == 4

@@ -18,7 +18,7 @@ from typing import Any
 
 from scaleup.publish import drawing
 from scaleup.publish.format import decimal, is_number, trend
-from scaleup.publish.maps import lad_features
+from scaleup.publish.maps import Frame, crowded, lad_features
 from scaleup.publish.sentences import (
     ABOVE,
     BELOW,
@@ -634,6 +634,9 @@ def density_chart(
 HATCH = "#b1b3b5"
 """The withheld shade's colour as drawn by Vega, replaced by the hatch pattern in the SVG."""
 MAP_WIDTH = 420
+MAP_HEIGHT = 380
+MAP_TITLE = 16
+"""The enlarged view's title: 12 px and more where the map is shrunk to fit a phone."""
 MAP_LABEL = 17
 """The map's labels' size: the map is shrunk to fit a phone (to 328 px of its 432 on a 360
 px screen, or of a little more when a label juts out at the edge), and its labels stay at
@@ -657,6 +660,55 @@ def _hatched(svg: str, pattern_id: str) -> str:
     return svg[:head] + defs + svg[head:]
 
 
+def _numbers(marks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The map's numbers (``marks``: lon, lat, text) in bold, each over a white halo that
+    keeps it legible on any shade."""
+    where = {
+        "latitude": _field("lat", "quantitative"),
+        "longitude": _field("lon", "quantitative"),
+        "text": _field("text", "nominal"),
+    }
+    return [
+        layer(marks, "text", where, aria=False, color=INK, fontSize=MAP_LABEL,
+               fontWeight="bold",
+               **({"stroke": "#ffffff", "strokeWidth": 3, "strokeJoin": "round"}
+                  if halo else {}))
+        for halo in (True, False)
+    ]  # fmt: skip
+
+
+ENLARGE_AT_LEAST = 1.5
+"""An enlarged view is drawn only if it shows its LADs at least this much bigger."""
+
+
+def _enlarged(
+    frame: Frame, close: list[dict[str, Any]]
+) -> tuple[list[list[float]], float, Frame] | None:
+    """For the LADs ``close`` whose numbers would touch on the map (``frame``): the
+    outline on the map (lon, lat points) of an enlarged view of them, that view's height
+    and projection; None when there are none, or a view MAP_WIDTH wide would not enlarge
+    them."""
+    if not close:
+        return None
+    left, top, right, bottom = frame.extent(close)
+    height = min(max(MAP_WIDTH * (bottom - top) / max(right - left, 1e-9), 180.0), 320.0)
+    zoomed = Frame.fitted(close, MAP_WIDTH, height)
+    if zoomed.scale < ENLARGE_AT_LEAST * frame.scale:
+        return None
+    corners = [zoomed.place(x, y) for x, y in ((0, 0), (MAP_WIDTH, 0), (MAP_WIDTH, height),
+                                                 (0, height), (0, 0))]  # fmt: skip
+    return [list(c) for c in corners], height, zoomed
+
+
+def _box(outline: list[list[float]]) -> dict[str, Any]:
+    """The enlarged view's outline on the map: a dashed line (a line, not a polygon, so
+    that no winding order can make it the whole world less the box)."""
+    shape = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": outline},
+             "properties": {}}  # fmt: skip
+    return layer([shape], "geoshape", {}, filled=False, stroke=INK, strokeWidth=1.5,
+                 strokeDash=[5, 3], aria=False)  # fmt: skip
+
+
 def _centre(feature: dict[str, Any]) -> tuple[float, float]:
     """A point inside-ish a LAD for its label: the middle of its largest ring's extent."""
     geometry = feature["geometry"]
@@ -676,7 +728,9 @@ def map_chart(
     """The member LADs on a map (from the shipped ONS TopoJSON), each shaded by its published
     density flag on ``measure`` against the benchmark: above, at or below, withheld [c]
     (hatched and labelled), not available; the surrounding LADs (``context``, not in the
-    area) in a neutral grey. The legend lists only what is drawn."""
+    area) in a neutral grey. The legend lists only what is drawn. Each LAD carries its
+    number in the key; where numbers would touch, those LADs are numbered in an enlarged
+    view below the map, outlined on it by a dashed box."""
     features, missing = lad_features([lad["lad_code"] for lad in lads])
     if not features:
         return None
@@ -732,32 +786,63 @@ def map_chart(
     # each LAD marked with its number in the key (alphabetical, as the data table), and
     # withheld ones also with [c]; a white halo keeps the marks legible on any shade
     ordered = sorted(features, key=lambda f: f["properties"]["lad_name"])
-    marks = [
+    marks: list[dict[str, Any]] = [
         {"lon": x, "lat": y,
          "text": f"{n} [c]" if f["properties"]["word"] == WITHHELD else str(n)}
         for n, f in enumerate(ordered, start=1)
         for x, y in [_centre(f)]
     ]  # fmt: skip
     withheld = [f for f in features if f["properties"]["word"] == WITHHELD]
-    where = {
-        "latitude": _field("lat", "quantitative"),
-        "longitude": _field("lon", "quantitative"),
-        "text": _field("text", "nominal"),
-    }
-    for halo in (True, False):
-        layers.append(
-            layer(marks, "text", where, aria=False, color=INK, fontSize=MAP_LABEL,
-                   fontWeight="bold",
-                   **({"stroke": "#ffffff", "strokeWidth": 3, "strokeJoin": "round"}
-                      if halo else {}))
-        )  # fmt: skip
-    chart = _layers(*layers, projection={"type": "mercator"}, width=MAP_WIDTH, height=380)
+    # Where numbers would touch (small LADs together, as in inner London), those LADs are
+    # numbered in an enlarged view below the map instead, and a box on the map shows it.
+    frame = Frame.fitted(features, MAP_WIDTH, MAP_HEIGHT)
+    close = crowded([(m["text"], *frame.point(m["lon"], m["lat"])) for m in marks], MAP_LABEL)
+    enlarged = _enlarged(frame, [ordered[i] for i in sorted(close)])
+    if enlarged is None:
+        close = set()
+    view = {"type": "mercator", "fit": {"type": "FeatureCollection", "features": features}}
+    main = _layers(
+        *layers,
+        *_numbers([m for i, m in enumerate(marks) if i not in close]),
+        *([_box(enlarged[0])] if enlarged else []),
+        projection=view, width=MAP_WIDTH, height=MAP_HEIGHT,
+    )  # fmt: skip
+    chart = main
+    if enlarged is not None:
+        _, height, inset = enlarged
+        zoomed = {"type": "FeatureCollection", "features": [ordered[i] for i in sorted(close)]}
+        # every LAD whose number falls in the enlarged view is numbered there (some also
+        # on the map), so that the view can be matched to the map
+        shown = [
+            m for i, m in enumerate(marks)
+            if i in close
+            or inset.holds(m["text"], MAP_LABEL, m["lon"], m["lat"], MAP_WIDTH, height)
+        ]  # fmt: skip
+        chart = {
+            "vconcat": [
+                main,
+                _layers(
+                    *[{**one, "mark": {**one["mark"], "clip": True}} for one in layers],
+                    *_numbers(shown),
+                    projection={"type": "mercator", "fit": zoomed},
+                    width=MAP_WIDTH, height=height,
+                    title={"text": "The box on the map, enlarged", "fontSize": MAP_TITLE,
+                           "fontWeight": "normal", "anchor": "start"},
+                ),
+            ],
+            "spacing": 14,
+        }  # fmt: skip
     names = sorted(f["properties"]["label"] for f in features)
     alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
     if around:
         alt_text += f". Surrounding local authorities, in grey: {len(around)}"
     if missing:
         alt_text += f". Not on the map (no boundary in the shipped file): {', '.join(missing)}"
+    if enlarged is not None:
+        alt_text += (
+            f". The {len(close)} local authorities whose numbers would touch are numbered "
+            "in an enlarged view below the map"
+        )
     notes = []
     if withheld:
         notes.append(
@@ -778,7 +863,6 @@ def map_chart(
                 chart,
                 alt_text,
                 datasets={"around": around, "inside": features},
-                fit={"type": "FeatureCollection", "features": features},
             ),
             "hatch-withheld",
         ),  # fmt: skip

@@ -7,7 +7,9 @@ decodes the ``ltla`` layer into GeoJSON features for the LAD codes asked for.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -102,3 +104,87 @@ def lad_features(
             }
         )
     return features, missing
+
+
+# --- where a map puts its labels --------------------------------------------------------
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """The Mercator projection before scaling, y downwards (as Vega draws it)."""
+    return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _vertices(feature: dict[str, Any]) -> Iterator[list[float]]:
+    geometry = feature["geometry"]
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    for polygon in polygons:
+        for ring in polygon:
+            yield from ring
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A Mercator projection fitted to features in a ``width`` x ``height`` view, as
+    Vega's ``fit`` does it: the features' extent scaled to fill the view one way, and
+    centred the other."""
+
+    scale: float
+    left: float
+    top: float
+
+    @classmethod
+    def fitted(cls, features: list[dict[str, Any]], width: float, height: float) -> Frame:
+        xs, ys = zip(*(_mercator(*p[:2]) for f in features for p in _vertices(f)), strict=True)
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        scale = min(width / max(x1 - x0, 1e-12), height / max(y1 - y0, 1e-12))
+        return cls(scale, (width - scale * (x0 + x1)) / 2, (height - scale * (y0 + y1)) / 2)
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        """Where (lon, lat) is drawn, in pixels from the view's top left."""
+        x, y = _mercator(lon, lat)
+        return self.left + self.scale * x, self.top + self.scale * y
+
+    def place(self, x: float, y: float) -> tuple[float, float]:
+        """The (lon, lat) drawn at pixel (x, y)."""
+        mx, my = (x - self.left) / self.scale, (y - self.top) / self.scale
+        return math.degrees(mx), math.degrees(2 * math.atan(math.exp(-my)) - math.pi / 2)
+
+    def holds(self, label: str, size: float, lon: float, lat: float, width: float,
+              height: float) -> bool:  # fmt: skip
+        """Whether ``label`` (``size`` px type, centred at lon, lat) is drawn wholly
+        inside a ``width`` x ``height`` view."""
+        x, y = self.point(lon, lat)
+        w, h = label_box(label, size)
+        return w / 2 <= x <= width - w / 2 and h / 2 <= y <= height - h / 2
+
+    def extent(self, features: list[dict[str, Any]]) -> tuple[float, float, float, float]:
+        """The features' extent in pixels: left, top, right, bottom."""
+        xs, ys = zip(*(self.point(*p[:2]) for f in features for p in _vertices(f)), strict=True)
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+LABEL_ADVANCE = 0.7
+"""A label character's width in ems, at least (bold digits: 0.70 in DejaVu Sans Bold)."""
+LABEL_HEIGHT = 0.75
+"""A label's height in ems (bold digits: 0.73 in DejaVu Sans Bold)."""
+
+
+def label_box(text: str, size: float, halo: float = 3.0) -> tuple[float, float]:
+    """The width and height of a label of ``text`` in ``size`` px bold type with a
+    ``halo`` px outline (at least)."""
+    return LABEL_ADVANCE * size * len(text) + halo, LABEL_HEIGHT * size + halo
+
+
+def crowded(labels: list[tuple[str, float, float]], size: float, halo: float = 3.0) -> set[int]:
+    """Which of ``labels`` (text, x, y: centred at x, y, in ``size`` px bold type with a
+    ``halo`` px outline) overlap another."""
+    boxes = [(x, y, *label_box(text, size, halo)) for text, x, y in labels]
+    found: set[int] = set()
+    for i, (x, y, w, h) in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            x2, y2, w2, h2 = boxes[j]
+            if abs(x - x2) < (w + w2) / 2 and abs(y - y2) < (h + h2) / 2:
+                found |= {i, j}
+    return found
