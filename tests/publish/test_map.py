@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from scaleup.data import UK_BOUNDARIES
 from scaleup.publish import narrow
 from scaleup.publish.charts import (
@@ -14,10 +16,18 @@ from scaleup.publish.charts import (
     MAP_LABEL,
     MAP_WIDTH,
     Chart,
-    _centre,
     map_chart,
 )
-from scaleup.publish.maps import Frame, _arcs_of, crowded, lad_features, neighbours
+from scaleup.publish.maps import (
+    Frame,
+    _arcs_of,
+    _depth,
+    _mercator,
+    crowded,
+    label_point,
+    lad_features,
+    neighbours,
+)
 
 # Amber Valley, Bolsover, Chesterfield, Derby: four neighbouring Derbyshire LADs
 CODES = ["E07000032", "E07000033", "E07000034", "E06000015"]
@@ -136,7 +146,7 @@ def test_numbers_that_would_touch_are_numbered_in_an_enlarged_view() -> None:
     ]  # fmt: skip
     ordered = sorted(features, key=lambda f: f["properties"]["lad_name"])
     frame = Frame.fitted(features, MAP_WIDTH, MAP_HEIGHT)
-    at_centres = [(str(n), *frame.point(*_centre(f))) for n, f in enumerate(ordered, start=1)]
+    at_centres = [(str(n), *frame.point(*label_point(f))) for n, f in enumerate(ordered, start=1)]
     assert crowded(at_centres, MAP_LABEL)  # (one map alone would not do)
 
     chart = map_chart("London", lads, {})
@@ -162,3 +172,39 @@ def test_a_map_whose_numbers_fit_has_no_enlarged_view() -> None:
     assert chart is not None
     assert "concat_1_group" not in chart.svg and "enlarged" not in chart.alt
     assert len(_drawn_numbers(chart.svg)[0]["numbers"]) == 4
+
+
+def _inside(feature: dict, lon: float, lat: float) -> bool:  # type: ignore[type-arg]
+    """Whether (lon, lat) is inside one of the feature's parts (holes excluded)."""
+    geometry = feature["geometry"]
+    parts = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    point = np.array([_mercator(lon, lat)])
+    for part in parts:
+        rings = [np.array([_mercator(*p[:2]) for p in ring]) for ring in part]
+        starts = np.concatenate([r[:-1] for r in rings])
+        ends = np.concatenate([r[1:] for r in rings])
+        if _depth(point, starts, ends)[0] >= 0:
+            return True
+    return False
+
+
+def test_a_lad_wrapped_round_another_is_numbered_in_its_own_broadest_part() -> None:
+    """North East Derbyshire wraps round Chesterfield: the middle of its extent lies in
+    Chesterfield; its number goes inside itself, clear of its edges."""
+    (wrapped, inner), missing = lad_features(["E07000038", "E07000034"])
+    assert not missing and wrapped["properties"]["lad_name"] == "North East Derbyshire"
+    ring = wrapped["geometry"]["coordinates"][0]
+    if wrapped["geometry"]["type"] == "MultiPolygon":
+        ring = max((part[0] for part in wrapped["geometry"]["coordinates"]), key=len)
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    middle = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    assert _inside(inner, *middle) and not _inside(wrapped, *middle)
+    point = label_point(wrapped)
+    assert _inside(wrapped, *point) and not _inside(inner, *point)
+    # every LAD of the boundary file gets a point inside itself
+    codes = sorted(_arcs_of(str(UK_BOUNDARIES)))
+    features, _ = lad_features(codes)
+    outside = [f["properties"]["lad_code"] for f in features if not _inside(f, *label_point(f))]
+    assert outside == []

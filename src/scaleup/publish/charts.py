@@ -18,7 +18,7 @@ from typing import Any
 
 from scaleup.publish import drawing
 from scaleup.publish.format import decimal, is_number, trend
-from scaleup.publish.maps import Frame, crowded, lad_features
+from scaleup.publish.maps import Frame, crowded, label_point, lad_features
 from scaleup.publish.sentences import (
     ABOVE,
     BELOW,
@@ -709,17 +709,6 @@ def _box(outline: list[list[float]]) -> dict[str, Any]:
                  strokeDash=[5, 3], aria=False)  # fmt: skip
 
 
-def _centre(feature: dict[str, Any]) -> tuple[float, float]:
-    """A point inside-ish a LAD for its label: the middle of its largest ring's extent."""
-    geometry = feature["geometry"]
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    ring = max((p[0] for p in polygons), key=len)
-    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-
-
 def map_chart(
     area_name: str, lads: list[dict[str, Any]], shared: dict[str, Any],
     measure: str = "employment", benchmark: str = "UK median",
@@ -790,7 +779,7 @@ def map_chart(
         {"lon": x, "lat": y,
          "text": f"{n} [c]" if f["properties"]["word"] == WITHHELD else str(n)}
         for n, f in enumerate(ordered, start=1)
-        for x, y in [_centre(f)]
+        for x, y in [label_point(f)]
     ]  # fmt: skip
     withheld = [f for f in features if f["properties"]["word"] == WITHHELD]
     # Where numbers would touch (small LADs together, as in inner London), those LADs are
