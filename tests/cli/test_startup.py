@@ -14,7 +14,7 @@ from scaleup.cli.main import app
 from support.serving import command_env
 
 HEAVY = ("ibis", "pandas", "numpy", "pyarrow", "duckdb", "pyspark", "sqlalchemy", "statsmodels")
-BUILD_ONLY = ("altair", "vl_convert", "jsonschema", "openpyxl", "scipy", "sqlglot")
+BUILD_ONLY = ("altair", "vl_convert", "jsonschema", "openpyxl", "scipy", "sqlglot", "shapely")
 """Charts, workbooks and intervals: a build imports them, serving never needs them (a
 download imports openpyxl when first asked)."""
 MODULES = "sorted({m.split('.')[0] for m in sys.modules} & set(%r))"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
+from shapely.geometry import Point, shape
 
 from scaleup.data import UK_BOUNDARIES
 from scaleup.publish import narrow
@@ -21,8 +21,6 @@ from scaleup.publish.charts import (
 from scaleup.publish.maps import (
     Frame,
     _arcs_of,
-    _depth,
-    _mercator,
     crowded,
     label_point,
     lad_features,
@@ -175,19 +173,9 @@ def test_a_map_whose_numbers_fit_has_no_enlarged_view() -> None:
 
 
 def _inside(feature: dict, lon: float, lat: float) -> bool:  # type: ignore[type-arg]
-    """Whether (lon, lat) is inside one of the feature's parts (holes excluded)."""
-    geometry = feature["geometry"]
-    parts = (
-        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    )
-    point = np.array([_mercator(lon, lat)])
-    for part in parts:
-        rings = [np.array([_mercator(*p[:2]) for p in ring]) for ring in part]
-        starts = np.concatenate([r[:-1] for r in rings])
-        ends = np.concatenate([r[1:] for r in rings])
-        if _depth(point, starts, ends)[0] >= 0:
-            return True
-    return False
+    """Whether (lon, lat) is inside the feature (holes excluded), as the boundary file
+    draws it."""
+    return bool(shape(feature["geometry"]).buffer(0).contains(Point(lon, lat)))
 
 
 def test_a_lad_wrapped_round_another_is_numbered_in_its_own_broadest_part() -> None:

@@ -190,61 +190,29 @@ def crowded(labels: list[tuple[str, float, float]], size: float, halo: float = 3
     return found
 
 
-LABEL_GRID = 12
-"""Points tried per side, twice (the LAD's extent, then around the best point), when
-looking for where to put a LAD's number."""
+LABEL_PRECISION = 1e-5
+"""How close to the best point a LAD's number is put, in the projection's units (radians
+of longitude): about 0.06 km, a small fraction of a pixel on any area's map."""
 
 
 def label_point(feature: dict[str, Any]) -> tuple[float, float]:
     """Where a LAD's number goes (lon, lat): the point of its largest part farthest from
-    its edges, among a grid of points over the part, then a finer grid around the best.
-    A LAD wrapped round another (North East Derbyshire round Chesterfield) gets its
-    number in its own broadest part, not in the middle of its extent (in the other LAD).
-    Measured in the map's projection, so that the distances are those drawn."""
-    import numpy as np  # (the site's server draws no maps: not at its start-up)
+    its edges (Shapely's ``polylabel``), measured in the map's projection so that the
+    distances are those drawn. A LAD wrapped round another (North East Derbyshire round
+    Chesterfield) gets its number in its own broadest part, not in the middle of its
+    extent (which lies in the other LAD)."""
+    from shapely.geometry import Polygon  # (the site's server draws no maps)
+    from shapely.ops import polylabel
 
     geometry = feature["geometry"]
     polygons = (
         [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     )
-    rings = [
-        [np.array([_mercator(*p[:2]) for p in ring]) for ring in polygon] for polygon in polygons
-    ]
-    part = max(rings, key=lambda polygon: _area(polygon[0]))
-    starts = np.concatenate([ring[:-1] for ring in part])
-    ends = np.concatenate([ring[1:] for ring in part])
-    low, high = part[0].min(axis=0), part[0].max(axis=0)
-    best, reach = (low + high) / 2, -1.0
-    step = (high - low) / LABEL_GRID
-    for span in (high - low, 2 * step):
-        offsets = (np.arange(LABEL_GRID) + 0.5) / LABEL_GRID - 0.5
-        grid = np.stack(np.meshgrid(offsets * span[0], offsets * span[1]), -1).reshape(-1, 2)
-        candidates = grid + (best if reach >= 0 else (low + high) / 2)
-        depth = _depth(candidates, starts, ends)
-        if depth.max() > reach:
-            best, reach = candidates[int(depth.argmax())], float(depth.max())
-    x, y = best
-    return math.degrees(x), math.degrees(2 * math.atan(math.exp(-y)) - math.pi / 2)
-
-
-def _area(ring: Any) -> float:
-    x, y = ring[:, 0], ring[:, 1]
-    return abs(float((x[:-1] * y[1:] - x[1:] * y[:-1]).sum())) / 2
-
-
-def _depth(points: Any, starts: Any, ends: Any) -> Any:
-    """Each point's distance to the nearest edge (``starts`` to ``ends``), or -1 for a
-    point outside the part (an odd number of edges crossed going right: inside)."""
-    import numpy as np
-
-    px, py = points[:, 0:1], points[:, 1:2]
-    ax, ay, bx, by = starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1]
-    spans = (ay > py) != (by > py)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = px < (bx - ax) * (py - ay) / (by - ay) + ax
-    inside = (spans & crossing).sum(axis=1) % 2 == 1
-    dx, dy = bx - ax, by - ay
-    length = np.maximum(dx * dx + dy * dy, 1e-30)
-    t = np.clip(((px - ax) * dx + (py - ay) * dy) / length, 0, 1)
-    gap = np.hypot(px - (ax + t * dx), py - (ay + t * dy)).min(axis=1)
-    return np.where(inside, gap, -1.0)
+    parts = [
+        Polygon([_mercator(*p[:2]) for p in rings[0]],
+                [[_mercator(*p[:2]) for p in ring] for ring in rings[1:]])
+        for rings in polygons
+    ]  # fmt: skip
+    largest = max(parts, key=lambda part: part.area)
+    best = polylabel(largest if largest.is_valid else largest.buffer(0), LABEL_PRECISION)
+    return math.degrees(best.x), math.degrees(2 * math.atan(math.exp(-best.y)) - math.pi / 2)
