@@ -80,16 +80,13 @@ def to_svg(
     alt_text: str,
     *,
     datasets: dict[str, list[dict[str, Any]]] | None = None,
-    fit: dict[str, Any] | None = None,
 ) -> str:
     """Render a Vega-Lite specification with vl-convert; titles for hover, one accessible
-    name on the root. ``datasets`` (named data the chart refers to) and ``fit`` (the
-    projection's fit) join the specification."""
+    name on the root. ``datasets`` (named data the chart refers to) join the
+    specification."""
     spec = dict(chart)
     if datasets:
         spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    if fit is not None:
-        spec.setdefault("projection", {})["fit"] = fit
     return spec_to_svg(spec, alt_text)
 
 
