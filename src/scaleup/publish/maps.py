@@ -114,6 +114,11 @@ def _mercator(lon: float, lat: float) -> tuple[float, float]:
     return math.radians(lon), -math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+def _unmercator(x: float, y: float) -> tuple[float, float]:
+    """The (lon, lat) that :func:`_mercator` takes to (x, y)."""
+    return math.degrees(x), math.degrees(2 * math.atan(math.exp(-y)) - math.pi / 2)
+
+
 def _vertices(feature: dict[str, Any]) -> Iterator[list[float]]:
     geometry = feature["geometry"]
     polygons = (
@@ -148,8 +153,7 @@ class Frame:
 
     def place(self, x: float, y: float) -> tuple[float, float]:
         """The (lon, lat) drawn at pixel (x, y)."""
-        mx, my = (x - self.left) / self.scale, (y - self.top) / self.scale
-        return math.degrees(mx), math.degrees(2 * math.atan(math.exp(-my)) - math.pi / 2)
+        return _unmercator((x - self.left) / self.scale, (y - self.top) / self.scale)
 
     def holds(self, label: str, size: float, lon: float, lat: float, width: float,
               height: float) -> bool:  # fmt: skip
@@ -214,5 +218,8 @@ def label_point(feature: dict[str, Any]) -> tuple[float, float]:
         for rings in polygons
     ]  # fmt: skip
     largest = max(parts, key=lambda part: part.area)
-    best = polylabel(largest if largest.is_valid else largest.buffer(0), LABEL_PRECISION)
-    return math.degrees(best.x), math.degrees(2 * math.atan(math.exp(-best.y)) - math.pi / 2)
+    if not largest.is_valid:  # (a ring crossing itself: mended, its largest piece kept)
+        mended = largest.buffer(0)
+        largest = max(getattr(mended, "geoms", [mended]), key=lambda part: part.area)
+    best = polylabel(largest, LABEL_PRECISION)
+    return _unmercator(best.x, best.y)
