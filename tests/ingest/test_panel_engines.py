@@ -188,6 +188,20 @@ def test_integer_ids_over_many_words_repeat_only_where_they_do(reader, tmp_path)
     ]
 
 
+def test_ids_too_far_apart_to_pack_are_still_checked_for_repeats(reader, tmp_path):
+    """Ids spanning more than a 64-bit number can pack with the years (negative and
+    huge): the engine counts the keys as they are, and finds the repeat."""
+    big = 2**62
+    rows = [(-big, 2015, "E07000001", 1, 1), (big, 2015, "E07000001", 1, 1)]
+    path = tmp_path / "panel.parquet"
+    pq.write_table(panel_table(rows, pa.int64()), path)
+    assert lines_of(path, reader) == []
+    pq.write_table(panel_table([*rows, (big, 2015, "E07000001", 2, 2)], pa.int64()), path)
+    assert lines_of(path, reader) == [
+        f"error: panel.parquet: row 2, 3: duplicate row for enterprise '{big}' in 2015"
+    ]
+
+
 @pytest.mark.spark
 def test_a_key_repeated_across_part_files_is_found_by_the_merged_words(spark_backend, tmp_path):
     """The same integer key in two part files, each read by a task of its own: the two
