@@ -282,10 +282,19 @@ def _with_file(session: Any, frame: Any, files: list[str]) -> Any:
 
     if len(files) == 1:
         return frame.withColumn(_FILE, F.lit(0)).drop(_PATH)
-    listed = F.array(*[F.lit(_normal(f)) for f in files])
-    slow = F.array_position(listed, _same_path(F.col(_PATH))) - F.lit(1)
+    slow = _listed_index(F.col(_PATH), files)
     joined = frame.join(F.broadcast(_file_index(session, files)), _PATH, "left")
     return joined.withColumn(_FILE, F.coalesce(F.col(_FILE), slow)).drop(_PATH)
+
+
+def _listed_index(path: Any, files: list[str]) -> Any:
+    """The index in ``files`` of the file at ``path`` (a column), looked up in the list
+    with ``file:`` URLs normalised, per row: the slow way, for a path written neither
+    way that ``_ways`` knows (never seen)."""
+    from pyspark.sql import functions as F
+
+    listed = F.array(*[F.lit(_normal(f)) for f in files])
+    return F.array_position(listed, _same_path(path)).cast("int") - F.lit(1)
 
 
 UNION_FILES = 64
@@ -309,9 +318,8 @@ def _each_file(frame: Any, files: list[str]) -> Any:
     scans = [
         frame.where(path.isin(*both)).withColumn(_FILE, F.lit(i)) for i, both in enumerate(ways)
     ]
-    listed = F.array(*[F.lit(_normal(f)) for f in files])
     other = frame.where(~path.isin(*[w for both in ways for w in both])).withColumn(
-        _FILE, F.array_position(listed, _same_path(path)).cast("int") - F.lit(1)
+        _FILE, _listed_index(path, files)
     )
     return functools.reduce(lambda a, b: a.unionAll(b), [*scans, other]).drop(_PATH)
 

@@ -80,9 +80,7 @@ def duplicates(
     if engine.reads_in_cluster(backend):
         _repeated_in_cluster(backend, raw, valid, keys, describe, findings, ranges)
         return
-    total = None
-    if all(table[k].type().is_integer() for k in keys):
-        total = _repeated_integer_keys(backend, valid, keys, ranges)
+    total = _repeated_integer_keys(backend, valid, keys, ranges)
     if total is None:
         total = _repeated_hashed_keys(backend, valid, keys)
     if not total:
@@ -153,7 +151,7 @@ def _repeated_integer_keys(
     backend: Any, valid: ir.Table, keys: tuple[str, ...], ranges: dict[str, tuple[Any, Any]]
 ) -> int | None:
     """How many distinct keys occur more than once, for integer keys whose ``ranges`` are
-    narrow enough to pack into one int64 (else None)."""
+    narrow enough to pack into one int64 (else, or for other keys, None)."""
     packed = _packed(valid, keys, ranges)
     if packed is None or isinstance(packed, int):
         return packed
