@@ -783,7 +783,8 @@ def map_chart(
     # numbered in an enlarged view below the map instead, and a box on the map shows it.
     frame = Frame.fitted(features, MAP_WIDTH, MAP_HEIGHT)
     close = crowded([(m["text"], *frame.point(m["lon"], m["lat"])) for m in marks], MAP_LABEL)
-    enlarged = _enlarged(frame, [ordered[i] for i in sorted(close)])
+    close_lads = [ordered[i] for i in sorted(close)]
+    enlarged = _enlarged(frame, close_lads)
     if enlarged is None:
         close = set()
     view = {"type": "mercator", "fit": {"type": "FeatureCollection", "features": features}}
@@ -796,7 +797,7 @@ def map_chart(
     chart = main
     if enlarged is not None:
         _, height, inset = enlarged
-        zoomed = {"type": "FeatureCollection", "features": [ordered[i] for i in sorted(close)]}
+        zoomed = {"type": "FeatureCollection", "features": close_lads}
         # every LAD whose number falls in the enlarged view is numbered there (some also
         # on the map), so that the view can be matched to the map
         shown = [

@@ -119,12 +119,16 @@ def _unmercator(x: float, y: float) -> tuple[float, float]:
     return math.degrees(x), math.degrees(2 * math.atan(math.exp(-y)) - math.pi / 2)
 
 
-def _vertices(feature: dict[str, Any]) -> Iterator[list[float]]:
+def _polygons(feature: dict[str, Any]) -> list[list[list[list[float]]]]:
+    """A Polygon or MultiPolygon feature's polygons, each its rings (outer ring first)."""
     geometry = feature["geometry"]
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    for polygon in polygons:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    return list(geometry["coordinates"])
+
+
+def _vertices(feature: dict[str, Any]) -> Iterator[list[float]]:
+    for polygon in _polygons(feature):
         for ring in polygon:
             yield from ring
 
@@ -208,14 +212,10 @@ def label_point(feature: dict[str, Any]) -> tuple[float, float]:
     from shapely.geometry import Polygon  # (the site's server draws no maps)
     from shapely.ops import polylabel
 
-    geometry = feature["geometry"]
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
     parts = [
         Polygon([_mercator(*p[:2]) for p in rings[0]],
                 [[_mercator(*p[:2]) for p in ring] for ring in rings[1:]])
-        for rings in polygons
+        for rings in _polygons(feature)
     ]  # fmt: skip
     largest = max(parts, key=lambda part: part.area)
     if not largest.is_valid:  # (a ring crossing itself: mended, its largest piece kept)
