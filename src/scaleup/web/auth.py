@@ -259,15 +259,32 @@ def render(
             html, status_code=status, headers={"Cache-Control": "private, no-store"}
         )
     body = html.encode("utf-8")
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {
-        "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
-        "ETag": etag,
-        "Vary": "Cookie",
-    }
+    return public_response(
+        request, body, etag_of(body), "text/html", status=status, headers={"Vary": "Cookie"}
+    )
+
+
+def etag_of(body: bytes) -> str:
+    """A public answer's ETag: a digest of its bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def public_response(
+    request: Request,
+    body: bytes,
+    etag: str,
+    media_type: str,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An answer the same for anyone (no session, no cookie), cacheable for
+    :data:`PUBLIC_MAX_AGE` seconds with its ETag (and ``headers``): a 304 when the caller
+    has it."""
+    sent = {"Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}", "ETag": etag, **(headers or {})}
     if status == 200 and etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return HTMLResponse(body, status_code=status, headers=headers)
+        return Response(status_code=304, headers=sent)
+    return Response(body, status_code=status, media_type=media_type, headers=sent)
 
 
 def _login_page(

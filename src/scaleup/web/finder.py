@@ -8,7 +8,6 @@ token, or through the admin (:mod:`scaleup.web.admin`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -38,7 +37,7 @@ from scaleup.store import places as store_places
 from scaleup.store.history import Change
 from scaleup.store.places import regions as all_regions
 from scaleup.web import routes
-from scaleup.web.auth import PUBLIC_MAX_AGE, ApiEditor, render, session_user
+from scaleup.web.auth import ApiEditor, etag_of, public_response, render, session_user
 from scaleup.web.errors import responses
 from scaleup.web.pages import RenderedCache
 from scaleup.web.routes import Route, query_of
@@ -242,8 +241,7 @@ def _context(state: Any, filters: PageFilters, version: Any) -> dict[str, Any]:
 
 def _tagged(body: bytes) -> bytes:
     """``body`` with its ETag in front (``etag`` + NUL + body), as the cache keeps it."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    return etag.encode("ascii") + b"\0" + body
+    return etag_of(body).encode("ascii") + b"\0" + body
 
 
 def _page(state: Any, filters: PageFilters, version: Any) -> bytes:
@@ -264,15 +262,10 @@ def _results(state: Any, query: search.SearchQuery) -> bytes:
 
 
 def _public(request: Request, tagged: bytes | None, media_type: str, **headers: str) -> Response:
-    """A cached answer for anyone (no session, no cookie), cacheable for
-    :data:`PUBLIC_MAX_AGE` seconds, with its ETag: a 304 when the caller has it."""
+    """A cached answer (:func:`_tagged`) as auth sends a public one."""
     assert tagged is not None
     etag, body = tagged.split(b"\0", 1)
-    tag = etag.decode("ascii")
-    headers = {"Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}", "ETag": tag, **headers}
-    if tag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    return public_response(request, body, etag.decode("ascii"), media_type, headers=headers)
 
 
 async def finder_page(request: Request) -> Response:
