@@ -196,3 +196,19 @@ def test_a_lad_wrapped_round_another_is_numbered_in_its_own_broadest_part() -> N
     features, _ = lad_features(codes)
     outside = [f["properties"]["lad_code"] for f in features if not _inside(f, *label_point(f))]
     assert outside == []
+
+
+def test_a_lad_without_a_boundary_is_counted_and_named_not_dropped() -> None:
+    """A LAD the shipped boundaries do not have (a synthetic review's made-up code) is
+    not on the map: the title counts the area's LADs, not only those drawn, and a note
+    names the others (the data table lists them all)."""
+    lads = _lads([True, False, True, False])
+    lads[3] = {**lads[3], "lad_code": "E07999999", "lad_name": "Elmbury"}
+    chart = map_chart("Testshire", lads, {})
+    assert chart is not None
+    assert chart.title.startswith("3 of the 4 local authorities of Testshire, shaded")
+    assert "Map of 3 of the 4 local authorities in Testshire" in chart.alt
+    assert "Not on the map (no boundary in the shipped file): Elmbury (E07999999)." in chart.notes
+    assert [r[0] for r in chart.rows] == [*NAMES[:3], "Elmbury"]
+    whole = map_chart("Testshire", _lads([True, False, True, False]), {})
+    assert whole is not None and whole.title.startswith("The 4 local authorities of Testshire")

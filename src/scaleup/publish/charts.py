@@ -819,18 +819,26 @@ def map_chart(
             ],
             "spacing": 14,
         }  # fmt: skip
+    # how many of the area's LADs the map draws: all, or (a LAD without a boundary in the
+    # shipped file, as a synthetic review's) some of them, said so
+    on_map = f"the {lads_phrase(len(features))}"
+    if missing:
+        on_map = f"{len(features)} of the {lads_phrase(len(lads))}"
+    unmapped = ", ".join(f"{named.get(code) or code} ({code})" for code in missing)
     names = sorted(f["properties"]["label"] for f in features)
-    alt_text = f"Map of the {len(features)} local authorities in {area_name}: " + "; ".join(names)
+    alt_text = f"Map of {on_map} in {area_name}: " + "; ".join(names)
     if around:
         alt_text += f". Surrounding local authorities, in grey: {len(around)}"
     if missing:
-        alt_text += f". Not on the map (no boundary in the shipped file): {', '.join(missing)}"
+        alt_text += f". Not on the map (no boundary in the shipped file): {unmapped}"
     if enlarged is not None:
         alt_text += (
             f". The {len(close)} local authorities whose numbers would touch are numbered "
             "in an enlarged view below the map"
         )
     notes = []
+    if missing:
+        notes.append(f"Not on the map (no boundary in the shipped file): {unmapped}.")
     if withheld:
         notes.append(
             f"Hatched and marked [c]: {WITHHELD_WHY} (the density of "
@@ -841,7 +849,7 @@ def map_chart(
     return Chart(
         name="map",
         kind="map",
-        title=f"The {lads_phrase(len(features))} of {area_name}, shaded by density of "
+        title=f"{on_map[0].upper()}{on_map[1:]} of {area_name}, shaded by density of "
         f"scaleups ({measure} growth) against the {benchmark}"
         + (", with the surrounding local authorities in grey" if around else ""),
         alt=alt_text + ".",
